@@ -1,0 +1,573 @@
+"""Input validation for every public entry point.
+
+Each public function calls one of the ``as_*`` / ``check_*`` helpers here exactly once, before any
+compiled kernel runs. The helpers turn array-likes into C-contiguous float arrays of the compute
+dtype and raise ``ValueError`` / ``TypeError`` with a one-line message that says what was wrong and
+how to fix it. Nothing here allocates more than a copy of the input.
+
+The central object is :class:`DistanceInput`, the canonical form of "a finite metric space" that
+every distance-based engine (MST, Rips, PH-dimension) consumes:
+
+``kind == "points"``
+    ``points`` is an (n, d) array and ``metric`` a name from :data:`NATIVE_METRICS`.
+``kind == "dense"``
+    ``dense`` is a symmetric (n, n) distance matrix with zero diagonal (vertex births, if any,
+    live in ``births``). ``+inf`` off the diagonal means "no edge".
+``kind == "condensed"``
+    ``condensed`` is the upper triangle in scipy's ``pdist`` order, length n(n-1)/2.
+``kind == "sparse"``
+    ``indptr, indices, data`` hold a symmetric CSR graph without diagonal entries, column indices
+    sorted within each row. Absent entries mean +inf (no edge); explicit zeros are edges of length 0.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._config import njit
+
+__all__ = [
+    "DistanceInput",
+    "InputShapeWarning",
+    "NATIVE_METRICS",
+    "METRIC_ALIASES",
+    "as_dtype",
+    "as_float_array",
+    "as_points",
+    "as_distance_input",
+    "canonical_metric",
+    "check_memory",
+    "check_prime",
+    "check_nonnegative_int",
+    "check_threshold",
+    "available_memory",
+]
+
+
+class InputShapeWarning(UserWarning):
+    """The input's shape suggests a mistake (a distance matrix passed as points, a transpose)."""
+
+
+#: Metrics computed by topodim's own kernels on point clouds.
+NATIVE_METRICS = ("euclidean", "sqeuclidean", "manhattan", "chebyshev", "cosine")
+
+#: Other spellings users bring from scipy / scikit-learn / ripser.py.
+METRIC_ALIASES = {
+    "l2": "euclidean",
+    "minkowski2": "euclidean",
+    "cityblock": "manhattan",
+    "l1": "manhattan",
+    "taxicab": "manhattan",
+    "chebychev": "chebyshev",
+    "linf": "chebyshev",
+    "infinity": "chebyshev",
+    "precomputed": "precomputed",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# messages and small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first frame outside topodim."""
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def warn(message: str, category=UserWarning) -> None:
+    """``warnings.warn`` pointing at the user's call site."""
+    warnings.warn(message, category, stacklevel=_user_stacklevel())
+
+
+def as_dtype(dtype) -> np.dtype:
+    """The compute dtype: ``np.float64`` (default) or ``np.float32``."""
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be float32 or float64, got {dt.name}")
+    return dt
+
+
+def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
+    """Convert an array-like to a C-contiguous float array of ``dtype``.
+
+    Rejects ragged nesting, non-numeric and complex input with a ``TypeError`` / ``ValueError``
+    naming ``name``. Does not check shape or finiteness.
+    """
+    dt = as_dtype(dtype)
+    if X is None:
+        raise TypeError(f"{name} is None; pass an array of numbers")
+    if _is_sparse(X):
+        raise TypeError(f"{name} is a scipy.sparse matrix; pass distance_matrix=True to use it as a graph")
+    try:
+        arr = np.asarray(X)
+    except ValueError as exc:  # numpy >= 1.24 refuses ragged nested sequences
+        raise ValueError(
+            f"{name} is ragged (its rows have different lengths); every row must have the same length"
+        ) from exc
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            if any(isinstance(v, (list, tuple, np.ndarray)) for v in arr.ravel()[:1000]):
+                raise ValueError(
+                    f"{name} is ragged (its rows have different lengths); every row must have the same length"
+                ) from exc
+            raise TypeError(f"{name} must contain only numbers; found non-numeric entries") from exc
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} is complex ({arr.dtype}); pass real numbers (e.g. np.abs(X) or X.real)")
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+    return np.ascontiguousarray(arr, dtype=dt)
+
+
+def _is_sparse(X) -> bool:
+    try:
+        import scipy.sparse as sp
+    except ImportError:  # pragma: no cover - scipy is a core dependency
+        return False
+    return sp.issparse(X)
+
+
+def _first_bad(mask: np.ndarray):
+    idx = np.argwhere(mask)
+    return tuple(int(v) for v in idx[0]) if len(idx) else None
+
+
+def _check_finite(arr: np.ndarray, name: str, allow_posinf: bool = False) -> None:
+    if allow_posinf:
+        bad = np.isnan(arr) | (arr == -np.inf)
+    else:
+        bad = ~np.isfinite(arr)
+    if bad.any():
+        where = _first_bad(bad)
+        value = arr[where]
+        what = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+        fix = "remove or impute those rows" if arr.ndim == 2 and not allow_posinf else "replace them"
+        raise ValueError(f"{name} contains {what} (first at index {list(where)}); {fix}")
+
+
+def canonical_metric(metric) -> str:
+    """Lower-case name with aliases resolved; callables and scipy names are returned as given."""
+    if callable(metric):
+        return metric
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be a string or a callable, got {type(metric).__name__}")
+    name = metric.strip().lower()
+    name = METRIC_ALIASES.get(name, name)
+    if name in NATIVE_METRICS or name == "precomputed":
+        return name
+    from scipy.spatial.distance import _METRICS_NAMES  # noqa: PLC0415
+
+    if name in _METRICS_NAMES:
+        return name
+    raise ValueError(
+        f"unknown metric {metric!r}; use one of {', '.join(NATIVE_METRICS)}, 'precomputed', "
+        "a scipy.spatial.distance metric name or a callable"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# points
+# --------------------------------------------------------------------------------------------
+
+
+def as_points(X, dtype=np.float64, name: str = "X", min_points: int = 2, warn_shape: bool = True):
+    """Validate a point cloud: a finite 2-D (n_points, n_features) float array, C-contiguous."""
+    arr = as_float_array(X, name=name, dtype=dtype)
+    if arr.ndim != 2:
+        hint = " (for 1-D data use X.reshape(-1, 1))" if arr.ndim == 1 else ""
+        raise ValueError(f"{name} must be 2-D (n_points, n_features), got {arr.ndim}-D shape {arr.shape}{hint}")
+    n, d = arr.shape
+    if n == 0 or d == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least {min_points} points with at least 1 feature")
+    if n < min_points:
+        raise ValueError(f"{name} has {n} point{'s' if n != 1 else ''}; at least {min_points} are needed")
+    _check_finite(arr, name)
+    if warn_shape:
+        if n == d:
+            warn(
+                f"{name} is square ({n}x{d}) but distance_matrix=False, so it is read as {n} points in "
+                f"R^{d}; pass distance_matrix=True if it is a distance matrix",
+                InputShapeWarning,
+            )
+        elif d > n:
+            warn(
+                f"{name} has more columns ({d}) than rows ({n}): it is read as {n} points in R^{d}; "
+                "transpose it if the points are columns",
+                InputShapeWarning,
+            )
+    return arr
+
+
+# --------------------------------------------------------------------------------------------
+# distance matrices
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistanceInput:
+    """A validated finite metric space (see the module docstring for the four kinds)."""
+
+    kind: str
+    n: int
+    dtype: np.dtype
+    points: np.ndarray | None = None
+    metric: str | None = None
+    dense: np.ndarray | None = None
+    condensed: np.ndarray | None = None
+    indptr: np.ndarray | None = None
+    indices: np.ndarray | None = None
+    data: np.ndarray | None = None
+    births: np.ndarray | None = None  # vertex birth values, None when all are zero
+
+    @property
+    def has_births(self) -> bool:
+        return self.births is not None
+
+
+@njit
+def _dense_report(D, rtol, atol):
+    """Scan a square matrix once: (exactly symmetric, first asymmetric i, j,
+    first entry below its vertices' births i, j)."""
+    n = D.shape[0]
+    exact = True
+    ai = -1
+    aj = -1
+    bi = -1
+    bj = -1
+    for i in range(n):
+        bi_birth = D[i, i]
+        for j in range(i + 1, n):
+            a = D[i, j]
+            b = D[j, i]
+            if a != b:
+                exact = False
+                if ai < 0:
+                    if a == np.inf or b == np.inf:
+                        ai = i
+                        aj = j
+                    else:
+                        scale = max(abs(a), abs(b))
+                        if abs(a - b) > atol + rtol * scale:
+                            ai = i
+                            aj = j
+            m = min(a, b)
+            if bi < 0 and m < max(bi_birth, D[j, j]):
+                bi = i
+                bj = j
+    return exact, ai, aj, bi, bj
+
+
+def _symmetric_tolerance(dtype):
+    return (1e-5, 1e-12) if dtype == np.float64 else (1e-4, 1e-6)
+
+
+def _check_dense_distance_matrix(D: np.ndarray, name: str) -> DistanceInput:
+    n = D.shape[0]
+    if D.shape[0] != D.shape[1]:
+        raise ValueError(
+            f"{name} has shape {D.shape} but a distance matrix must be square; pass "
+            "distance_matrix=False for a point cloud, or a condensed (1-D) matrix"
+        )
+    if n < 2:
+        raise ValueError(f"{name} is a {n}x{n} distance matrix; at least 2 points are needed")
+    _check_finite(D, name, allow_posinf=True)
+    diag = np.diagonal(D)
+    if not np.all(np.isfinite(diag)):
+        i = int(np.argmax(~np.isfinite(diag)))
+        raise ValueError(f"{name} has a non-finite diagonal entry at [{i}, {i}]; the diagonal holds vertex births and must be finite")
+    neg = D < 0
+    if neg.any():
+        i, j = _first_bad(neg)
+        raise ValueError(f"{name} has a negative entry {D[i, j]!r} at [{i}, {j}]; distances must be >= 0")
+    rtol, atol = _symmetric_tolerance(D.dtype)
+    exact, ai, aj, bi, bj = _dense_report(D, rtol, atol)
+    if ai >= 0:
+        raise ValueError(
+            f"{name} is not symmetric: [{ai}, {aj}] = {D[ai, aj]!r} but [{aj}, {ai}] = {D[aj, ai]!r}; "
+            "pass (D + D.T) / 2 or np.minimum(D, D.T)"
+        )
+    if bi >= 0:
+        raise ValueError(
+            f"{name}[{bi}, {bj}] = {min(D[bi, bj], D[bj, bi])!r} is below the vertex birth "
+            f"max({name}[{bi}, {bi}], {name}[{bj}, {bj}]) = {max(D[bi, bi], D[bj, bj])!r}; an edge cannot "
+            "enter the filtration before its vertices (the diagonal holds vertex birth values)"
+        )
+    births = None
+    if np.any(diag != 0):
+        births = np.ascontiguousarray(diag, dtype=D.dtype)
+    if not exact or births is not None:
+        D = np.minimum(D, D.T)  # within tolerance: take the smaller value, as for sparse input
+        np.fill_diagonal(D, 0)
+    return DistanceInput(kind="dense", n=n, dtype=D.dtype, dense=np.ascontiguousarray(D), births=births)
+
+
+def condensed_size_to_n(m: int) -> int:
+    """n such that n(n-1)/2 == m, or -1 when m is not a triangular number."""
+    n = int((1 + math.isqrt(1 + 8 * m)) // 2)
+    return n if n * (n - 1) // 2 == m else -1
+
+
+def _check_condensed(v: np.ndarray, name: str) -> DistanceInput:
+    m = v.shape[0]
+    n = condensed_size_to_n(m)
+    if n < 0:
+        raise ValueError(
+            f"{name} is 1-D with {m} entries, which is not n(n-1)/2 for any n; a condensed distance "
+            "matrix holds the upper triangle in scipy.spatial.distance.pdist order"
+        )
+    if n < 2:
+        raise ValueError(f"{name} is an empty condensed distance matrix; at least 2 points are needed")
+    _check_finite(v, name, allow_posinf=True)
+    if (v < 0).any():
+        k = int(np.argmax(v < 0))
+        raise ValueError(f"{name} has a negative entry {v[k]!r} at position {k}; distances must be >= 0")
+    return DistanceInput(kind="condensed", n=n, dtype=v.dtype, condensed=v)
+
+
+def _check_sparse(A, name: str, dtype) -> DistanceInput:
+    """Canonicalise any scipy.sparse matrix into a symmetric CSR graph.
+
+    Conventions: absent off-diagonal entries are +inf (no edge); explicit zeros are edges of length
+    0; duplicate entries and the two triangles are combined by taking the minimum (never summed);
+    an explicit +inf is the same as absent; diagonal entries are vertex births (absent = 0).
+    """
+    import scipy.sparse as sp  # noqa: PLC0415
+
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"{name} is a sparse matrix of shape {A.shape}; a distance matrix must be square")
+    n = A.shape[0]
+    if n < 2:
+        raise ValueError(f"{name} is a {n}x{n} sparse distance matrix; at least 2 points are needed")
+    if np.iscomplexobj(A.data if hasattr(A, "data") else np.zeros(0)):
+        raise TypeError(f"{name} is complex; pass real distances")
+    coo = sp.coo_matrix(A)  # keeps duplicates and explicit zeros
+    row = np.asarray(coo.row, dtype=np.int64)
+    col = np.asarray(coo.col, dtype=np.int64)
+    try:
+        val = np.asarray(coo.data, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must contain numbers; got dtype {coo.data.dtype}") from exc
+    if np.isnan(val).any() or (val == -np.inf).any():
+        k = int(np.argmax(np.isnan(val) | (val == -np.inf)))
+        raise ValueError(f"{name} has entry {val[k]!r} at [{row[k]}, {col[k]}]; distances must be numbers >= 0")
+    if (val < 0).any():
+        k = int(np.argmax(val < 0))
+        raise ValueError(f"{name} has a negative entry {val[k]!r} at [{row[k]}, {col[k]}]; distances must be >= 0")
+    on_diag = row == col
+    births = np.zeros(n, dtype=np.float64)
+    if on_diag.any():
+        if not np.isfinite(val[on_diag]).all():
+            k = int(np.flatnonzero(on_diag & ~np.isfinite(val))[0])
+            raise ValueError(f"{name} has a non-finite diagonal entry at [{row[k]}, {row[k]}]; the diagonal holds vertex births")
+        # duplicate diagonal entries: the smallest wins, like off-diagonal duplicates
+        births[:] = np.inf
+        np.minimum.at(births, row[on_diag], val[on_diag])
+        births[np.isinf(births)] = 0.0
+    keep = ~on_diag & np.isfinite(val)
+    r, c, v = row[keep], col[keep], val[keep]
+    # symmetrise: both (i, j) and (j, i), then keep the minimum of duplicates
+    lo = np.minimum(r, c)
+    hi = np.maximum(r, c)
+    order = np.lexsort((v, hi, lo))
+    lo, hi, v = lo[order], hi[order], v[order]
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    lo, hi, v = lo[first], hi[first], v[first]
+    below = v < np.maximum(births[lo], births[hi])
+    if below.any():
+        k = int(np.argmax(below))
+        raise ValueError(
+            f"{name}[{lo[k]}, {hi[k]}] = {v[k]!r} is below the vertex birth {max(births[lo[k]], births[hi[k]])!r}; "
+            "an edge cannot enter the filtration before its vertices (the diagonal holds vertex birth values)"
+        )
+    rows = np.concatenate([lo, hi])
+    cols = np.concatenate([hi, lo])
+    vals = np.concatenate([v, v])
+    order = np.lexsort((cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, rows + 1, 1)
+    np.cumsum(indptr, out=indptr)
+    dt = as_dtype(dtype)
+    return DistanceInput(
+        kind="sparse",
+        n=n,
+        dtype=dt,
+        indptr=indptr,
+        indices=np.ascontiguousarray(cols, dtype=np.int64),
+        data=np.ascontiguousarray(vals, dtype=dt),
+        births=np.ascontiguousarray(births, dtype=dt) if np.any(births != 0) else None,
+    )
+
+
+def as_distance_input(
+    X, distance_matrix: bool = False, metric="euclidean", dtype=np.float64, name: str = "X"
+) -> DistanceInput:
+    """Validate any input of a distance-based entry point into a :class:`DistanceInput`.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix
+        Points (n, d) when ``distance_matrix`` is False; otherwise a square (n, n) distance matrix,
+        a condensed 1-D matrix of length n(n-1)/2, or a scipy.sparse matrix.
+    distance_matrix : bool
+        Whether ``X`` holds distances. ``metric="precomputed"`` means the same.
+    metric : str or callable
+        For points: a name from :data:`NATIVE_METRICS` (computed by topodim's kernels, O(n·d)
+        memory), any other scipy.spatial.distance metric name or a callable (computed by
+        scipy's ``pdist`` into a condensed matrix, O(n²) memory).
+    dtype : float64 (default) or float32
+        The compute dtype; results keep it.
+    """
+    dt = as_dtype(dtype)
+    metric = canonical_metric(metric)
+    if metric == "precomputed":
+        distance_matrix = True
+    if not isinstance(distance_matrix, (bool, np.bool_)):
+        raise TypeError(f"distance_matrix must be True or False, got {distance_matrix!r}")
+    if distance_matrix:
+        if _is_sparse(X):
+            return _check_sparse(X, name, dt)
+        D = as_float_array(X, name=name, dtype=dt)
+        if D.ndim == 1:
+            return _check_condensed(D, name)
+        if D.ndim != 2:
+            raise ValueError(f"{name} must be a square distance matrix or a condensed 1-D matrix, got {D.ndim}-D shape {D.shape}")
+        if D.size == 0:
+            raise ValueError(f"{name} is empty; at least 2 points are needed")
+        return _check_dense_distance_matrix(D, name)
+    if _is_sparse(X):
+        raise TypeError(f"{name} is a scipy.sparse matrix; pass distance_matrix=True to use it as a distance matrix")
+    P = as_points(X, dtype=dt, name=name)
+    if metric in NATIVE_METRICS:
+        if metric == "cosine":
+            norms = np.sqrt(np.einsum("ij,ij->i", P.astype(np.float64), P.astype(np.float64)))
+            if (norms == 0).any():
+                i = int(np.argmax(norms == 0))
+                raise ValueError(f"cosine distance is undefined for the zero vector {name}[{i}]; remove it or use another metric")
+        return DistanceInput(kind="points", n=P.shape[0], dtype=dt, points=P, metric=metric)
+    # a scipy metric or a callable: condensed matrix through scipy, after a memory check
+    n = P.shape[0]
+    check_memory(n * (n - 1) // 2 * 8, f"the condensed distance matrix of {n} points for metric {metric!r}",
+                 "use a native metric (" + ", ".join(NATIVE_METRICS) + ") which needs no n x n matrix")
+    from scipy.spatial.distance import pdist  # noqa: PLC0415
+
+    try:
+        v = pdist(P.astype(np.float64), metric=metric)
+    except Exception as exc:  # scipy / user callables raise all sorts
+        raise ValueError(f"metric {metric!r} failed on {name}: {exc}") from exc
+    v = np.ascontiguousarray(v, dtype=dt)
+    return _check_condensed(v, f"the {metric} distances of {name}")
+
+
+# --------------------------------------------------------------------------------------------
+# scalars and memory
+# --------------------------------------------------------------------------------------------
+
+
+def check_nonnegative_int(value, name: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def is_prime(p: int) -> bool:
+    if p < 2:
+        return False
+    if p < 4:
+        return True
+    if p % 2 == 0:
+        return False
+    k = 3
+    while k * k <= p:
+        if p % k == 0:
+            return False
+        k += 2
+    return True
+
+
+def check_prime(coeff, name: str = "coeff", maximum: int = 32749) -> int:
+    """A prime field characteristic p with 2 <= p <= maximum."""
+    if isinstance(coeff, bool) or not isinstance(coeff, numbers.Integral):
+        raise TypeError(f"{name} must be a prime integer, got {coeff!r}")
+    p = int(coeff)
+    if not is_prime(p):
+        raise ValueError(f"{name} must be a prime (coefficients in Z/p), got {p}")
+    if p > maximum:
+        raise ValueError(f"{name} = {p} is above the largest supported prime field size {maximum}")
+    return p
+
+
+def check_threshold(thresh, name: str = "thresh") -> float:
+    """A non-negative threshold; ``np.inf`` (no threshold) allowed, NaN not."""
+    if thresh is None:
+        return math.inf
+    try:
+        t = float(thresh)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a number, got {thresh!r}") from exc
+    if math.isnan(t):
+        raise ValueError(f"{name} is NaN; pass a number >= 0 or np.inf")
+    if t < 0:
+        raise ValueError(f"{name} must be >= 0, got {t}")
+    return t
+
+
+def available_memory() -> int:
+    """Bytes of memory available to this process (MemAvailable on Linux), or 0 when unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def format_bytes(nbytes: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(nbytes) < 1024 or unit == "TB":
+            return f"{nbytes:.1f} {unit}" if unit != "B" else f"{int(nbytes)} B"
+        nbytes /= 1024
+    return f"{nbytes:.1f} TB"  # pragma: no cover
+
+
+def check_memory(nbytes: int, what: str, way_out: str) -> None:
+    """Raise ``MemoryError`` before allocating ``nbytes`` if it would not fit in available memory.
+
+    ``TOPODIM_MEMORY_LIMIT`` (bytes) overrides the detected available memory, for tests and for
+    users who share a machine.
+    """
+    limit_env = os.environ.get("TOPODIM_MEMORY_LIMIT")
+    limit = int(float(limit_env)) if limit_env else available_memory()
+    if limit > 0 and nbytes > limit:
+        raise MemoryError(
+            f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available; {way_out}"
+        )

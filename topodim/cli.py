@@ -1,0 +1,253 @@
+"""The ``topodim`` command.
+
+Subcommands read a point cloud or a distance matrix from a file (.npy, .npz, .csv, or
+whitespace-separated text; a scipy.sparse .npz saved with ``scipy.sparse.save_npz`` is read as a
+sparse distance matrix) and write the result as text to stdout, or to ``-o OUT`` with the format
+given by its extension (.npy, .csv, .json, .txt).
+
+User errors print one line, ``topodim: error: ...``, and exit with status 2; no traceback.
+Each subcommand is a pair of functions, ``_add_<name>(subparsers)`` and ``_run_<name>(args)``,
+registered in ``SUBCOMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+__all__ = ["main", "read_array", "write_table"]
+
+
+class CLIError(Exception):
+    """A user error with a one-line message."""
+
+
+# ------------------------------------------------------------------------------------------
+# input / output
+# ------------------------------------------------------------------------------------------
+
+
+def _load_text(path: str, delimiter):
+    try:
+        return np.loadtxt(path, delimiter=delimiter, ndmin=2)
+    except ValueError:
+        # maybe a header line
+        try:
+            return np.loadtxt(path, delimiter=delimiter, ndmin=2, skiprows=1)
+        except ValueError as exc:
+            raise CLIError(f"cannot read {path} as a table of numbers: {exc}") from None
+
+
+def read_array(path: str, key: str | None = None):
+    """Read a numeric array (or a scipy.sparse matrix) from .npy, .npz, .csv or text."""
+    if path == "-":
+        return np.loadtxt(sys.stdin, ndmin=2)
+    if not os.path.exists(path):
+        raise CLIError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise CLIError(f"{path} is a directory; pass a file")
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            return np.load(path, allow_pickle=False)
+        if ext == ".npz":
+            with np.load(path, allow_pickle=False) as z:
+                names = list(z.files)
+                if {"indptr", "indices", "data", "shape", "format"} <= set(names) and key is None:
+                    import scipy.sparse as sp  # noqa: PLC0415
+
+                    return sp.load_npz(path)
+                if key is not None:
+                    if key not in names:
+                        raise CLIError(f"{path} has no array {key!r}; it has: {', '.join(names)}")
+                    return z[key]
+                if len(names) != 1:
+                    raise CLIError(f"{path} holds several arrays ({', '.join(names)}); choose one with --key")
+                return z[names[0]]
+        if ext == ".csv":
+            return _load_text(path, ",")
+        if ext == ".tsv":
+            return _load_text(path, "\t")
+        return _load_text(path, None)
+    except CLIError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise CLIError(f"cannot read {path}: {exc}") from None
+
+
+def _fmt(x) -> str:
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    x = float(x)
+    if np.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return repr(x)
+
+
+def write_table(table: np.ndarray, out: str | None, header: list[str], name: str = "result",
+                extra: dict | None = None) -> None:
+    """Write a 2-D table to stdout (text) or to a .npy / .csv / .json / .txt file."""
+    table = np.asarray(table)
+    if out is None or out == "-":
+        sys.stdout.write("# " + " ".join(header) + "\n")
+        for row in table:
+            sys.stdout.write(" ".join(_fmt(v) for v in row) + "\n")
+        return
+    ext = os.path.splitext(out)[1].lower()
+    try:
+        if ext == ".npy":
+            np.save(out, table)
+        elif ext == ".json":
+            rows = [[None if (isinstance(v, float) and np.isinf(v)) else v for v in row]
+                    for row in table.tolist()]
+            doc = {"columns": header, name: rows, "note": "null means +inf"}
+            if extra:
+                doc.update(extra)
+            with open(out, "w") as fh:
+                json.dump(doc, fh, indent=1)
+        elif ext in (".csv", ".txt", ".tsv", ""):
+            sep = "," if ext == ".csv" else ("\t" if ext == ".tsv" else " ")
+            with open(out, "w") as fh:
+                fh.write(sep.join(header) + "\n")
+                for row in table:
+                    fh.write(sep.join(_fmt(v) for v in row) + "\n")
+        else:
+            raise CLIError(f"unknown output format {ext!r} for {out}; use .npy, .csv, .json or .txt")
+    except OSError as exc:
+        raise CLIError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+# ------------------------------------------------------------------------------------------
+# shared options
+# ------------------------------------------------------------------------------------------
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="input: .npy, .npz, .csv or whitespace text ('-' for stdin)")
+    p.add_argument("--key", help="array name inside a .npz holding several arrays")
+    p.add_argument("--distance-matrix", action="store_true",
+                   help="the file holds a square, condensed or sparse distance matrix")
+    p.add_argument("--metric", default="euclidean",
+                   help="euclidean (default), sqeuclidean, manhattan, chebyshev, cosine, or a scipy metric name")
+    p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="compute dtype")
+    p.add_argument("--threads", type=int, default=None, help="number of threads (default: all)")
+    p.add_argument("-o", "--output", default=None, help="output file (.npy, .csv, .json, .txt); default stdout")
+
+
+def _threads(args):
+    if args.threads is not None and args.threads == 0:
+        raise CLIError("--threads must be a positive integer or -1 (all threads)")
+    return args.threads
+
+
+# ------------------------------------------------------------------------------------------
+# subcommands
+# ------------------------------------------------------------------------------------------
+
+
+def _add_ph0(sub):
+    p = sub.add_parser("ph0", help="0-dimensional persistence diagram (Vietoris-Rips) via the MST",
+                       description="H0 diagram of a point cloud or distance matrix: one (birth, death) row per point.")
+    _add_input_options(p)
+    p.add_argument("--thresh", type=float, default=np.inf, help="largest edge length (default: no limit)")
+    p.add_argument("--method", default="auto", choices=["auto", "prim", "boruvka", "kruskal"])
+    return p
+
+
+def _run_ph0(args):
+    from .mst import ph0  # noqa: PLC0415
+
+    X = read_array(args.file, args.key)
+    dgm = ph0(X, metric=args.metric, distance_matrix=args.distance_matrix, thresh=args.thresh,
+              method=args.method, dtype=args.dtype, n_threads=_threads(args))
+    write_table(dgm, args.output, ["birth", "death"], name="diagram")
+
+
+def _add_mst(sub):
+    p = sub.add_parser("mst", help="minimum spanning tree (edges and lengths)",
+                       description="Minimum spanning tree: one (u, v, length) row per edge, sorted by length.")
+    _add_input_options(p)
+    p.add_argument("--method", default="auto", choices=["auto", "prim", "boruvka", "kruskal"])
+    return p
+
+
+def _run_mst(args):
+    from .mst import mst  # noqa: PLC0415
+
+    X = read_array(args.file, args.key)
+    tree = mst(X, metric=args.metric, distance_matrix=args.distance_matrix, method=args.method,
+               dtype=args.dtype, n_threads=_threads(args))
+    table = np.empty((len(tree.lengths), 3), dtype=object)
+    table[:, 0] = tree.edges[:, 0]
+    table[:, 1] = tree.edges[:, 1]
+    table[:, 2] = tree.lengths
+    if args.output and os.path.splitext(args.output)[1].lower() == ".npy":
+        table = np.column_stack([tree.edges.astype(tree.lengths.dtype), tree.lengths])
+    write_table(table, args.output, ["u", "v", "length"], name="edges")
+
+
+def _add_demo(sub):
+    p = sub.add_parser("demo", help="PH0 statistics of built-in example clouds (a quick check of the install)")
+    p.add_argument("-n", type=int, default=20000, help="points per cloud (default 20000)")
+    p.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def _run_demo(args):
+    from .demo import run_demo  # noqa: PLC0415
+
+    if args.n < 2:
+        raise CLIError("-n must be at least 2")
+    run_demo(n=args.n, seed=args.seed, out=sys.stdout)
+
+
+SUBCOMMANDS = [
+    ("ph0", _add_ph0, _run_ph0),
+    ("mst", _add_mst, _run_mst),
+    ("demo", _add_demo, _run_demo),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="topodim",
+        description="Topological data analysis in pure Python: persistence diagrams, MSTs, PH-dimension.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for _name, add, _run in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"topodim: warning: {message}", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    import warnings  # noqa: PLC0415
+
+    warnings.showwarning = _one_line_warning
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    runners = {name: run for name, _add, run in SUBCOMMANDS}
+    try:
+        runners[args.command](args)
+    except (CLIError, ValueError, TypeError, MemoryError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"topodim: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("topodim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,425 @@
+"""Distance kernels: one definition of every metric, used by every CPU code path.
+
+Why one definition: persistence pairings are decided by equality tests on diameters (apparent and
+emergent pairs), so a distance must come out bit-identical whichever engine asks for it. Every
+kernel therefore goes through :func:`reduced_distance` (a monotone "reduced" form: the squared
+Euclidean distance for ``euclidean``) followed by :func:`finish_distance` (the square root for
+``euclidean``). Sums use four partial accumulators in a fixed order, which lets LLVM use SIMD
+without ``fastmath`` and keeps the result independent of the caller.
+
+Metrics (codes are the integers the kernels take):
+
+==============  =====  ==========================================================
+name            code   distance between rows x and y
+==============  =====  ==========================================================
+euclidean       0      sqrt(sum (x_k - y_k)^2)
+sqeuclidean     1      sum (x_k - y_k)^2  (not a metric; valid as a filtration)
+manhattan       2      sum |x_k - y_k|
+chebyshev       3      max |x_k - y_k|
+cosine          4      1 - <x, y> / (|x| |y|), clipped at 0; rows are normalised once
+==============  =====  ==========================================================
+
+Condensed storage follows scipy's ``pdist``: pair (i, j), i < j, of n points is at
+``n*i - i*(i+1)//2 + j - i - 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from ._config import njit, njit_parallel, thread_limit
+from ._validate import (
+    NATIVE_METRICS,
+    DistanceInput,
+    as_distance_input,
+    check_memory,
+    format_bytes,
+)
+
+__all__ = [
+    "METRIC_CODES",
+    "metric_code",
+    "prepare_points",
+    "reduced_distance",
+    "finish_distance",
+    "point_distance",
+    "condensed_index",
+    "pairwise_distances",
+    "squareform",
+    "enclosing_radius",
+    "input_distance",
+]
+
+EUCLIDEAN = 0
+SQEUCLIDEAN = 1
+MANHATTAN = 2
+CHEBYSHEV = 3
+COSINE = 4
+
+METRIC_CODES = {
+    "euclidean": EUCLIDEAN,
+    "sqeuclidean": SQEUCLIDEAN,
+    "manhattan": MANHATTAN,
+    "chebyshev": CHEBYSHEV,
+    "cosine": COSINE,
+}
+
+#: Metrics for which axis-aligned boxes give a lower bound (KD-tree pruning).
+BOX_METRICS = (EUCLIDEAN, SQEUCLIDEAN, MANHATTAN, CHEBYSHEV)
+
+
+def metric_code(metric: str) -> int:
+    try:
+        return METRIC_CODES[metric]
+    except KeyError:
+        raise ValueError(f"metric {metric!r} has no native kernel; native metrics: {', '.join(NATIVE_METRICS)}") from None
+
+
+def prepare_points(points: np.ndarray, metric: str) -> np.ndarray:
+    """The array the kernels read for ``metric``: unit-normalised rows for cosine, else as is."""
+    if metric == "cosine":
+        norms = np.sqrt(np.einsum("ij,ij->i", points, points))
+        return np.ascontiguousarray(points / norms[:, None])
+    return points
+
+
+# ------------------------------------------------------------------------------------------
+# scalar kernels
+# ------------------------------------------------------------------------------------------
+
+
+@njit
+def _sum_sq_diff(X, i, Y, j):
+    d = X.shape[1]
+    s0 = X.dtype.type(0)
+    s1 = s0
+    s2 = s0
+    s3 = s0
+    k = 0
+    while k + 4 <= d:
+        a = X[i, k] - Y[j, k]
+        b = X[i, k + 1] - Y[j, k + 1]
+        c = X[i, k + 2] - Y[j, k + 2]
+        e = X[i, k + 3] - Y[j, k + 3]
+        s0 += a * a
+        s1 += b * b
+        s2 += c * c
+        s3 += e * e
+        k += 4
+    while k < d:
+        a = X[i, k] - Y[j, k]
+        s0 += a * a
+        k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@njit
+def _sum_abs_diff(X, i, Y, j):
+    d = X.shape[1]
+    s0 = X.dtype.type(0)
+    s1 = s0
+    s2 = s0
+    s3 = s0
+    k = 0
+    while k + 4 <= d:
+        s0 += abs(X[i, k] - Y[j, k])
+        s1 += abs(X[i, k + 1] - Y[j, k + 1])
+        s2 += abs(X[i, k + 2] - Y[j, k + 2])
+        s3 += abs(X[i, k + 3] - Y[j, k + 3])
+        k += 4
+    while k < d:
+        s0 += abs(X[i, k] - Y[j, k])
+        k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@njit
+def _max_abs_diff(X, i, Y, j):
+    m = X.dtype.type(0)
+    for k in range(X.shape[1]):
+        a = abs(X[i, k] - Y[j, k])
+        if a > m:
+            m = a
+    return m
+
+
+@njit
+def _dot(X, i, Y, j):
+    d = X.shape[1]
+    s0 = X.dtype.type(0)
+    s1 = s0
+    s2 = s0
+    s3 = s0
+    k = 0
+    while k + 4 <= d:
+        s0 += X[i, k] * Y[j, k]
+        s1 += X[i, k + 1] * Y[j, k + 1]
+        s2 += X[i, k + 2] * Y[j, k + 2]
+        s3 += X[i, k + 3] * Y[j, k + 3]
+        k += 4
+    while k < d:
+        s0 += X[i, k] * Y[j, k]
+        k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@njit
+def reduced_distance(X, i, Y, j, metric):
+    """A monotone transform of the distance between rows X[i] and Y[j] (squared for euclidean)."""
+    if metric == EUCLIDEAN or metric == SQEUCLIDEAN:
+        return _sum_sq_diff(X, i, Y, j)
+    elif metric == MANHATTAN:
+        return _sum_abs_diff(X, i, Y, j)
+    elif metric == CHEBYSHEV:
+        return _max_abs_diff(X, i, Y, j)
+    else:  # COSINE on unit rows
+        c = X.dtype.type(1) - _dot(X, i, Y, j)
+        return c if c > 0 else X.dtype.type(0)
+
+
+@njit
+def finish_distance(r, metric):
+    """Turn a reduced distance into the distance."""
+    if metric == EUCLIDEAN:
+        return np.sqrt(r)
+    return r
+
+
+@njit
+def point_distance(X, i, Y, j, metric):
+    """The distance between rows X[i] and Y[j]; the one definition every CPU path uses."""
+    return finish_distance(reduced_distance(X, i, Y, j, metric), metric)
+
+
+@njit
+def condensed_index(i, j, n):
+    """Position of pair (i, j), i != j, in a condensed matrix of n points (scipy pdist order)."""
+    if i > j:
+        i, j = j, i
+    return n * i - (i * (i + 1)) // 2 + j - i - 1
+
+
+# ------------------------------------------------------------------------------------------
+# pairwise matrices
+# ------------------------------------------------------------------------------------------
+
+
+@njit_parallel
+def _pdist_kernel(X, metric, out):
+    n = X.shape[0]
+    # row i costs n-1-i distances: interleave rows over many chunks so threads get equal work
+    nchunks = min(n - 1, 256)
+    for c in prange(nchunks):
+        for i in range(c, n - 1, nchunks):
+            base = n * i - (i * (i + 1)) // 2 - i - 1
+            for j in range(i + 1, n):
+                out[base + j] = point_distance(X, i, X, j, metric)
+
+
+@njit_parallel
+def _cdist_kernel(X, Y, metric, out):
+    for i in prange(X.shape[0]):
+        for j in range(Y.shape[0]):
+            out[i, j] = point_distance(X, i, Y, j, metric)
+
+
+@njit
+def _squareform_kernel(v, n, out):
+    k = 0
+    for i in range(n):
+        out[i, i] = 0
+        for j in range(i + 1, n):
+            out[i, j] = v[k]
+            out[j, i] = v[k]
+            k += 1
+
+
+def squareform(condensed: np.ndarray) -> np.ndarray:
+    """Square (n, n) matrix from a condensed one (memory checked first)."""
+    from ._validate import condensed_size_to_n  # noqa: PLC0415
+
+    v = np.ascontiguousarray(condensed)
+    n = condensed_size_to_n(v.shape[0])
+    if n < 0:
+        raise ValueError(f"a condensed matrix of length {v.shape[0]} does not correspond to any n")
+    check_memory(n * n * v.itemsize, f"a {n}x{n} distance matrix", "keep it condensed")
+    out = np.empty((n, n), dtype=v.dtype)
+    _squareform_kernel(v, n, out)
+    return out
+
+
+def pairwise_distances(X, Y=None, metric="euclidean", condensed=False, dtype=np.float64, n_threads=None):
+    """Pairwise distances between the rows of X (and Y), computed in parallel.
+
+    Parameters
+    ----------
+    X : array-like, shape (n, d)
+    Y : array-like, shape (m, d), optional
+        When given, the (n, m) matrix of distances from rows of X to rows of Y.
+    metric : {"euclidean", "sqeuclidean", "manhattan", "chebyshev", "cosine"}
+    condensed : bool
+        Without Y: return the condensed vector of length n(n-1)/2 (scipy ``pdist`` order) instead of
+        the square matrix.
+    dtype : float64 or float32
+        Compute and output dtype.
+    n_threads : int, optional
+        Threads to use (default all).
+
+    Returns
+    -------
+    ndarray of ``dtype``
+    """
+    inp = as_distance_input(X, metric=metric, dtype=dtype)
+    if inp.kind != "points":
+        raise ValueError("pairwise_distances takes point clouds with a native metric")
+    code = metric_code(inp.metric)
+    P = prepare_points(inp.points, inp.metric)
+    n = inp.n
+    with thread_limit(n_threads):
+        if Y is not None:
+            Q = as_distance_input(Y, metric=metric, dtype=dtype, name="Y")
+            if Q.kind != "points" or Q.points.shape[1] != P.shape[1]:
+                raise ValueError(f"Y must have the same number of columns as X ({P.shape[1]})")
+            Qp = prepare_points(Q.points, inp.metric)
+            check_memory(n * Q.n * P.itemsize, f"a {n}x{Q.n} distance matrix", "use smaller blocks of rows")
+            out = np.empty((n, Q.n), dtype=P.dtype)
+            _cdist_kernel(P, Qp, code, out)
+            return out
+        m = n * (n - 1) // 2
+        if condensed:
+            check_memory(m * P.itemsize, f"the condensed distance matrix of {n} points",
+                         "use topodim.mst / topodim.ph0, which compute distances on the fly")
+            out = np.empty(m, dtype=P.dtype)
+            _pdist_kernel(P, code, out)
+            return out
+        check_memory(n * n * P.itemsize, f"the {n}x{n} distance matrix",
+                     "pass condensed=True (half the memory) or use topodim.ph0 (no matrix)")
+        out = np.empty((n, n), dtype=P.dtype)
+        _cdist_kernel(P, P, code, out)
+        return out
+
+
+# ------------------------------------------------------------------------------------------
+# distances of a validated input, and the enclosing radius
+# ------------------------------------------------------------------------------------------
+
+
+@njit
+def _sparse_lookup(indptr, indices, data, i, j):
+    lo = indptr[i]
+    hi = indptr[i + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if indices[mid] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < indptr[i + 1] and indices[lo] == j:
+        return data[lo]
+    return np.inf
+
+
+@njit_parallel
+def _enclosing_radius_points(X, metric):
+    n = X.shape[0]
+    nchunks = min(n, 64)
+    chunk_best = np.full(nchunks, np.inf, dtype=X.dtype)
+    for c in prange(nchunks):
+        best = X.dtype.type(np.inf)
+        for i in range(c, n, nchunks):
+            m = X.dtype.type(0)
+            for j in range(n):
+                if j != i:
+                    r = reduced_distance(X, i, X, j, metric)
+                    if r > m:
+                        m = r
+                        if m > best:
+                            break  # row i cannot be the minimum: its true maximum is even larger
+            if m < best:
+                best = m
+        chunk_best[c] = best
+    return finish_distance(chunk_best.min(), metric)
+
+
+@njit
+def _enclosing_radius_dense(D):
+    n = D.shape[0]
+    best = np.inf
+    for i in range(n):
+        m = 0.0
+        for j in range(n):
+            if D[i, j] > m:
+                m = D[i, j]
+        if m < best:
+            best = m
+    return best
+
+
+@njit
+def _enclosing_radius_condensed(v, n):
+    row_max = np.zeros(n, dtype=v.dtype)
+    k = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            x = v[k]
+            if x > row_max[i]:
+                row_max[i] = x
+            if x > row_max[j]:
+                row_max[j] = x
+            k += 1
+    return row_max.min()
+
+
+@njit
+def _enclosing_radius_sparse(indptr, data, n):
+    best = np.inf
+    for i in range(n):
+        # a row with a missing entry has an infinite eccentricity
+        if indptr[i + 1] - indptr[i] < n - 1:
+            continue
+        m = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            if data[k] > m:
+                m = data[k]
+        if m < best:
+            best = m
+    return best
+
+
+def enclosing_radius(inp: DistanceInput, n_threads=None) -> float:
+    """The enclosing radius min_i max_j d(i, j) of a validated input.
+
+    Above this value the Vietoris–Rips complex is a cone (every simplex joins the centre), so it has
+    the homology of a point: it is the default threshold of the Rips engine. Returns ``inf`` for a
+    disconnected graph. Vertex births are ignored (they do not change the cone argument beyond the
+    largest birth, which the caller must take into account).
+    """
+    if inp.kind == "points":
+        P = prepare_points(inp.points, inp.metric)
+        with thread_limit(n_threads):
+            return float(_enclosing_radius_points(P, metric_code(inp.metric)))
+    if inp.kind == "dense":
+        return float(_enclosing_radius_dense(inp.dense))
+    if inp.kind == "condensed":
+        return float(_enclosing_radius_condensed(inp.condensed, inp.n))
+    return float(_enclosing_radius_sparse(inp.indptr, inp.data, inp.n))
+
+
+def input_distance(inp: DistanceInput, i: int, j: int) -> float:
+    """One distance of a validated input (slow; for tests and small glue code)."""
+    if i == j:
+        return 0.0
+    if inp.kind == "points":
+        P = prepare_points(inp.points, inp.metric)
+        return float(point_distance(P, i, P, j, metric_code(inp.metric)))
+    if inp.kind == "dense":
+        return float(inp.dense[i, j])
+    if inp.kind == "condensed":
+        return float(inp.condensed[condensed_index(i, j, inp.n)])
+    return float(_sparse_lookup(inp.indptr, inp.indices, inp.data, i, j))
+
+
+def describe_memory(nbytes: int) -> str:
+    """Human-readable size (re-exported for messages)."""
+    return format_bytes(nbytes)

@@ -1,0 +1,719 @@
+"""PH0 of the Vietoris–Rips filtration through minimum spanning trees.
+
+For a Vietoris–Rips filtration every vertex is born at 0 (or at its birth value, the diagonal of a
+distance matrix) and the finite H0 bars die exactly at the edge lengths of a minimum spanning tree
+(MST). This module computes that tree without ever materialising an n x n matrix for point clouds.
+
+Engines (``method=``):
+
+``"prim"``
+    Dense Prim. On points it computes distances on the fly (O(n·d) memory, O(n²·d) time); the rows
+    of a private copy of the points are swapped so that the remaining vertices stay contiguous. With
+    more than one thread the update step is split into per-thread chunks, each writing its own
+    (minimum, argmin) slot, merged serially: the result does not depend on the thread count. Also
+    runs on a dense or condensed distance matrix.
+``"boruvka"``
+    Borůvka rounds over a KD-tree for low-dimensional points (euclidean, sqeuclidean, manhattan or
+    chebyshev; fastest up to about 8 dimensions): O(n log n) in practice, 10⁶ points in R³.
+``"kruskal"``
+    Kruskal with union–find over the edges of a sparse graph (scipy.sparse input).
+
+Ties: all engines order edges by (length, smaller endpoint, larger endpoint) so the tree they
+return is deterministic for a given input and engine and independent of the thread count. With
+tied lengths different engines may return different (equally minimal) trees; their sorted lengths
+are always identical, and lengths are computed by :func:`topodim.metrics.point_distance`, the
+same arithmetic as every other code path.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import prange
+
+from ._config import njit, njit_parallel, resolve_n_threads, thread_limit
+from ._validate import DistanceInput, as_distance_input, check_threshold
+from .metrics import (
+    BOX_METRICS,
+    EUCLIDEAN,
+    MANHATTAN,
+    CHEBYSHEV,
+    condensed_index,
+    finish_distance,
+    metric_code,
+    prepare_points,
+    reduced_distance,
+)
+
+__all__ = ["MSTResult", "mst", "ph0", "minimum_spanning_tree", "elder_rule_h0", "METHODS"]
+
+METHODS = ("auto", "prim", "boruvka", "kruskal")
+
+#: Largest dimension for which ``method="auto"`` picks the KD-tree Borůvka engine.
+BORUVKA_MAX_DIM = 8
+#: Smallest number of points for which ``method="auto"`` picks the KD-tree Borůvka engine.
+BORUVKA_MIN_POINTS = 512
+#: Work per Prim step (remaining vertices x features) above which the step runs in parallel.
+PRIM_PARALLEL_WORK = 32768
+
+_INT_MAX = np.iinfo(np.int64).max
+
+
+class MSTResult(NamedTuple):
+    """A minimum spanning tree (a forest when the graph is disconnected).
+
+    Attributes
+    ----------
+    edges : ndarray of int64, shape (n - c, 2)
+        Endpoints (smaller index first) of the tree edges, where c is the number of connected
+        components (1 for point clouds and complete distance matrices).
+    lengths : ndarray, shape (n - c,)
+        Edge lengths in the compute dtype, sorted ascending (ties by endpoints).
+    """
+
+    edges: np.ndarray
+    lengths: np.ndarray
+
+
+# ==========================================================================================
+# Prim on points (distances on the fly)
+# ==========================================================================================
+
+
+@njit
+def _swap_rows(W, a, b):
+    for k in range(W.shape[1]):
+        t = W[a, k]
+        W[a, k] = W[b, k]
+        W[b, k] = t
+
+
+@njit
+def _scan_range(W, cur, lo, hi, metric, best, parent, ids, cur_id):
+    """Update best/parent for rows [lo, hi) from row ``cur``; return the range's (min, id, row)."""
+    bval = np.inf
+    bid = _INT_MAX
+    brow = -1
+    for k in range(lo, hi):
+        r = reduced_distance(W, cur, W, k, metric)
+        if r < best[k]:
+            best[k] = r
+            parent[k] = cur_id
+        b = best[k]
+        if b < bval or (b == bval and ids[k] < bid):
+            bval = b
+            bid = ids[k]
+            brow = k
+    return bval, bid, brow
+
+
+@njit_parallel
+def _prim_points(X, metric, n_chunks):
+    """Prim's algorithm with distances computed on the fly; returns (u, v, reduced length)."""
+    n = X.shape[0]
+    W = X.copy()  # rows are permuted so that the vertices not yet in the tree are W[:m]
+    ids = np.arange(n)
+    best = np.full(n, np.inf, dtype=X.dtype)
+    parent = np.full(n, -1, dtype=np.int64)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=X.dtype)
+    chunk_val = np.empty(n_chunks, dtype=X.dtype)
+    chunk_id = np.empty(n_chunks, dtype=np.int64)
+    chunk_row = np.empty(n_chunks, dtype=np.int64)
+    d = X.shape[1]
+
+    # vertex 0 enters first: move it to the end of the active block
+    m = n - 1
+    _swap_rows(W, 0, m)
+    ids[0], ids[m] = ids[m], ids[0]
+    cur = m
+    for step in range(n - 1):
+        cur_id = ids[cur]
+        if n_chunks > 1 and m * d >= PRIM_PARALLEL_WORK:
+            size = (m + n_chunks - 1) // n_chunks
+            for c in prange(n_chunks):
+                lo = c * size
+                hi = min(m, lo + size)
+                v, i, r = _scan_range(W, cur, lo, hi, metric, best, parent, ids, cur_id)
+                chunk_val[c] = v
+                chunk_id[c] = i
+                chunk_row[c] = r
+            bval = np.inf
+            bid = _INT_MAX
+            brow = -1
+            for c in range(n_chunks):
+                if chunk_row[c] >= 0 and (chunk_val[c] < bval or (chunk_val[c] == bval and chunk_id[c] < bid)):
+                    bval = chunk_val[c]
+                    bid = chunk_id[c]
+                    brow = chunk_row[c]
+        else:
+            bval, bid, brow = _scan_range(W, cur, 0, m, metric, best, parent, ids, cur_id)
+        out_u[step] = parent[brow]
+        out_v[step] = bid
+        out_w[step] = bval
+        # retire row brow: swap it to the end of the active block
+        m -= 1
+        if brow != m:
+            _swap_rows(W, brow, m)
+            ids[brow], ids[m] = ids[m], ids[brow]
+            best[brow], best[m] = best[m], best[brow]
+            parent[brow], parent[m] = parent[m], parent[brow]
+        cur = m
+    return out_u, out_v, out_w
+
+
+# ==========================================================================================
+# Prim on dense / condensed matrices (forests when +inf entries disconnect the graph)
+# ==========================================================================================
+
+
+@njit
+def _prim_matrix(D, v, n, dense):
+    """Prim on a dense (``dense=True``, D) or condensed (v) matrix; +inf means no edge."""
+    in_tree = np.zeros(n, dtype=np.bool_)
+    best = np.full(n, np.inf, dtype=D.dtype)
+    parent = np.full(n, -1, dtype=np.int64)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=best.dtype)
+    n_edges = 0
+    cur = 0
+    in_tree[0] = True
+    for _ in range(n - 1):
+        bval = np.inf
+        bj = -1
+        for j in range(n):
+            if in_tree[j]:
+                continue
+            if dense:
+                r = D[cur, j]
+            else:
+                r = v[condensed_index(cur, j, n)]
+            if r < best[j]:
+                best[j] = r
+                parent[j] = cur
+            if bj < 0 or best[j] < bval:
+                bval = best[j]
+                bj = j
+        if bval == np.inf:
+            # the tree cannot grow: start a new component at the smallest remaining vertex
+            cur = bj
+            in_tree[cur] = True
+            continue
+        out_u[n_edges] = parent[bj]
+        out_v[n_edges] = bj
+        out_w[n_edges] = bval
+        n_edges += 1
+        in_tree[bj] = True
+        cur = bj
+    return out_u[:n_edges], out_v[:n_edges], out_w[:n_edges]
+
+
+# ==========================================================================================
+# Kruskal on sparse graphs, union-find
+# ==========================================================================================
+
+
+@njit
+def _find(parent, x):
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:  # path compression
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+
+@njit
+def _kruskal(us, vs, ws, n):
+    """Edges already sorted by (w, u, v); returns the spanning forest in that order."""
+    parent = np.arange(n)
+    rank = np.zeros(n, dtype=np.int64)
+    keep = np.zeros(len(us), dtype=np.bool_)
+    n_kept = 0
+    for k in range(len(us)):
+        a = _find(parent, us[k])
+        b = _find(parent, vs[k])
+        if a == b:
+            continue
+        if rank[a] < rank[b]:
+            a, b = b, a
+        parent[b] = a
+        if rank[a] == rank[b]:
+            rank[a] += 1
+        keep[k] = True
+        n_kept += 1
+        if n_kept == n - 1:
+            break
+    return keep
+
+
+# ==========================================================================================
+# KD-tree and Borůvka for low-dimensional points
+# ==========================================================================================
+
+
+@njit
+def _select(perm, X, lo, hi, kth, dim):
+    """Reorder perm[lo:hi] so that perm[kth] has the kth key along ``dim`` (quickselect)."""
+    while hi - lo > 1:
+        mid = (lo + hi - 1) >> 1
+        a = X[perm[lo], dim]
+        b = X[perm[mid], dim]
+        c = X[perm[hi - 1], dim]
+        # median of three as the pivot value
+        if a < b:
+            pivot = b if b < c else (c if a < c else a)
+        else:
+            pivot = a if a < c else (c if b < c else b)
+        i = lo
+        j = hi - 1
+        while i <= j:
+            while X[perm[i], dim] < pivot:
+                i += 1
+            while X[perm[j], dim] > pivot:
+                j -= 1
+            if i <= j:
+                t = perm[i]
+                perm[i] = perm[j]
+                perm[j] = t
+                i += 1
+                j -= 1
+        if kth <= j:
+            hi = j + 1
+        elif kth >= i:
+            lo = i
+        else:
+            return
+
+
+@njit
+def _build_kdtree(X, leaf_size):
+    """A balanced KD-tree in implicit layout: node k has children 2k+1 and 2k+2.
+
+    Returns the permutation (tree order -> input index), node ranges and tight bounding boxes.
+    """
+    n, d = X.shape
+    n_levels = 1
+    while (n >> (n_levels - 1)) > leaf_size and n_levels < 40:
+        n_levels += 1
+    n_nodes = (1 << n_levels) - 1
+    perm = np.arange(n)
+    start = np.empty(n_nodes, dtype=np.int64)
+    end = np.empty(n_nodes, dtype=np.int64)
+    lo_box = np.empty((n_nodes, d), dtype=X.dtype)
+    hi_box = np.empty((n_nodes, d), dtype=X.dtype)
+    start[0] = 0
+    end[0] = n
+    for k in range(n_nodes):
+        s = start[k]
+        e = end[k]
+        for t in range(d):
+            lo_box[k, t] = np.inf
+            hi_box[k, t] = -np.inf
+        for i in range(s, e):
+            p = perm[i]
+            for t in range(d):
+                x = X[p, t]
+                if x < lo_box[k, t]:
+                    lo_box[k, t] = x
+                if x > hi_box[k, t]:
+                    hi_box[k, t] = x
+        left = 2 * k + 1
+        if left < n_nodes:
+            dim = 0
+            spread = -1.0
+            for t in range(d):
+                sp = hi_box[k, t] - lo_box[k, t]
+                if sp > spread:
+                    spread = sp
+                    dim = t
+            mid = (s + e) >> 1
+            if e - s > 1:
+                _select(perm, X, s, e, mid, dim)
+            start[left] = s
+            end[left] = mid
+            start[left + 1] = mid
+            end[left + 1] = e
+    return perm, start, end, lo_box, hi_box
+
+
+@njit
+def _gap(x, p, lo_box, hi_box, node, k, metric):
+    zero = x.dtype.type(0)
+    g = max(lo_box[node, k] - x[p, k], x[p, k] - hi_box[node, k], zero)
+    if metric == MANHATTAN or metric == CHEBYSHEV:
+        return g
+    return g * g
+
+
+@njit
+def _box_bound(x, p, lo_box, hi_box, node, metric):
+    """Lower bound of the reduced distance from point x[p] to any point in the node's box.
+
+    Sums in the same order as :func:`topodim.metrics.reduced_distance` (four accumulators, tail
+    into the first), so rounding can never make the bound exceed an actual distance.
+    """
+    d = x.shape[1]
+    if metric == CHEBYSHEV:
+        m = x.dtype.type(0)
+        for k in range(d):
+            g = _gap(x, p, lo_box, hi_box, node, k, metric)
+            if g > m:
+                m = g
+        return m
+    s0 = x.dtype.type(0)
+    s1 = s0
+    s2 = s0
+    s3 = s0
+    k = 0
+    while k + 4 <= d:
+        s0 += _gap(x, p, lo_box, hi_box, node, k, metric)
+        s1 += _gap(x, p, lo_box, hi_box, node, k + 1, metric)
+        s2 += _gap(x, p, lo_box, hi_box, node, k + 2, metric)
+        s3 += _gap(x, p, lo_box, hi_box, node, k + 3, metric)
+        k += 4
+    while k < d:
+        s0 += _gap(x, p, lo_box, hi_box, node, k, metric)
+        k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@njit
+def _node_components(comp, start, end, n_nodes):
+    """node_comp[k] = the component shared by all points of node k, or -1."""
+    node_comp = np.empty(n_nodes, dtype=np.int64)
+    for k in range(n_nodes - 1, -1, -1):
+        left = 2 * k + 1
+        if left >= n_nodes:
+            c = comp[start[k]]
+            for i in range(start[k] + 1, end[k]):
+                if comp[i] != c:
+                    c = -1
+                    break
+            node_comp[k] = c
+        else:
+            a = node_comp[left]
+            node_comp[k] = a if a == node_comp[left + 1] else -1
+    return node_comp
+
+
+@njit
+def _query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, metric, bound, stack):
+    """Nearest point (by reduced distance, ties by position) to Xp[p] outside p's component.
+
+    Searches only below ``bound`` (inclusive); returns (-1, inf) when nothing lies within it.
+    """
+    n_nodes = start.shape[0]
+    cp = comp[p]
+    best = bound
+    best_q = _INT_MAX
+    top = 0
+    stack[0] = 0
+    while top >= 0:
+        node = stack[top]
+        top -= 1
+        if node_comp[node] == cp:
+            continue
+        if _box_bound(Xp, p, lo_box, hi_box, node, metric) > best:
+            continue
+        left = 2 * node + 1
+        if left >= n_nodes:
+            for q in range(start[node], end[node]):
+                if comp[q] != cp:
+                    r = reduced_distance(Xp, p, Xp, q, metric)
+                    if r < best or (r == best and q < best_q):
+                        best = r
+                        best_q = q
+        else:
+            bl = _box_bound(Xp, p, lo_box, hi_box, left, metric)
+            br = _box_bound(Xp, p, lo_box, hi_box, left + 1, metric)
+            # push the farther child first so the nearer one is searched first
+            if bl <= br:
+                top += 1
+                stack[top] = left + 1
+                top += 1
+                stack[top] = left
+            else:
+                top += 1
+                stack[top] = left
+                top += 1
+                stack[top] = left + 1
+    if best_q == _INT_MAX:
+        return -1, np.inf
+    return best_q, best
+
+
+@njit_parallel
+def _boruvka_queries(Xp, comp, node_comp, start, end, lo_box, hi_box, metric, nn_pos, nn_dist,
+                     comp_bound, n_levels):
+    n = Xp.shape[0]
+    n_chunks = min(n, 1024)
+    size = (n + n_chunks - 1) // n_chunks
+    for c in prange(n_chunks):
+        stack = np.empty(2 * n_levels + 4, dtype=np.int64)
+        for p in range(c * size, min(n, (c + 1) * size)):
+            q = nn_pos[p]
+            if q >= 0 and comp[q] != comp[p]:
+                continue  # still the nearest point of another component (the candidates only shrank)
+            q, r = _query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box,
+                                          metric, comp_bound[comp[p]], stack)
+            nn_pos[p] = q
+            nn_dist[p] = r
+
+
+@njit
+def _boruvka(X, metric, leaf_size):
+    n = X.shape[0]
+    perm, start, end, lo_box, hi_box = _build_kdtree(X, leaf_size)
+    n_nodes = start.shape[0]
+    n_levels = 0
+    while (1 << n_levels) - 1 < n_nodes:
+        n_levels += 1
+    Xp = np.empty_like(X)
+    for i in range(n):
+        for t in range(X.shape[1]):
+            Xp[i, t] = X[perm[i], t]
+    uf = np.arange(n)
+    comp = np.arange(n)
+    nn_pos = np.full(n, -1, dtype=np.int64)
+    nn_dist = np.full(n, np.inf, dtype=X.dtype)
+    comp_bound = np.full(n, np.inf, dtype=X.dtype)
+    best_val = np.full(n, np.inf, dtype=X.dtype)
+    best_a = np.full(n, -1, dtype=np.int64)
+    best_b = np.full(n, -1, dtype=np.int64)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=X.dtype)
+    n_edges = 0
+    while n_edges < n - 1:
+        node_comp = _node_components(comp, start, end, n_nodes)
+        # an upper bound per component from nearest neighbours that are still valid
+        for c in range(n):
+            comp_bound[c] = np.inf
+        for p in range(n):
+            q = nn_pos[p]
+            if q >= 0 and comp[q] != comp[p] and nn_dist[p] < comp_bound[comp[p]]:
+                comp_bound[comp[p]] = nn_dist[p]
+        _boruvka_queries(Xp, comp, node_comp, start, end, lo_box, hi_box, metric, nn_pos, nn_dist,
+                         comp_bound, n_levels)
+        # the lightest edge leaving each component, by (length, smaller end, larger end)
+        for c in range(n):
+            best_val[c] = np.inf
+            best_a[c] = -1
+        for p in range(n):
+            q = nn_pos[p]
+            if q < 0 or comp[q] == comp[p]:
+                continue
+            c = comp[p]
+            a = min(p, q)
+            b = max(p, q)
+            w = nn_dist[p]
+            if (best_a[c] < 0 or w < best_val[c] or (w == best_val[c] and (a < best_a[c] or (a == best_a[c] and b < best_b[c])))):
+                best_val[c] = w
+                best_a[c] = a
+                best_b[c] = b
+        merged = 0
+        for c in range(n):
+            if best_a[c] < 0:
+                continue
+            ra = _find(uf, best_a[c])
+            rb = _find(uf, best_b[c])
+            if ra == rb:
+                continue  # both components chose the same edge
+            uf[max(ra, rb)] = min(ra, rb)
+            out_u[n_edges] = perm[best_a[c]]
+            out_v[n_edges] = perm[best_b[c]]
+            out_w[n_edges] = best_val[c]
+            n_edges += 1
+            merged += 1
+        if merged == 0:
+            break  # pragma: no cover - cannot happen for finite points
+        for p in range(n):
+            comp[p] = _find(uf, p)
+    return out_u[:n_edges], out_v[:n_edges], out_w[:n_edges]
+
+
+# ==========================================================================================
+# the elder rule (vertex births)
+# ==========================================================================================
+
+
+@njit
+def _elder_rule(us, vs, ws, births, n):
+    """H0 bars from forest edges sorted by length and vertex births (elder rule).
+
+    When two components merge at length w, the younger one (larger birth) dies: bar
+    [max(birth_a, birth_b), w]. Components alive at the end give [birth, inf). Returns n rows.
+    """
+    uf = np.arange(n)
+    root_birth = births.copy()
+    out = np.empty((n, 2), dtype=births.dtype)
+    k = 0
+    for e in range(len(us)):
+        a = _find(uf, us[e])
+        b = _find(uf, vs[e])
+        if a == b:
+            continue
+        ba = root_birth[a]
+        bb = root_birth[b]
+        out[k, 0] = max(ba, bb)
+        out[k, 1] = ws[e]
+        k += 1
+        if ba <= bb:
+            uf[b] = a
+        else:
+            uf[a] = b
+    for i in range(n):
+        if _find(uf, i) == i:
+            out[k, 0] = root_birth[i]
+            out[k, 1] = np.inf
+            k += 1
+    return out
+
+
+# ==========================================================================================
+# orchestration
+# ==========================================================================================
+
+
+def _choose_method(inp: DistanceInput, method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    if inp.kind == "points":
+        allowed = ("prim", "boruvka")
+        if method == "auto":
+            d = inp.points.shape[1]
+            if (metric_code(inp.metric) in BOX_METRICS and d <= BORUVKA_MAX_DIM
+                    and inp.n >= BORUVKA_MIN_POINTS):
+                return "boruvka"
+            return "prim"
+        if method == "boruvka" and metric_code(inp.metric) not in BOX_METRICS:
+            raise ValueError(f"method='boruvka' needs a box-boundable metric (euclidean, sqeuclidean, manhattan, chebyshev), not {inp.metric!r}; use method='prim'")
+    elif inp.kind in ("dense", "condensed"):
+        allowed = ("prim",)
+        if method == "auto":
+            return "prim"
+    else:
+        allowed = ("kruskal",)
+        if method == "auto":
+            return "kruskal"
+    if method not in allowed:
+        raise ValueError(f"method={method!r} does not apply to {inp.kind} input; use one of {', '.join(allowed)} or 'auto'")
+    return method
+
+
+def _canonical_order(u, v, w):
+    a = np.minimum(u, v)
+    b = np.maximum(u, v)
+    order = np.lexsort((b, a, w))
+    return np.stack([a[order], b[order]], axis=1).astype(np.int64), w[order]
+
+
+def minimum_spanning_tree(inp: DistanceInput, method: str = "auto", n_threads=None) -> MSTResult:
+    """The MST of a validated :class:`~topodim._validate.DistanceInput` (internal entry point)."""
+    method = _choose_method(inp, method)
+    with thread_limit(n_threads) as threads:
+        if inp.kind == "points":
+            code = metric_code(inp.metric)
+            P = prepare_points(inp.points, inp.metric)
+            if method == "boruvka":
+                u, v, r = _boruvka(P, code, 16)
+            else:
+                u, v, r = _prim_points(P, code, threads)
+            w = np.sqrt(r) if code == EUCLIDEAN else r
+        elif inp.kind == "dense":
+            u, v, w = _prim_matrix(inp.dense, np.empty(0, inp.dtype), inp.n, True)
+        elif inp.kind == "condensed":
+            u, v, w = _prim_matrix(np.empty((0, 0), inp.dtype), inp.condensed, inp.n, False)
+        else:
+            rows = np.repeat(np.arange(inp.n), np.diff(inp.indptr))
+            upper = rows < inp.indices
+            us, vs, ws = rows[upper], inp.indices[upper], inp.data[upper]
+            order = np.lexsort((vs, us, ws))
+            us, vs, ws = us[order], vs[order], ws[order]
+            keep = _kruskal(us, vs, ws, inp.n)
+            u, v, w = us[keep], vs[keep], ws[keep]
+    edges, lengths = _canonical_order(u, v, w.astype(inp.dtype, copy=False))
+    return MSTResult(edges, lengths)
+
+
+def mst(X, metric="euclidean", distance_matrix=False, method="auto", dtype=np.float64, n_threads=None):
+    """Minimum spanning tree of a point cloud or a distance matrix, without an n x n matrix.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix
+        Points of shape (n, d), or with ``distance_matrix=True`` a square (n, n) or condensed
+        distance matrix, or any scipy.sparse matrix (absent entries mean no edge; explicit zeros
+        are edges of length 0; the two triangles and duplicates are combined by the minimum).
+    metric : str or callable, default "euclidean"
+        "euclidean", "sqeuclidean", "manhattan", "chebyshev" and "cosine" are computed on the fly;
+        other scipy metric names and callables go through a condensed matrix (O(n²) memory).
+    distance_matrix : bool, default False
+        Whether X holds distances.
+    method : {"auto", "prim", "boruvka", "kruskal"}
+        "auto" takes "boruvka" for points in up to 8 dimensions with a box metric and at least
+        512 points, "prim" for other points and dense / condensed matrices, "kruskal" for sparse.
+    dtype : float64 or float32
+        Compute dtype; the lengths keep it.
+    n_threads : int, optional
+        Threads for the parallel kernels (default all of Numba's).
+
+    Returns
+    -------
+    MSTResult
+        ``(edges, lengths)``: int64 endpoints of shape (n - c, 2), smaller index first, and their
+        lengths sorted ascending. ``c`` is the number of connected components: 1 for points and for
+        matrices without +inf / absent entries.
+    """
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
+    resolve_n_threads(n_threads)
+    return minimum_spanning_tree(inp, method=method, n_threads=n_threads)
+
+
+def elder_rule_h0(tree: MSTResult, n: int, births=None, thresh=np.inf, dtype=np.float64) -> np.ndarray:
+    """The H0 diagram from a spanning forest, vertex births and a threshold (elder rule).
+
+    Edges longer than ``thresh`` are left out, so the components they would join stay essential.
+    """
+    dt = np.dtype(dtype)
+    b = np.zeros(n, dtype=dt) if births is None else np.ascontiguousarray(births, dtype=dt)
+    keep = tree.lengths <= thresh
+    e = tree.edges[keep]
+    w = np.ascontiguousarray(tree.lengths[keep], dtype=dt)
+    return _elder_rule(np.ascontiguousarray(e[:, 0]), np.ascontiguousarray(e[:, 1]), w, b, n)
+
+
+def ph0(X, metric="euclidean", distance_matrix=False, thresh=np.inf, method="auto", dtype=np.float64,
+        n_threads=None):
+    """The 0-dimensional persistence diagram of the Vietoris–Rips filtration.
+
+    Filtration values are distances (diameters, not radii): an edge enters at its length.
+
+    Parameters
+    ----------
+    X, metric, distance_matrix, method, dtype, n_threads
+        As in :func:`mst`. A non-zero diagonal of a distance matrix gives vertex birth values
+        (every edge must be at least the births of its ends); bars then follow the elder rule, as
+        in ripser.py.
+    thresh : float, default inf
+        Largest edge length in the filtration; components not joined by then are essential.
+
+    Returns
+    -------
+    ndarray of shape (n, 2), the compute dtype
+        One row (birth, death) per vertex: the finite bars in ascending order of death, then the
+        essential bars with death ``np.inf`` (exactly one for a connected input). Bars of length
+        zero (duplicate points, an edge at a vertex's birth) are kept so that there are always n
+        rows; ripser.py omits them (drop them with ``dgm[dgm[:, 1] > dgm[:, 0]]``). Never NaN.
+    """
+    t = check_threshold(thresh)
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
+    resolve_n_threads(n_threads)
+    tree = minimum_spanning_tree(inp, method=method, n_threads=n_threads)
+    return elder_rule_h0(tree, inp.n, inp.births, t, inp.dtype)
