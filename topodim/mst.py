@@ -108,59 +108,98 @@ def _scan_range(W, cur, lo, hi, metric, best, parent, ids, cur_id):
     return bval, bid, brow
 
 
+@njit
+def _retire_row(W, ids, best, parent, row, last):
+    """Swap row ``row`` with row ``last`` (the end of the active block) in every per-row array."""
+    if row != last:
+        _swap_rows(W, row, last)
+        ids[row], ids[last] = ids[last], ids[row]
+        best[row], best[last] = best[last], best[row]
+        parent[row], parent[last] = parent[last], parent[row]
+
+
+@njit
+def _prim_setup(W):
+    n = W.shape[0]
+    ids = np.arange(n)
+    best = np.full(n, np.inf, dtype=W.dtype)
+    parent = np.full(n, -1, dtype=np.int64)
+    # vertex 0 enters the tree first: move it out of the active block W[:n-1]
+    _retire_row(W, ids, best, parent, 0, n - 1)
+    return ids, best, parent
+
+
+@njit
+def prim_serial(W, metric):
+    """Serial Prim on a private, writable copy W of the points (its rows get permuted).
+
+    Returns (u, v, reduced length) of the n-1 tree edges in the order they join the tree. Meant to
+    be called from a ``prange`` over many independent clouds (PH-dimension subsamples).
+    """
+    n = W.shape[0]
+    ids, best, parent = _prim_setup(W)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=W.dtype)
+    m = n - 1
+    for step in range(n - 1):
+        bval, bid, brow = _scan_range(W, m, 0, m, metric, best, parent, ids, ids[m])
+        out_u[step] = parent[brow]
+        out_v[step] = bid
+        out_w[step] = bval
+        m -= 1
+        _retire_row(W, ids, best, parent, brow, m)
+    return out_u, out_v, out_w
+
+
 @njit_parallel
 def _prim_points(X, metric, n_chunks):
-    """Prim's algorithm with distances computed on the fly; returns (u, v, reduced length)."""
-    n = X.shape[0]
+    """Prim's algorithm with distances computed on the fly; returns (u, v, reduced length).
+
+    Steps whose work (remaining vertices x features) exceeds PRIM_PARALLEL_WORK are split into
+    ``n_chunks`` ranges scanned in parallel, each writing its own (min, id, row) slot; the serial
+    merge uses the same (value, id) order as the serial scan, so the tree does not depend on
+    ``n_chunks``.
+    """
     W = X.copy()  # rows are permuted so that the vertices not yet in the tree are W[:m]
-    ids = np.arange(n)
-    best = np.full(n, np.inf, dtype=X.dtype)
-    parent = np.full(n, -1, dtype=np.int64)
+    if n_chunks <= 1:
+        return prim_serial(W, metric)
+    n = W.shape[0]
+    d = W.shape[1]
+    ids, best, parent = _prim_setup(W)
     out_u = np.empty(n - 1, dtype=np.int64)
     out_v = np.empty(n - 1, dtype=np.int64)
     out_w = np.empty(n - 1, dtype=X.dtype)
     chunk_val = np.empty(n_chunks, dtype=X.dtype)
     chunk_id = np.empty(n_chunks, dtype=np.int64)
     chunk_row = np.empty(n_chunks, dtype=np.int64)
-    d = X.shape[1]
-
-    # vertex 0 enters first: move it to the end of the active block
     m = n - 1
-    _swap_rows(W, 0, m)
-    ids[0], ids[m] = ids[m], ids[0]
-    cur = m
     for step in range(n - 1):
-        cur_id = ids[cur]
-        if n_chunks > 1 and m * d >= PRIM_PARALLEL_WORK:
+        cur_id = ids[m]
+        if m * d >= PRIM_PARALLEL_WORK:
             size = (m + n_chunks - 1) // n_chunks
             for c in prange(n_chunks):
                 lo = c * size
                 hi = min(m, lo + size)
-                v, i, r = _scan_range(W, cur, lo, hi, metric, best, parent, ids, cur_id)
+                v, i, r = _scan_range(W, m, lo, hi, metric, best, parent, ids, cur_id)
                 chunk_val[c] = v
                 chunk_id[c] = i
                 chunk_row[c] = r
-            bval = np.inf
-            bid = _INT_MAX
-            brow = -1
-            for c in range(n_chunks):
+            bval = chunk_val[0]
+            bid = chunk_id[0]
+            brow = chunk_row[0]
+            for c in range(1, n_chunks):
                 if chunk_row[c] >= 0 and (chunk_val[c] < bval or (chunk_val[c] == bval and chunk_id[c] < bid)):
                     bval = chunk_val[c]
                     bid = chunk_id[c]
                     brow = chunk_row[c]
         else:
-            bval, bid, brow = _scan_range(W, cur, 0, m, metric, best, parent, ids, cur_id)
+            bval, bid, brow = _scan_range(W, m, 0, m, metric, best, parent, ids, cur_id)
         out_u[step] = parent[brow]
         out_v[step] = bid
         out_w[step] = bval
-        # retire row brow: swap it to the end of the active block
         m -= 1
-        if brow != m:
-            _swap_rows(W, brow, m)
-            ids[brow], ids[m] = ids[m], ids[brow]
-            best[brow], best[m] = best[m], best[brow]
-            parent[brow], parent[m] = parent[m], parent[brow]
-        cur = m
+        _retire_row(W, ids, best, parent, brow, m)
     return out_u, out_v, out_w
 
 
