@@ -1,0 +1,15 @@
+"""Layer-topology experiments on CNNs and Transformers (the seed paper: Magai, arXiv 2306.03406).
+
+Run ``python -m experiments <study> [options]``; ``python -m experiments --help`` lists the studies
+and options. Each study writes JSON and CSV tables, PNG plots of each measure against relative
+depth and a markdown report. Uses only topodim's public API plus torch, datasets, tokenizers,
+safetensors and matplotlib (``pip install "topodim[experiments]"``, torch==2.13.0 first).
+"""
+
+__all__ = ["main"]
+
+
+def main(argv=None):
+    from .cli import main as _main
+
+    return _main(argv)

