@@ -35,15 +35,11 @@ the boundary of [v0, ..., vk] is sum_i (-1)^i [v0, ..., v̂i, ..., vk].
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
 from ._config import njit
 from ._validate import (
     as_distance_input,
-    as_dtype,
     as_float_array,
     check_memory,
     check_nonnegative_int,
@@ -496,8 +492,8 @@ class Filtration:
         TypeError
             When vertices are not integers or values not numbers.
         """
-        rows_by_dim, vals_by_dim, pos_by_dim = _parse_user_simplices(simplices, values)
-        _validate_faces(rows_by_dim, vals_by_dim, pos_by_dim)
+        rows_by_dim, vals_by_dim, pos_by_dim, problems = _parse_user_simplices(simplices, values)
+        _validate_faces(rows_by_dim, vals_by_dim, pos_by_dim, problems)
         return cls(rows_by_dim, vals_by_dim)
 
 
@@ -520,6 +516,12 @@ def _as_vertex_row(s, pos):
         else:
             raise TypeError(f"simplex {pos} ({list(arr.tolist())}) has non-integer vertices; vertex ids must be integers >= 0")
     return arr.astype(np.int64, copy=False)
+
+
+def _first_problem(problems):
+    """The message about the smallest input position (ties: the first problem found)."""
+    best = min(range(len(problems)), key=lambda t: (problems[t][0], t))
+    return problems[best][1]
 
 
 def _parse_user_simplices(simplices, values):
@@ -589,14 +591,12 @@ def _parse_user_simplices(simplices, values):
         rows_by_dim.append(np.ascontiguousarray(rows))
         vals_by_dim.append(np.ascontiguousarray(v))
         pos_by_dim.append(pos)
-    if problems:
-        raise ValueError(min(problems)[1])
-    return rows_by_dim, vals_by_dim, pos_by_dim
+    return rows_by_dim, vals_by_dim, pos_by_dim, problems
 
 
-def _validate_faces(rows_by_dim, vals_by_dim, pos_by_dim):
-    """Duplicates, missing faces and face values; raises naming the first offending simplex."""
-    problems = []
+def _validate_faces(rows_by_dim, vals_by_dim, pos_by_dim, problems):
+    """Duplicates, missing faces and face values; raises naming the first offending simplex
+    (smallest input position) among these and the earlier ``problems`` (position, message)."""
     tables = []
     for k, rows in enumerate(rows_by_dim):
         table, dup, dup_of = _build_table(rows) if len(rows) else (np.full(2, -1, np.int64), -1, -1)
@@ -633,10 +633,10 @@ def _validate_faces(rows_by_dim, vals_by_dim, pos_by_dim):
             face = np.delete(rows[i], s)
             problems.append((int(pos_by_dim[k][i]),
                              f"simplex {int(pos_by_dim[k][i])} {_fmt_simplex(rows[i])} has value "
-                             f"{vals_by_dim[k][i]!r} but its face {_fmt_simplex(face)} has the larger value "
-                             f"{fv[i, s]!r}; a face must enter no later than its cofaces"))
+                             f"{float(vals_by_dim[k][i])!r} but its face {_fmt_simplex(face)} has the larger value "
+                             f"{float(fv[i, s])!r}; a face must enter no later than its cofaces"))
     if problems:
-        raise ValueError(min(problems)[1])
+        raise ValueError(_first_problem(problems))
 
 
 # ==========================================================================================
@@ -781,7 +781,7 @@ def graph_filtration(edges, weights, n_vertices=None, vertex_values=None, skelet
         raise ValueError(f"edge {i} {_fmt_simplex(E[i])} is a self loop; remove it")
     if not np.isfinite(w).all():
         i = int(np.argmax(~np.isfinite(w)))
-        raise ValueError(f"edge {i} {_fmt_simplex(E[i])} has weight {w[i]!r}; weights must be finite")
+        raise ValueError(f"edge {i} {_fmt_simplex(E[i])} has weight {float(w[i])!r}; weights must be finite")
     top = int(E.max()) + 1 if len(E) else 0
     if n_vertices is None:
         n = top
@@ -815,12 +815,12 @@ def graph_filtration(edges, weights, n_vertices=None, vertex_values=None, skelet
             raise ValueError(f"vertex_values must have shape ({n},), got {vv.shape}")
         if not np.isfinite(vv).all():
             i = int(np.argmax(~np.isfinite(vv)))
-            raise ValueError(f"vertex_values[{i}] = {vv[i]!r}; vertex values must be finite")
+            raise ValueError(f"vertex_values[{i}] = {float(vv[i])!r}; vertex values must be finite")
     below = w < np.maximum(vv[lo], vv[hi])
     if below.any():
         i = int(np.argmax(below))
         vert = int(lo[i]) if vv[lo[i]] > w[i] else int(hi[i])
-        raise ValueError(f"edge {i} {_fmt_simplex(E[i])} has weight {w[i]!r} below the value {vv[vert]!r} of its "
+        raise ValueError(f"edge {i} {_fmt_simplex(E[i])} has weight {float(w[i])!r} below the value {float(vv[vert])!r} of its "
                          f"vertex {vert}; an edge cannot enter before its vertices (pass vertex_values='min' or "
                          "smaller vertex values)")
     lo, hi, ws = lo[order], hi[order], np.ascontiguousarray(w[order])
@@ -872,8 +872,10 @@ def lower_star_filtration(simplices, vertex_values):
         raise ValueError(f"vertex_values must be 1-D (one value per vertex id), got shape {f.shape}")
     if not np.isfinite(f).all():
         i = int(np.argmax(~np.isfinite(f)))
-        raise ValueError(f"vertex_values[{i}] = {f[i]!r}; vertex values must be finite")
-    rows_by_dim, _, pos_by_dim = _parse_user_simplices(simplices, np.zeros(len(simplices)))
+        raise ValueError(f"vertex_values[{i}] = {float(f[i])!r}; vertex values must be finite")
+    rows_by_dim, _, pos_by_dim, problems = _parse_user_simplices(simplices, np.zeros(len(simplices)))
+    if problems:
+        raise ValueError(_first_problem(problems))
     for k, rows in enumerate(rows_by_dim):
         if len(rows) and rows.max() >= len(f):
             i = int(np.argmax((rows >= len(f)).any(axis=1)))
@@ -913,7 +915,7 @@ def image_filtration(image):
         raise ValueError(f"image is empty (shape {img.shape})")
     if not np.isfinite(img).all():
         i, j = (int(v) for v in np.argwhere(~np.isfinite(img))[0])
-        raise ValueError(f"image[{i}, {j}] = {img[i, j]!r}; pixel values must be finite")
+        raise ValueError(f"image[{i}, {j}] = {float(img[i, j])!r}; pixel values must be finite")
     n = H * W
     f = img.ravel()
     check_memory(n * 6 * _bytes_per_simplex(2), f"the Freudenthal triangulation of a {H}x{W} image",
