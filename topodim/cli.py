@@ -231,21 +231,23 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def main(argv=None) -> int:
     import warnings  # noqa: PLC0415
 
-    warnings.showwarning = _one_line_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     runners = {name: run for name, _add, run in SUBCOMMANDS}
-    try:
-        runners[args.command](args)
-    except (CLIError, ValueError, TypeError, MemoryError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"topodim: error: {msg}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("topodim: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = _one_line_warning
+        try:
+            runners[args.command](args)
+        except (CLIError, ValueError, TypeError, MemoryError) as exc:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"topodim: error: {msg}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("topodim: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
     return 0
 
 

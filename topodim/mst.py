@@ -27,6 +27,7 @@ same arithmetic as every other code path.
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 import numpy as np
@@ -36,6 +37,11 @@ from ._config import njit, njit_parallel, resolve_n_threads, thread_limit
 from ._validate import DistanceInput, as_distance_input, check_threshold
 from .metrics import (
     BOX_METRICS,
+    PANEL,
+    panel_point,
+    panel_reduced_distances,
+    panel_swap,
+    to_panels,
     EUCLIDEAN,
     MANHATTAN,
     CHEBYSHEV,
@@ -77,130 +83,192 @@ class MSTResult(NamedTuple):
 
 
 # ==========================================================================================
-# Prim on points (distances on the fly)
+# Prim on points (distances on the fly, panel layout)
 # ==========================================================================================
 
 
 @njit
-def _swap_rows(W, a, b):
-    for k in range(W.shape[1]):
-        t = W[a, k]
-        W[a, k] = W[b, k]
-        W[b, k] = t
-
-
-@njit
-def _scan_range(W, cur, lo, hi, metric, best, parent, ids, cur_id):
-    """Update best/parent for rows [lo, hi) from row ``cur``; return the range's (min, id, row)."""
-    bval = np.inf
+def _scan_blocks(P, b_lo, b_hi, m, x, metric, best, parent, ids, cur_id, acc):
+    """Update best/parent of the active positions in panel blocks [b_lo, b_hi) (positions < m)
+    from the point x; return the range's (min, id, position) by (value, id) order."""
+    bval = P.dtype.type(np.inf)
     bid = _INT_MAX
-    brow = -1
-    for k in range(lo, hi):
-        r = reduced_distance(W, cur, W, k, metric)
-        if r < best[k]:
-            best[k] = r
-            parent[k] = cur_id
-        b = best[k]
-        if b < bval or (b == bval and ids[k] < bid):
-            bval = b
-            bid = ids[k]
-            brow = k
-    return bval, bid, brow
+    bpos = -1
+    for b in range(b_lo, b_hi):
+        lo = b * PANEL
+        w = min(PANEL, m - lo)
+        if w <= 0:
+            break
+        panel_reduced_distances(P, b, w, x, metric, acc)
+        for t in range(w):
+            p = lo + t
+            r = acc[t]
+            if r < best[p]:
+                best[p] = r
+                parent[p] = cur_id
+            v = best[p]
+            if v < bval or (v == bval and ids[p] < bid):
+                bval = v
+                bid = ids[p]
+                bpos = p
+    return bval, bid, bpos
 
 
 @njit
-def _retire_row(W, ids, best, parent, row, last):
-    """Swap row ``row`` with row ``last`` (the end of the active block) in every per-row array."""
-    if row != last:
-        _swap_rows(W, row, last)
-        ids[row], ids[last] = ids[last], ids[row]
-        best[row], best[last] = best[last], best[row]
-        parent[row], parent[last] = parent[last], parent[row]
+def _retire(P, ids, best, parent, pos, last):
+    """Move position ``pos`` to ``last`` (the end of the active range) in every per-point array."""
+    if pos != last:
+        panel_swap(P, pos, last)
+        ids[pos], ids[last] = ids[last], ids[pos]
+        best[pos], best[last] = best[last], best[pos]
+        parent[pos], parent[last] = parent[last], parent[pos]
 
 
 @njit
-def _prim_setup(W):
-    n = W.shape[0]
+def _prim_init(X):
+    """Prim's state for points X: panels, ids, best, parent (vertex 0 already in the tree)."""
+    n = X.shape[0]
+    P = to_panels(X)
     ids = np.arange(n)
-    best = np.full(n, np.inf, dtype=W.dtype)
+    best = np.full(n, np.inf, dtype=X.dtype)
     parent = np.full(n, -1, dtype=np.int64)
-    # vertex 0 enters the tree first: move it out of the active block W[:n-1]
-    _retire_row(W, ids, best, parent, 0, n - 1)
-    return ids, best, parent
-
-
-@njit
-def prim_serial(W, metric):
-    """Serial Prim on a private, writable copy W of the points (its rows get permuted).
-
-    Returns (u, v, reduced length) of the n-1 tree edges in the order they join the tree. Meant to
-    be called from a ``prange`` over many independent clouds (PH-dimension subsamples).
-    """
-    n = W.shape[0]
-    ids, best, parent = _prim_setup(W)
-    out_u = np.empty(n - 1, dtype=np.int64)
-    out_v = np.empty(n - 1, dtype=np.int64)
-    out_w = np.empty(n - 1, dtype=W.dtype)
-    m = n - 1
-    for step in range(n - 1):
-        bval, bid, brow = _scan_range(W, m, 0, m, metric, best, parent, ids, ids[m])
-        out_u[step] = parent[brow]
-        out_v[step] = bid
-        out_w[step] = bval
-        m -= 1
-        _retire_row(W, ids, best, parent, brow, m)
-    return out_u, out_v, out_w
+    _retire(P, ids, best, parent, 0, n - 1)  # vertex 0 enters the tree first
+    return P, ids, best, parent
 
 
 @njit_parallel
-def _prim_points(X, metric, n_chunks):
-    """Prim's algorithm with distances computed on the fly; returns (u, v, reduced length).
+def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n_chunks):
+    """Run ``n_steps`` Prim steps from the state with ``m`` active points; return the new m.
 
-    Steps whose work (remaining vertices x features) exceeds PRIM_PARALLEL_WORK are split into
-    ``n_chunks`` ranges scanned in parallel, each writing its own (min, id, row) slot; the serial
-    merge uses the same (value, id) order as the serial scan, so the tree does not depend on
-    ``n_chunks``.
+    The active (not yet in the tree) points occupy panel positions [0, m); position m holds the
+    newest tree vertex. With ``n_chunks > 1`` and enough work per step (active points x features
+    >= PRIM_PARALLEL_WORK) each step scans ``n_chunks`` ranges of blocks in parallel, each with its
+    own accumulator and (min, id, position) slot; the serial merge uses the same (value, id) order
+    as the serial scan, so the tree does not depend on ``n_chunks``.
     """
-    W = X.copy()  # rows are permuted so that the vertices not yet in the tree are W[:m]
-    if n_chunks <= 1:
-        return prim_serial(W, metric)
-    n = W.shape[0]
-    d = W.shape[1]
-    ids, best, parent = _prim_setup(W)
-    out_u = np.empty(n - 1, dtype=np.int64)
-    out_v = np.empty(n - 1, dtype=np.int64)
-    out_w = np.empty(n - 1, dtype=X.dtype)
-    chunk_val = np.empty(n_chunks, dtype=X.dtype)
-    chunk_id = np.empty(n_chunks, dtype=np.int64)
-    chunk_row = np.empty(n_chunks, dtype=np.int64)
-    m = n - 1
-    for step in range(n - 1):
+    n = ids.shape[0]
+    d = P.shape[1]
+    slots = max(n_chunks, 1)
+    x = np.empty(d, dtype=P.dtype)
+    acc = np.empty((slots, PANEL), dtype=P.dtype)
+    chunk_val = np.empty(slots, dtype=P.dtype)
+    chunk_id = np.empty(slots, dtype=np.int64)
+    chunk_pos = np.empty(slots, dtype=np.int64)
+    for _ in range(n_steps):
+        if m == 0:
+            break
+        step = n - 1 - m
         cur_id = ids[m]
-        if m * d >= PRIM_PARALLEL_WORK:
-            size = (m + n_chunks - 1) // n_chunks
+        panel_point(P, m, x)
+        used = (m + PANEL - 1) // PANEL
+        if n_chunks > 1 and m * d >= PRIM_PARALLEL_WORK:
+            per = (used + n_chunks - 1) // n_chunks
             for c in prange(n_chunks):
-                lo = c * size
-                hi = min(m, lo + size)
-                v, i, r = _scan_range(W, m, lo, hi, metric, best, parent, ids, cur_id)
+                v, i, q = _scan_blocks(P, c * per, min(used, (c + 1) * per), m, x, metric, best,
+                                       parent, ids, cur_id, acc[c])
                 chunk_val[c] = v
                 chunk_id[c] = i
-                chunk_row[c] = r
+                chunk_pos[c] = q
             bval = chunk_val[0]
             bid = chunk_id[0]
-            brow = chunk_row[0]
+            bpos = chunk_pos[0]
             for c in range(1, n_chunks):
-                if chunk_row[c] >= 0 and (chunk_val[c] < bval or (chunk_val[c] == bval and chunk_id[c] < bid)):
+                if chunk_pos[c] >= 0 and (chunk_val[c] < bval or (chunk_val[c] == bval and chunk_id[c] < bid)):
                     bval = chunk_val[c]
                     bid = chunk_id[c]
-                    brow = chunk_row[c]
+                    bpos = chunk_pos[c]
         else:
-            bval, bid, brow = _scan_range(W, m, 0, m, metric, best, parent, ids, cur_id)
-        out_u[step] = parent[brow]
+            bval, bid, bpos = _scan_blocks(P, 0, used, m, x, metric, best, parent, ids, cur_id, acc[0])
+        out_u[step] = parent[bpos]
         out_v[step] = bid
         out_w[step] = bval
         m -= 1
-        _retire_row(W, ids, best, parent, brow, m)
+        _retire(P, ids, best, parent, bpos, m)
+    return m
+
+
+def _prim_points(X, metric, n_threads):
+    """Prim on points, choosing per batch of steps between the parallel and the serial scan.
+
+    A parallel region per step pays a barrier per step: on an idle machine two threads are ~1.6x
+    faster at n = 10,000 in R^50, but when other processes keep the cores busy a descheduled thread
+    stalls every barrier (measured here: 22 s instead of 1 s). So the steps run in batches, each
+    batch timed; short probe batches of the other mode are run at growing intervals and the faster
+    mode is kept. Both modes give the same tree, so the choice never changes the result.
+    """
+    n, d = X.shape
+    P, ids, best, parent = _prim_init(X)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=X.dtype)
+    m = n - 1
+    if n_threads <= 1 or m * d < PRIM_PARALLEL_WORK:
+        _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n - 1, metric, 1)
+        return out_u, out_v, out_w
+    batch = max(16, (n - 1) // 128)
+    probe = max(4, batch // 8)
+    # the first parallel region starts the thread pool: do it outside the measurements
+    m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, 1, metric, n_threads)
+    rate = {True: None, False: None}  # latest work (active points x features) per second
+    parallel = True
+    since_probe = 0
+    interval = 2
+    while m > 0:
+        if m * d < PRIM_PARALLEL_WORK:
+            _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, m, metric, 1)
+            break
+        probing = rate[not parallel] is None or since_probe >= interval
+        mode = (not parallel) if probing else parallel
+        steps = probe if probing else batch
+        work = d * (steps * m - steps * (steps - 1) // 2)
+        t0 = time.perf_counter()
+        m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, steps, metric,
+                        n_threads if mode else 1)
+        rate[mode] = work / max(time.perf_counter() - t0, 1e-9)
+        if probing:
+            since_probe = 0
+            if rate[parallel] is None or rate[mode] > rate[parallel]:
+                parallel = mode
+                interval = 2
+            else:
+                interval = min(2 * interval, 64)
+        else:
+            since_probe += 1
     return out_u, out_v, out_w
+
+
+@njit
+def prim_serial(X, metric):
+    """Serial Prim on points X (not modified); returns (u, v, reduced length) of the n-1 edges.
+
+    Meant to be called from a ``prange`` over many independent clouds (PH-dimension subsamples):
+    it allocates its own panel copy (O(n·d)) and never starts a parallel region.
+    """
+    n = X.shape[0]
+    P, ids, best, parent = _prim_init(X)
+    out_u = np.empty(n - 1, dtype=np.int64)
+    out_v = np.empty(n - 1, dtype=np.int64)
+    out_w = np.empty(n - 1, dtype=X.dtype)
+    _prim_steps_serial(P, ids, best, parent, out_u, out_v, out_w, n - 1, metric)
+    return out_u, out_v, out_w
+
+
+@njit
+def _prim_steps_serial(P, ids, best, parent, out_u, out_v, out_w, m, metric):
+    """All remaining Prim steps, serially (no parallel region: safe inside a prange)."""
+    n = ids.shape[0]
+    x = np.empty(P.shape[1], dtype=P.dtype)
+    acc = np.empty(PANEL, dtype=P.dtype)
+    while m > 0:
+        step = n - 1 - m
+        panel_point(P, m, x)
+        bval, bid, bpos = _scan_blocks(P, 0, (m + PANEL - 1) // PANEL, m, x, metric, best, parent,
+                                       ids, ids[m], acc)
+        out_u[step] = parent[bpos]
+        out_v[step] = bid
+        out_w[step] = bval
+        m -= 1
+        _retire(P, ids, best, parent, bpos, m)
 
 
 # ==========================================================================================
@@ -382,44 +450,24 @@ def _build_kdtree(X, leaf_size):
 
 
 @njit
-def _gap(x, p, lo_box, hi_box, node, k, metric):
-    zero = x.dtype.type(0)
-    g = max(lo_box[node, k] - x[p, k], x[p, k] - hi_box[node, k], zero)
-    if metric == MANHATTAN or metric == CHEBYSHEV:
-        return g
-    return g * g
-
-
-@njit
 def _box_bound(x, p, lo_box, hi_box, node, metric):
     """Lower bound of the reduced distance from point x[p] to any point in the node's box.
 
-    Sums in the same order as :func:`topodim.metrics.reduced_distance` (four accumulators, tail
-    into the first), so rounding can never make the bound exceed an actual distance.
+    Sums the per-coordinate gaps in the same order as :func:`topodim.metrics.reduced_distance`, so
+    rounding can never make the bound exceed an actual distance.
     """
-    d = x.shape[1]
-    if metric == CHEBYSHEV:
-        m = x.dtype.type(0)
-        for k in range(d):
-            g = _gap(x, p, lo_box, hi_box, node, k, metric)
-            if g > m:
-                m = g
-        return m
-    s0 = x.dtype.type(0)
-    s1 = s0
-    s2 = s0
-    s3 = s0
-    k = 0
-    while k + 4 <= d:
-        s0 += _gap(x, p, lo_box, hi_box, node, k, metric)
-        s1 += _gap(x, p, lo_box, hi_box, node, k + 1, metric)
-        s2 += _gap(x, p, lo_box, hi_box, node, k + 2, metric)
-        s3 += _gap(x, p, lo_box, hi_box, node, k + 3, metric)
-        k += 4
-    while k < d:
-        s0 += _gap(x, p, lo_box, hi_box, node, k, metric)
-        k += 1
-    return (s0 + s1) + (s2 + s3)
+    s = x.dtype.type(0)
+    zero = s
+    for k in range(x.shape[1]):
+        g = max(lo_box[node, k] - x[p, k], x[p, k] - hi_box[node, k], zero)
+        if metric == CHEBYSHEV:
+            if g > s:
+                s = g
+        elif metric == MANHATTAN:
+            s += g
+        else:
+            s += g * g
+    return s
 
 
 @njit
