@@ -1,0 +1,1402 @@
+"""Numba kernels of the Vietoris–Rips persistent cohomology engine (:mod:`topodim.rips`).
+
+Written from the Ripser algorithm (U. Bauer, "Ripser: efficient computation of Vietoris–Rips
+persistence barcodes", JACT 2021) and the notes in ``shared/notes/ripser-algorithm.md``.
+
+Conventions (shared by every kernel here)
+-----------------------------------------
+* A k-simplex with vertices ``v_k > ... > v_0`` has the colexicographic index
+  ``sum_i C(v_i, i + 1)``; ``B[k, v] = C(v, k)`` is the binomial table. Vertex arrays are kept in
+  *decreasing* order (``vs[0]`` is the largest vertex).
+* The filtration order is (diameter ascending, index descending). Cohomology columns are reduced
+  in the reverse order: (diameter descending, index ascending). The pivot of a coboundary column
+  is its entry of smallest diameter and, on ties, largest index.
+* A graph is given either densely (``dense=True``: an (n, n) matrix ``D`` with zero diagonal,
+  entries above ``thresh`` are not edges) or sparsely (``dense=False``: symmetric CSR arrays
+  ``indptr, indices, data`` with column indices sorted ascending, no diagonal, absent = no edge).
+  Both are passed to every kernel (the unused one empty) so that each kernel compiles once per
+  dtype, not once per representation.
+* Coefficients are in Z/p, stored as int64 in 1..p-1 (p = 2 works through the same code).
+  The coefficient of a cofacet tau = sigma + {w} in the coboundary of sigma is (-1)^k where k is
+  the number of vertices of sigma below w.
+* Diameters are never recomputed differently on different paths: a simplex's diameter is the
+  maximum of the stored edge values of its vertex pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from ._config import njit, njit_parallel
+from .metrics import point_distance
+from .mst import _find
+
+INF = np.inf
+
+
+def kernel_threshold(thresh, dtype):
+    """The threshold as the kernels take it: a value of ``dtype``, +inf clamped to the largest
+    finite value so that ``x <= thresh`` is false for absent (+inf) entries."""
+    dt = np.dtype(dtype)
+    t = float(thresh)
+    big = float(np.finfo(dt).max)
+    return dt.type(big if t >= big else t)
+
+# ==========================================================================================
+# combinatorial number system
+# ==========================================================================================
+
+
+@njit
+def max_vertex(B, idx, k, top):
+    """Largest v in [k - 1, top] with C(v, k) <= idx (binary search on row k of B)."""
+    lo = k - 1
+    hi = top
+    while lo < hi:
+        mid = (lo + hi + 1) >> 1
+        if B[k, mid] <= idx:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@njit
+def simplex_vertices(B, idx, dim, n, out):
+    """Write the dim + 1 vertices of simplex ``idx`` into out[0..dim], decreasing."""
+    v = n - 1
+    for t in range(dim + 1):
+        k = dim + 1 - t
+        v = max_vertex(B, idx, k, v)
+        out[t] = v
+        idx -= B[k, v]
+        v -= 1
+
+
+@njit
+def simplex_index(B, vs, dim):
+    """Index of the simplex with decreasing vertices vs[0..dim]."""
+    s = np.int64(0)
+    for t in range(dim + 1):
+        s += B[dim + 1 - t, vs[t]]
+    return s
+
+
+@njit
+def sparse_lookup(indptr, indices, data, i, j):
+    """Value of edge {i, j} in a CSR graph, +inf when absent."""
+    lo = indptr[i]
+    hi = indptr[i + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if indices[mid] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < indptr[i + 1] and indices[lo] == j:
+        return data[lo]
+    return INF
+
+
+@njit
+def edge_value(dense, D, indptr, indices, data, a, b):
+    if dense:
+        return D[a, b]
+    return sparse_lookup(indptr, indices, data, a, b)
+
+
+@njit
+def simplex_diameter(dense, D, indptr, indices, data, vs, dim):
+    """Maximum edge value over the vertex pairs of vs[0..dim] (0 for a vertex)."""
+    m = 0.0
+    for a in range(dim + 1):
+        for b in range(a + 1, dim + 1):
+            x = edge_value(dense, D, indptr, indices, data, vs[a], vs[b])
+            if x > m:
+                m = x
+    return m
+
+
+# ==========================================================================================
+# sorting (diameter descending, index ascending): merge sort, parallel over runs
+# ==========================================================================================
+
+
+@njit
+def _before(da, ia, db, ib):
+    return da > db or (da == db and ia < ib)
+
+
+@njit
+def _insertion_sort(d, ix, lo, hi):
+    for a in range(lo + 1, hi):
+        dv = d[a]
+        iv = ix[a]
+        b = a - 1
+        while b >= lo and _before(dv, iv, d[b], ix[b]):
+            d[b + 1] = d[b]
+            ix[b + 1] = ix[b]
+            b -= 1
+        d[b + 1] = dv
+        ix[b + 1] = iv
+
+
+@njit
+def _merge(sd, si, lo, mid, hi, td, ti):
+    a = lo
+    b = mid
+    o = lo
+    while a < mid and b < hi:
+        if _before(sd[b], si[b], sd[a], si[a]):
+            td[o] = sd[b]
+            ti[o] = si[b]
+            b += 1
+        else:
+            td[o] = sd[a]
+            ti[o] = si[a]
+            a += 1
+        o += 1
+    while a < mid:
+        td[o] = sd[a]
+        ti[o] = si[a]
+        a += 1
+        o += 1
+    while b < hi:
+        td[o] = sd[b]
+        ti[o] = si[b]
+        b += 1
+        o += 1
+
+
+@njit_parallel
+def sort_columns(d, ix):
+    """Sort the pairs (d[k], ix[k]) in place by diameter descending, then index ascending.
+
+    Runs of 32 are insertion-sorted in parallel, then merged pairwise in parallel rounds. The
+    order is total (indices are distinct), so the result does not depend on the thread count.
+    """
+    n = d.shape[0]
+    run = 32
+    nruns = (n + run - 1) // run
+    for r in prange(nruns):
+        _insertion_sort(d, ix, r * run, min(n, (r + 1) * run))
+    if n <= run:
+        return
+    td = np.empty_like(d)
+    ti = np.empty_like(ix)
+    width = run
+    in_src = True
+    while width < n:
+        npairs = (n + 2 * width - 1) // (2 * width)
+        for q in prange(npairs):
+            lo = q * 2 * width
+            mid = min(n, lo + width)
+            hi = min(n, lo + 2 * width)
+            if in_src:
+                _merge(d, ix, lo, mid, hi, td, ti)
+            else:
+                _merge(td, ti, lo, mid, hi, d, ix)
+        in_src = not in_src
+        width *= 2
+    if not in_src:
+        d[:] = td
+        ix[:] = ti
+
+
+@njit
+def _sort_by_index(ix, dd, cc, n):
+    """Sort the first n entries of (ix, dd, cc) by ix ascending (merge sort, small buffers)."""
+    if n < 2:
+        return
+    if n <= 24:
+        for a in range(1, n):
+            iv = ix[a]
+            dv = dd[a]
+            cv = cc[a]
+            b = a - 1
+            while b >= 0 and ix[b] > iv:
+                ix[b + 1] = ix[b]
+                dd[b + 1] = dd[b]
+                cc[b + 1] = cc[b]
+                b -= 1
+            ix[b + 1] = iv
+            dd[b + 1] = dv
+            cc[b + 1] = cv
+        return
+    # bottom-up merge sort through temporary buffers
+    ti = np.empty(n, dtype=ix.dtype)
+    td = np.empty(n, dtype=dd.dtype)
+    tc = np.empty(n, dtype=cc.dtype)
+    width = 1
+    src_is_main = True
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(n, lo + width)
+            hi = min(n, lo + 2 * width)
+            a = lo
+            b = mid
+            o = lo
+            while o < hi:
+                if src_is_main:
+                    take_b = a >= mid or (b < hi and ix[b] < ix[a])
+                    if take_b:
+                        ti[o] = ix[b]
+                        td[o] = dd[b]
+                        tc[o] = cc[b]
+                        b += 1
+                    else:
+                        ti[o] = ix[a]
+                        td[o] = dd[a]
+                        tc[o] = cc[a]
+                        a += 1
+                else:
+                    take_b = a >= mid or (b < hi and ti[b] < ti[a])
+                    if take_b:
+                        ix[o] = ti[b]
+                        dd[o] = td[b]
+                        cc[o] = tc[b]
+                        b += 1
+                    else:
+                        ix[o] = ti[a]
+                        dd[o] = td[a]
+                        cc[o] = tc[a]
+                        a += 1
+                o += 1
+            lo += 2 * width
+        src_is_main = not src_is_main
+        width *= 2
+    if not src_is_main:
+        for o in range(n):
+            ix[o] = ti[o]
+            dd[o] = td[o]
+            cc[o] = tc[o]
+
+
+# ==========================================================================================
+# open-addressing hash map int64 -> int64 (keys >= 0; -1 marks an empty slot)
+# ==========================================================================================
+
+
+def hash_capacity(n_keys: int) -> int:
+    cap = 16
+    while cap < 2 * n_keys + 2:
+        cap *= 2
+    return cap
+
+
+@njit
+def _hash_slot(key, mask):
+    h = np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)
+    h ^= h >> np.uint64(29)
+    return np.int64(h & np.uint64(mask))
+
+
+@njit
+def hash_find(keys, key):
+    """Slot of ``key`` or -1."""
+    mask = keys.shape[0] - 1
+    s = _hash_slot(key, mask)
+    while True:
+        k = keys[s]
+        if k == key:
+            return s
+        if k == -1:
+            return -1
+        s = (s + 1) & mask
+
+
+@njit
+def hash_insert(keys, vals, key, val):
+    """Insert (key, val); the table must have room (capacity >= 2 x keys)."""
+    mask = keys.shape[0] - 1
+    s = _hash_slot(key, mask)
+    while True:
+        k = keys[s]
+        if k == -1 or k == key:
+            keys[s] = key
+            vals[s] = val
+            return
+        s = (s + 1) & mask
+
+
+# ==========================================================================================
+# binary heap of (diameter, index, coefficient): top = smallest diameter, then largest index
+# ==========================================================================================
+
+
+@njit
+def _heap_less(hd, hi, a, b):
+    """Whether entry a must be above entry b."""
+    return hd[a] < hd[b] or (hd[a] == hd[b] and hi[a] > hi[b])
+
+
+@njit
+def _heap_swap(hd, hi, hc, a, b):
+    t = hd[a]
+    hd[a] = hd[b]
+    hd[b] = t
+    u = hi[a]
+    hi[a] = hi[b]
+    hi[b] = u
+    c = hc[a]
+    hc[a] = hc[b]
+    hc[b] = c
+
+
+@njit
+def _sift_up(hd, hi, hc, pos):
+    while pos > 0:
+        par = (pos - 1) >> 1
+        if _heap_less(hd, hi, pos, par):
+            _heap_swap(hd, hi, hc, pos, par)
+            pos = par
+        else:
+            break
+
+
+@njit
+def _sift_down(hd, hi, hc, size):
+    pos = 0
+    while True:
+        l = 2 * pos + 1
+        if l >= size:
+            break
+        best = l
+        r = l + 1
+        if r < size and _heap_less(hd, hi, r, l):
+            best = r
+        if _heap_less(hd, hi, best, pos):
+            _heap_swap(hd, hi, hc, pos, best)
+            pos = best
+        else:
+            break
+
+
+@njit
+def _grow_f(a, need):
+    if need <= a.shape[0]:
+        return a
+    b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit
+def _grow_i(a, need):
+    if need <= a.shape[0]:
+        return a
+    b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+# ==========================================================================================
+# implicit coboundaries
+# ==========================================================================================
+
+
+@njit
+def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
+               nl_i, nl_s, want_nl):
+    """Cofacets of sigma (dense graph) with lo < diam <= hi, in decreasing index order.
+
+    Returns (count, nxt, nl_count): nxt is the smallest cofacet diameter above hi (inf if
+    none); with ``want_nl`` the cofacets of diameter exactly nxt are written to nl_i / nl_s.
+    out_s / nl_s hold k & 1, the parity of the number of sigma's vertices below the new vertex.
+    """
+    cnt = 0
+    nl = 0
+    nxt = INF
+    idx_below = sidx
+    idx_above = np.int64(0)
+    k = dim + 1
+    t = 0
+    for w in range(n - 1, -1, -1):
+        if t <= dim and w == vs[t]:
+            idx_below -= B[k, w]
+            idx_above += B[k + 1, w]
+            k -= 1
+            t += 1
+            continue
+        dm = sdiam
+        for s in range(dim + 1):
+            x = D[vs[s], w]
+            if x > dm:
+                dm = x
+        if dm > thresh or dm <= lo:
+            continue
+        if dm > hi:
+            if dm < nxt:
+                nxt = dm
+                if want_nl:
+                    nl_i[0] = idx_above + B[k + 1, w] + idx_below
+                    nl_s[0] = k & 1
+                    nl = 1
+            elif want_nl and dm == nxt:
+                nl_i[nl] = idx_above + B[k + 1, w] + idx_below
+                nl_s[nl] = k & 1
+                nl += 1
+            continue
+        out_i[cnt] = idx_above + B[k + 1, w] + idx_below
+        out_d[cnt] = dm
+        out_s[cnt] = k & 1
+        cnt += 1
+    return cnt, nxt, nl
+
+
+@njit
+def _next_common(indptr, indices, vs, dim, ptrs):
+    """Advance the row pointers (moving down) to the next common neighbour; -1 when none."""
+    while True:
+        w = np.int64(1) << 62
+        for s in range(dim + 1):
+            p = ptrs[s]
+            if p < indptr[vs[s]]:
+                return -1
+            x = indices[p]
+            if x < w:
+                w = x
+        same = True
+        for s in range(dim + 1):
+            p = ptrs[s]
+            start = indptr[vs[s]]
+            while p >= start and indices[p] > w:
+                p -= 1
+            ptrs[s] = p
+            if p < start:
+                return -1
+            if indices[p] != w:
+                same = False
+        if same:
+            return w
+
+
+@njit
+def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d,
+                out_s, nl_i, nl_s, want_nl, ptrs):
+    """Sparse-graph version of :func:`_cob_dense` (intersection of sorted neighbour rows)."""
+    cnt = 0
+    nl = 0
+    nxt = INF
+    idx_below = sidx
+    idx_above = np.int64(0)
+    k = dim + 1
+    t = 0
+    for s in range(dim + 1):
+        ptrs[s] = indptr[vs[s] + 1] - 1
+    while True:
+        w = _next_common(indptr, indices, vs, dim, ptrs)
+        if w < 0:
+            break
+        while t <= dim and vs[t] > w:
+            idx_below -= B[k, vs[t]]
+            idx_above += B[k + 1, vs[t]]
+            k -= 1
+            t += 1
+        dm = sdiam
+        for s in range(dim + 1):
+            x = data[ptrs[s]]
+            if x > dm:
+                dm = x
+            ptrs[s] -= 1
+        if dm > thresh or dm <= lo:
+            continue
+        if dm > hi:
+            if dm < nxt:
+                nxt = dm
+                if want_nl:
+                    nl_i[0] = idx_above + B[k + 1, w] + idx_below
+                    nl_s[0] = k & 1
+                    nl = 1
+            elif want_nl and dm == nxt:
+                nl_i[nl] = idx_above + B[k + 1, w] + idx_below
+                nl_s[nl] = k & 1
+                nl += 1
+            continue
+        out_i[cnt] = idx_above + B[k + 1, w] + idx_below
+        out_d[cnt] = dm
+        out_s[cnt] = k & 1
+        cnt += 1
+    return cnt, nxt, nl
+
+
+@njit
+def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, lo, hi,
+               out_i, out_d, out_s, nl_i, nl_s, want_nl, ptrs):
+    if dense:
+        return _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
+                          nl_i, nl_s, want_nl)
+    return _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i,
+                       out_d, out_s, nl_i, nl_s, want_nl, ptrs)
+
+
+@njit
+def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs):
+    """The cofacet of largest index with the same diameter as sigma: (index, new vertex), or
+    (-1, -1)."""
+    idx_below = sidx
+    idx_above = np.int64(0)
+    k = dim + 1
+    t = 0
+    if dense:
+        for w in range(n - 1, -1, -1):
+            if t <= dim and w == vs[t]:
+                idx_below -= B[k, w]
+                idx_above += B[k + 1, w]
+                k -= 1
+                t += 1
+                continue
+            ok = True
+            for s in range(dim + 1):
+                if D[vs[s], w] > sdiam:
+                    ok = False
+                    break
+            if ok:
+                return idx_above + B[k + 1, w] + idx_below, w
+        return np.int64(-1), np.int64(-1)
+    for s in range(dim + 1):
+        ptrs[s] = indptr[vs[s] + 1] - 1
+    while True:
+        w = _next_common(indptr, indices, vs, dim, ptrs)
+        if w < 0:
+            return np.int64(-1), np.int64(-1)
+        ok = True
+        for s in range(dim + 1):
+            if data[ptrs[s]] > sdiam:
+                ok = False
+            ptrs[s] -= 1
+        if ok:
+            while t <= dim and vs[t] > w:
+                idx_below -= B[k, vs[t]]
+                idx_above += B[k + 1, vs[t]]
+                k -= 1
+                t += 1
+            return idx_above + B[k + 1, w] + idx_below, w
+
+
+@njit
+def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
+    """For a (dim + 1)-simplex tau with decreasing vertices us[0..dim+1] and diameter tdiam:
+    the facet of smallest index with diameter tdiam, as (index, r) where us[r] is the removed
+    vertex, or (-1, -1). ``pv`` is a scratch buffer of at least (dim + 2)^2 values.
+    Facets are met in increasing index order by removing us[0], us[1], ... in turn."""
+    m = dim + 2
+    for a in range(m):
+        for b in range(a + 1, m):
+            x = edge_value(dense, D, indptr, indices, data, us[a], us[b])
+            pv[a * m + b] = x
+    for r in range(m):
+        dm = 0.0
+        for a in range(m):
+            if a == r:
+                continue
+            for b in range(a + 1, m):
+                if b == r:
+                    continue
+                x = pv[a * m + b]
+                if x > dm:
+                    dm = x
+        if dm == tdiam:
+            # index of the facet without us[r]
+            f = np.int64(0)
+            pos = dim
+            for a in range(m):
+                if a == r:
+                    continue
+                f += B[pos + 1, us[a]]
+                pos -= 1
+            return f, np.int64(r)
+    return np.int64(-1), np.int64(-1)
+
+
+@njit
+def _edge_is_apparent_flag(dense, eflags, indptr, indices, a, b, idx):
+    """Flag of edge {a > b} from the flat edge pass (1 = apparent), or 1 when no flags given."""
+    if eflags.shape[0] == 0:
+        return True
+    if dense:
+        return eflags[idx] == 1
+    lo = indptr[a]
+    hi = indptr[a + 1]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if indices[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    return eflags[lo] == 1
+
+
+@njit
+def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim, us, fv, pv, ptrs,
+                        eflags):
+    """For the (dim + 1)-simplex tau = (tidx, tdiam): its facet f such that (f, tau) is a
+    zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f; (-1, -1)
+    when there is none. ``eflags`` (edge flags of the flat pass, may be empty) short-cuts dim 1."""
+    simplex_vertices(B, tidx, dim + 1, n, us)
+    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv)
+    if f < 0:
+        return f, r
+    q = 0
+    for a in range(dim + 2):
+        if a != r:
+            fv[q] = us[a]
+            q += 1
+    if dim == 1 and not _edge_is_apparent_flag(dense, eflags, indptr, indices, fv[0], fv[1], f):
+        return np.int64(-1), np.int64(-1)
+    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, fv, dim, f, tdiam, ptrs)
+    if c == tidx:
+        return f, r
+    return np.int64(-1), np.int64(-1)
+
+
+@njit
+def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, dim, vs, us, pv,
+                          ptrs):
+    """For the dim-simplex sigma with vertices vs: its cofacet tau such that (sigma, tau) is a
+    zero-persistence apparent pair, or -1."""
+    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs)
+    if c < 0:
+        return c
+    # vertices of tau: vs with w inserted, decreasing
+    q = 0
+    placed = False
+    for a in range(dim + 1):
+        if not placed and w > vs[a]:
+            us[q] = w
+            q += 1
+            placed = True
+        us[q] = vs[a]
+        q += 1
+    if not placed:
+        us[q] = w
+    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, sdiam, pv)
+    if f == sidx:
+        return c
+    return np.int64(-1)
+
+
+# ==========================================================================================
+# the reduction (persistent cohomology with clearing, apparent / emergent pairs and a
+# diameter-capped working column)
+# ==========================================================================================
+
+
+@njit
+def _pop_pivot(hd, hi, hc, size, p):
+    """Pop the top entry, summing the coefficients of equal indices; skip sums that vanish.
+
+    Returns (size, found, diameter, index, coefficient)."""
+    while size > 0:
+        d = hd[0]
+        i = hi[0]
+        c = hc[0]
+        size -= 1
+        if size > 0:
+            hd[0] = hd[size]
+            hi[0] = hi[size]
+            hc[0] = hc[size]
+            _sift_down(hd, hi, hc, size)
+        while size > 0 and hi[0] == i:
+            c += hc[0]
+            size -= 1
+            if size > 0:
+                hd[0] = hd[size]
+                hi[0] = hi[size]
+                hc[0] = hc[size]
+                _sift_down(hd, hi, hc, size)
+        c %= p
+        if c != 0:
+            return size, True, d, i, c
+    return 0, False, hd[0], np.int64(-1), np.int64(0)
+
+
+@njit
+def _push(hd, hi, hc, size, d, i, c):
+    hd[size] = d
+    hi[size] = i
+    hc[size] = c
+    _sift_up(hd, hi, hc, size)
+    return size + 1
+
+
+@njit
+def _consolidate(wi, wd, wc, wl, p):
+    """Sort the working reduction column by index and add up equal entries mod p."""
+    _sort_by_index(wi, wd, wc, wl)
+    out = 0
+    a = 0
+    while a < wl:
+        i = wi[a]
+        d = wd[a]
+        c = wc[a]
+        a += 1
+        while a < wl and wi[a] == i:
+            c += wc[a]
+            a += 1
+        c %= p
+        if c != 0:
+            wi[out] = i
+            wd[out] = d
+            wc[out] = c
+            out += 1
+    return out
+
+
+@njit
+def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, data, n, thresh, B,
+                   p, inv, eflags, hkeys, hvals, piv_coeff, v_ptr, v_cnt, v_idx, v_diam, v_coeff,
+                   v_len, o_birth, o_death, o_bidx, o_didx, o_len, do_cc, cc_ptr, cc_idx,
+                   cc_coeff, cc_len, stats):
+    """Reduce the coboundary columns c0..c1-1 of dimension ``dim`` (see the module docstring).
+
+    State carried between calls (so that Python can report progress between chunks): the pivot
+    map (hkeys, hvals: pivot simplex -> column position; piv_coeff: its coefficient), the
+    reduction matrix V (per column position: v_ptr, v_cnt into v_idx / v_diam / v_coeff, the
+    column's own simplex left implicit), the bars (o_*: birth, death (inf when essential), birth
+    simplex, death simplex (-1)), and the cocycles (cc_ptr per bar into cc_idx / cc_coeff).
+
+    Working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter at
+    most a cap L are in the heap; the heap top, once nothing below it cancels, is the true pivot
+    because every entry of W of diameter <= L is in the heap and equal indices have equal
+    diameters. When the heap empties, L is raised and the next slice of every coboundary in
+    V_work is pushed.
+
+    Returns the (possibly reallocated) growable arrays and counters:
+    (v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len).
+    stats: [columns, emergent pairs, column additions, apparent shortcuts, heap pushes,
+    cap raises, zero-persistence pairs, essential bars].
+    """
+    ftype = col_diam.dtype
+    out_i = np.empty(n + 1, dtype=np.int64)
+    out_d = np.empty(n + 1, dtype=ftype)
+    out_s = np.empty(n + 1, dtype=np.int64)
+    nl_i = np.empty(n + 1, dtype=np.int64)
+    nl_s = np.empty(n + 1, dtype=np.int64)
+    hd = np.empty(1024, dtype=ftype)
+    hi = np.empty(1024, dtype=np.int64)
+    hc = np.empty(1024, dtype=np.int64)
+    wi = np.empty(64, dtype=np.int64)
+    wd = np.empty(64, dtype=ftype)
+    wc = np.empty(64, dtype=np.int64)
+    vs = np.empty(dim + 3, dtype=np.int64)
+    es = np.empty(dim + 3, dtype=np.int64)
+    us = np.empty(dim + 3, dtype=np.int64)
+    fv = np.empty(dim + 3, dtype=np.int64)
+    ptrs = np.empty(dim + 3, dtype=np.int64)
+    pv = np.empty((dim + 3) * (dim + 3), dtype=np.float64)
+    pm1 = p - 1
+    for c in range(c0, c1):
+        stats[0] += 1
+        sidx = col_idx[c]
+        sdiam = col_diam[c]
+        simplex_vertices(B, sidx, dim, n, vs)
+        wl = 1
+        wi[0] = sidx
+        wd[0] = sdiam
+        wc[0] = 1
+        hs = 0
+        cnt, nxt, nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx,
+                                  sdiam, -INF, sdiam, out_i, out_d, out_s, nl_i, nl_s, True, ptrs)
+        if cnt > hd.shape[0]:
+            hd = _grow_f(hd, cnt)
+            hi = _grow_i(hi, cnt)
+            hc = _grow_i(hc, cnt)
+        for e in range(cnt):
+            hs = _push(hd, hi, hc, hs, out_d[e], out_i[e], pm1 if out_s[e] else 1)
+        stats[4] += cnt
+        L = sdiam
+        nxt_known = True
+        nl_pending = True
+        nadd = 0
+        last_consolidated = 1
+        while True:
+            hs, found, pd, pi, pc = _pop_pivot(hd, hi, hc, hs, p)
+            if not found:
+                if nl_pending and nadd == 0 and nl > 0:
+                    # W is still delta(sigma): its next level was collected by the first pass
+                    if nl > hd.shape[0]:
+                        hd = _grow_f(hd, nl)
+                        hi = _grow_i(hi, nl)
+                        hc = _grow_i(hc, nl)
+                    for e in range(nl):
+                        hs = _push(hd, hi, hc, hs, nxt, nl_i[e], pm1 if nl_s[e] else 1)
+                    stats[4] += nl
+                    L = nxt
+                    nxt_known = False
+                    nl_pending = False
+                    continue
+                nl_pending = False
+                if nxt_known and nxt == INF:
+                    # W = 0: an essential class
+                    k = o_len
+                    o_birth[k] = sdiam
+                    o_death[k] = INF
+                    o_bidx[k] = sidx
+                    o_didx[k] = -1
+                    if do_cc:
+                        wl = _consolidate(wi, wd, wc, wl, p)
+                        cc_ptr[k] = cc_len
+                        cc_idx = _grow_i(cc_idx, cc_len + wl)
+                        cc_coeff = _grow_i(cc_coeff, cc_len + wl)
+                        for e in range(wl):
+                            cc_idx[cc_len] = wi[e]
+                            cc_coeff[cc_len] = wc[e]
+                            cc_len += 1
+                        cc_ptr[k + 1] = cc_len
+                    o_len += 1
+                    stats[7] += 1
+                    break
+                # raise the cap and push the next slice of every coboundary in V_work
+                stats[5] += 1
+                if wl > 1:
+                    wl = _consolidate(wi, wd, wc, wl, p)
+                    last_consolidated = wl
+                width = L - sdiam
+                Lnew = L + 2 * width
+                if nxt_known and nxt > Lnew:
+                    Lnew = nxt
+                if not (Lnew > L):
+                    Lnew = nxt if nxt_known else INF
+                nx2 = INF
+                for e in range(wl):
+                    simplex_vertices(B, wi[e], dim, n, es)
+                    cnt, nm, _nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, es, dim,
+                                              wi[e], wd[e], L, Lnew, out_i, out_d, out_s, nl_i,
+                                              nl_s, False, ptrs)
+                    if nm < nx2:
+                        nx2 = nm
+                    if hs + cnt > hd.shape[0]:
+                        hd = _grow_f(hd, hs + cnt)
+                        hi = _grow_i(hi, hs + cnt)
+                        hc = _grow_i(hc, hs + cnt)
+                    ce = wc[e]
+                    cneg = (ce * pm1) % p
+                    for q in range(cnt):
+                        hs = _push(hd, hi, hc, hs, out_d[q], out_i[q], cneg if out_s[q] else ce)
+                    stats[4] += cnt
+                L = Lnew
+                nxt = nx2
+                nxt_known = True
+                continue
+            slot = hash_find(hkeys, pi)
+            add_first = np.int64(-1)
+            add_first_d = sdiam
+            add_lo = 0
+            add_hi = 0
+            factor = np.int64(0)
+            if slot >= 0:
+                j = hvals[slot]
+                factor = (p - (pc * inv[piv_coeff[j]]) % p) % p
+                add_first = col_idx[j]
+                add_first_d = col_diam[j]
+                add_lo = v_ptr[j]
+                add_hi = v_ptr[j] + v_cnt[j]
+                stats[2] += 1
+            else:
+                f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, pi, pd, dim, us,
+                                           fv, pv, ptrs, eflags)
+                if f >= 0:
+                    sgn = 1 if ((dim + 1 - r) & 1) == 0 else pm1
+                    factor = ((p - pc) * sgn) % p
+                    add_first = f
+                    add_first_d = pd
+                    stats[3] += 1
+            if add_first >= 0:
+                # W += factor * delta(add_first + stored entries); the pivot goes back in the heap
+                hs = _push(hd, hi, hc, hs, pd, pi, pc)
+                nadd += 1
+                for e in range(add_lo - 1, add_hi):
+                    if e < add_lo:
+                        s_idx = add_first
+                        s_d = add_first_d
+                        s_c = factor
+                    else:
+                        s_idx = v_idx[e]
+                        s_d = v_diam[e]
+                        s_c = (factor * v_coeff[e]) % p
+                    if wl >= wi.shape[0]:
+                        wi = _grow_i(wi, wl + 1)
+                        wd = _grow_f(wd, wl + 1)
+                        wc = _grow_i(wc, wl + 1)
+                    wi[wl] = s_idx
+                    wd[wl] = s_d
+                    wc[wl] = s_c
+                    wl += 1
+                    simplex_vertices(B, s_idx, dim, n, es)
+                    cnt, nm, _nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, es, dim,
+                                              s_idx, s_d, -INF, L, out_i, out_d, out_s, nl_i, nl_s,
+                                              False, ptrs)
+                    if nxt_known and nm < nxt:
+                        nxt = nm
+                    if hs + cnt > hd.shape[0]:
+                        hd = _grow_f(hd, hs + cnt)
+                        hi = _grow_i(hi, hs + cnt)
+                        hc = _grow_i(hc, hs + cnt)
+                    cneg = (s_c * pm1) % p
+                    for q in range(cnt):
+                        hs = _push(hd, hi, hc, hs, out_d[q], out_i[q], cneg if out_s[q] else s_c)
+                    stats[4] += cnt
+                if wl > 64 and wl > 2 * last_consolidated:
+                    wl = _consolidate(wi, wd, wc, wl, p)
+                    last_consolidated = wl
+                continue
+            # a new pivot: the pair (sigma, tau)
+            hash_insert(hkeys, hvals, pi, c)
+            piv_coeff[c] = pc
+            if wl > 1:
+                wl = _consolidate(wi, wd, wc, wl, p)
+            if pd > sdiam:
+                k = o_len
+                o_birth[k] = sdiam
+                o_death[k] = pd
+                o_bidx[k] = sidx
+                o_didx[k] = pi
+                if do_cc:
+                    cc_ptr[k] = cc_len
+                    cc_idx = _grow_i(cc_idx, cc_len + wl)
+                    cc_coeff = _grow_i(cc_coeff, cc_len + wl)
+                    for e in range(wl):
+                        cc_idx[cc_len] = wi[e]
+                        cc_coeff[cc_len] = wc[e]
+                        cc_len += 1
+                    cc_ptr[k + 1] = cc_len
+                o_len += 1
+            else:
+                stats[6] += 1
+                if nadd == 0:
+                    stats[1] += 1
+            # store V_work without sigma itself
+            v_ptr[c] = v_len
+            cntv = 0
+            if wl > 1:
+                v_idx = _grow_i(v_idx, v_len + wl)
+                v_diam = _grow_f(v_diam, v_len + wl)
+                v_coeff = _grow_i(v_coeff, v_len + wl)
+                for e in range(wl):
+                    if wi[e] != sidx:
+                        v_idx[v_len] = wi[e]
+                        v_diam[v_len] = wd[e]
+                        v_coeff[v_len] = wc[e]
+                        v_len += 1
+                        cntv += 1
+            v_cnt[c] = cntv
+            break
+    return v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len
+
+
+# ==========================================================================================
+# distances, graphs
+# ==========================================================================================
+
+
+@njit_parallel
+def fill_dense_from_points(P, metric, D):
+    """D[i, j] = D[j, i] = point_distance(P, i, P, j) for i < j (one evaluation per pair)."""
+    n = P.shape[0]
+    nch = min(n, 256)
+    for c in prange(nch):
+        for i in range(c, n, nch):
+            D[i, i] = 0
+            for j in range(i + 1, n):
+                x = point_distance(P, i, P, j, metric)
+                D[i, j] = x
+                D[j, i] = x
+
+
+@njit_parallel
+def dense_row_counts(D, thresh):
+    """Edges {i > j} with D[i, j] <= thresh, counted per row i."""
+    n = D.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        c = 0
+        for j in range(i):
+            if D[i, j] <= thresh:
+                c += 1
+        counts[i] = c
+    return counts
+
+
+@njit_parallel
+def dense_degrees(D, thresh):
+    """Per row: entries j != i with D[i, j] <= thresh."""
+    n = D.shape[0]
+    deg = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        c = 0
+        for j in range(n):
+            if j != i and D[i, j] <= thresh:
+                c += 1
+        deg[i] = c
+    return deg
+
+
+@njit_parallel
+def dense_to_csr(D, thresh, indptr, indices, data):
+    """Symmetric CSR graph of the entries D[i, j] <= thresh, i != j (indptr already filled)."""
+    n = D.shape[0]
+    for i in prange(n):
+        q = indptr[i]
+        for j in range(n):
+            if j != i and D[i, j] <= thresh:
+                indices[q] = j
+                data[q] = D[i, j]
+                q += 1
+
+
+@njit_parallel
+def sparse_row_lower_counts(indptr, indices, data, thresh):
+    """Edges {i > j} of a CSR graph with value <= thresh, counted per row i, and the number of
+    entries j < i (the row's lower prefix)."""
+    n = indptr.shape[0] - 1
+    counts = np.zeros(n, dtype=np.int64)
+    prefix = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        c = 0
+        q = indptr[i]
+        while q < indptr[i + 1] and indices[q] < i:
+            if data[q] <= thresh:
+                c += 1
+            q += 1
+        counts[i] = c
+        prefix[i] = q - indptr[i]
+    return counts, prefix
+
+
+# ==========================================================================================
+# the flat pass over all edges: apparent pairs (edge, triangle) before any reduction
+# ==========================================================================================
+
+
+@njit
+def _edge_flag_dense(D, n, i, j, d):
+    """0 never (caller filters), 1 = apparent edge, 2 = not apparent."""
+    for k in range(n - 1, -1, -1):
+        if D[i, k] <= d and D[j, k] <= d and k != i and k != j:
+            if k > i:
+                return 1
+            if k > j:
+                return 1 if D[k, j] != d else 2
+            return 1 if (D[j, k] != d and D[i, k] != d) else 2
+    return 2
+
+
+@njit_parallel
+def edge_pass_dense(D, thresh, flags):
+    """flags[C(i,2)+j] for every edge {i > j}: 0 above thresh, 1 in a zero-persistence apparent
+    pair with a triangle (its zero-pivot cofacet has it as zero-pivot facet), 2 otherwise.
+
+    Race-free: each edge writes its own slot."""
+    n = D.shape[0]
+    nch = min(n, 512)
+    for c in prange(nch):
+        for i in range(c, n, nch):
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                d = D[i, j]
+                if d > thresh:
+                    flags[base + j] = 0
+                else:
+                    flags[base + j] = _edge_flag_dense(D, n, i, j, d)
+
+
+@njit_parallel
+def edge_pass_sparse(indptr, indices, data, thresh, flags):
+    """Sparse version of :func:`edge_pass_dense`; flags are indexed by CSR position of the entry
+    (i, j) in row i for j < i."""
+    n = indptr.shape[0] - 1
+    nch = min(n, 512)
+    for c in prange(nch):
+        vs = np.empty(2, dtype=np.int64)
+        ptrs = np.empty(2, dtype=np.int64)
+        for i in range(c, n, nch):
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                j = indices[q]
+                d = data[q]
+                if d > thresh:
+                    flags[q] = 0
+                    q += 1
+                    continue
+                vs[0] = i
+                vs[1] = j
+                ptrs[0] = indptr[i + 1] - 1
+                ptrs[1] = indptr[j + 1] - 1
+                flag = 2
+                while True:
+                    k = _next_common(indptr, indices, vs, 1, ptrs)
+                    if k < 0:
+                        break
+                    a = data[ptrs[0]]  # d(i, k)
+                    b = data[ptrs[1]]  # d(j, k)
+                    ptrs[0] -= 1
+                    ptrs[1] -= 1
+                    if a <= d and b <= d:
+                        if k > i:
+                            flag = 1
+                        elif k > j:
+                            flag = 1 if b != d else 2
+                        else:
+                            flag = 1 if (b != d and a != d) else 2
+                        break
+                flags[q] = flag
+                q += 1
+
+
+@njit_parallel
+def gather_edges(dense, D, indptr, indices, data, flags, n, want, row_counts, out_idx, out_diam):
+    """Write the edges whose flag is ``want`` (or any non-zero flag when want < 0), in index
+    order, at offsets given by the prefix sums of row_counts (computed by count_flags)."""
+    for i in prange(n):
+        o = row_counts[i]
+        if dense:
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                f = flags[base + j]
+                if (want < 0 and f != 0) or f == want:
+                    out_idx[o] = base + j
+                    out_diam[o] = D[i, j]
+                    o += 1
+        else:
+            base = (i * (i - 1)) >> 1
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                f = flags[q]
+                if (want < 0 and f != 0) or f == want:
+                    out_idx[o] = base + indices[q]
+                    out_diam[o] = data[q]
+                    o += 1
+                q += 1
+
+
+@njit_parallel
+def count_flags(dense, indptr, indices, flags, n, want):
+    """Per row i: number of edges {i > j} with flag ``want`` (non-zero when want < 0)."""
+    counts = np.zeros(n, dtype=np.int64)
+    for i in prange(n):
+        c = 0
+        if dense:
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                f = flags[base + j]
+                if (want < 0 and f != 0) or f == want:
+                    c += 1
+        else:
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                f = flags[q]
+                if (want < 0 and f != 0) or f == want:
+                    c += 1
+                q += 1
+        counts[i] = c
+    return counts
+
+
+@njit
+def edge_vertices(idx):
+    """Vertices (i > j) of edge index C(i, 2) + j."""
+    i = np.int64((1.0 + np.sqrt(1.0 + 8.0 * idx)) / 2.0)
+    while (i * (i - 1)) >> 1 > idx:
+        i -= 1
+    while ((i + 1) * i) >> 1 <= idx:
+        i += 1
+    return i, idx - ((i * (i - 1)) >> 1)
+
+
+@njit
+def split_edges(idx):
+    n = idx.shape[0]
+    u = np.empty(n, dtype=np.int64)
+    v = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        a, b = edge_vertices(idx[k])
+        u[k] = a
+        v[k] = b
+    return u, v
+
+
+# ==========================================================================================
+# columns of dimension >= 2: enumerate each simplex once from its facet without the top vertex
+# ==========================================================================================
+
+
+@njit
+def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, ptrs,
+                  out_i, out_d, count_only):
+    """Cofacets sigma + {w} with w > vs[0] and diameter <= thresh (written unless count_only)."""
+    cnt = 0
+    top = vs[0]
+    if dense:
+        for w in range(n - 1, top, -1):
+            dm = sdiam
+            for s in range(dim + 1):
+                x = D[vs[s], w]
+                if x > dm:
+                    dm = x
+            if dm <= thresh:
+                if not count_only:
+                    out_i[cnt] = sidx + B[dim + 2, w]
+                    out_d[cnt] = dm
+                cnt += 1
+        return cnt
+    for s in range(dim + 1):
+        ptrs[s] = indptr[vs[s] + 1] - 1
+    while True:
+        w = _next_common(indptr, indices, vs, dim, ptrs)
+        if w <= top:
+            break
+        dm = sdiam
+        for s in range(dim + 1):
+            x = data[ptrs[s]]
+            if x > dm:
+                dm = x
+            ptrs[s] -= 1
+        if dm <= thresh:
+            if not count_only:
+                out_i[cnt] = sidx + B[dim + 2, w]
+                out_d[cnt] = dm
+            cnt += 1
+    return cnt
+
+
+@njit_parallel
+def count_next_simplices(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim):
+    """For each dim-simplex of the list: its number of (dim+1)-cofacets with a new top vertex."""
+    m = s_idx.shape[0]
+    counts = np.zeros(m, dtype=np.int64)
+    nch = min(m, 1024) if m > 0 else 1
+    size = (m + nch - 1) // nch
+    for c in prange(nch):
+        vs = np.empty(dim + 2, dtype=np.int64)
+        ptrs = np.empty(dim + 2, dtype=np.int64)
+        dummy_i = np.empty(1, dtype=np.int64)
+        dummy_d = np.empty(1, dtype=s_diam.dtype)
+        for q in range(c * size, min(m, (c + 1) * size)):
+            simplex_vertices(B, s_idx[q], dim, n, vs)
+            counts[q] = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim,
+                                      s_idx[q], s_diam[q], ptrs, dummy_i, dummy_d, True)
+    return counts
+
+
+@njit_parallel
+def assemble_block(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim, q0, q1,
+                   offsets, pkeys, eflags, out_i, out_d, out_f):
+    """Enumerate the (dim+1)-simplices generated by s_idx[q0:q1] into out_* at offsets[q] - offsets[q0]
+    and classify each: 0 = cleared (a pivot of dimension dim, or the cofacet of a zero apparent
+    pair), 1 = the facet of a zero apparent pair (skipped), 2 = a column to reduce.
+    Race-free: each generating simplex writes its own range."""
+    nq = q1 - q0
+    nch = min(nq, 1024) if nq > 0 else 1
+    size = (nq + nch - 1) // nch
+    base = offsets[q0]
+    d1 = dim + 1
+    for c in prange(nch):
+        vs = np.empty(dim + 4, dtype=np.int64)
+        ts = np.empty(dim + 4, dtype=np.int64)
+        us = np.empty(dim + 4, dtype=np.int64)
+        fv = np.empty(dim + 4, dtype=np.int64)
+        ptrs = np.empty(dim + 4, dtype=np.int64)
+        pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
+        for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
+            simplex_vertices(B, s_idx[q], dim, n, vs)
+            o = offsets[q] - base
+            cnt = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, s_idx[q],
+                                s_diam[q], ptrs, out_i[o:], out_d[o:], False)
+            for e in range(o, o + cnt):
+                t = out_i[e]
+                td = out_d[e]
+                if hash_find(pkeys, t) >= 0:
+                    out_f[e] = 0
+                    continue
+                f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, t, td, dim, us,
+                                           fv, pv, ptrs, eflags)
+                if f >= 0:
+                    out_f[e] = 0
+                    continue
+                simplex_vertices(B, t, d1, n, ts)
+                a = zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, t, td, d1, ts, us,
+                                          pv, ptrs)
+                out_f[e] = 1 if a >= 0 else 2
+
+
+# ==========================================================================================
+# H0 generators (mirrors topodim.mst.elder_rule_h0 edge by edge)
+# ==========================================================================================
+
+
+@njit
+def h0_generators(us, vs, births, n):
+    """For the forest edges (us, vs) sorted by length: per merge the vertex whose component dies
+    (elder rule, same tie-break as topodim.mst.elder_rule_h0) and, after them, the surviving roots.
+    Returns (dying vertex per edge, -1 when the edge closes a cycle; surviving roots)."""
+    uf = np.arange(n)
+    dying = np.full(us.shape[0], -1, dtype=np.int64)
+    for e in range(us.shape[0]):
+        a = _find(uf, us[e])
+        b = _find(uf, vs[e])
+        if a == b:
+            continue
+        if births[a] <= births[b]:
+            uf[b] = a
+            dying[e] = b
+        else:
+            uf[a] = b
+            dying[e] = a
+    nroots = 0
+    for i in range(n):
+        if _find(uf, i) == i:
+            nroots += 1
+    roots = np.empty(nroots, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if _find(uf, i) == i:
+            roots[k] = i
+            k += 1
+    return dying, roots
+
+
+@njit
+def diameter_edge(dense, D, indptr, indices, data, B, n, idx, dim, diam, vs):
+    """The first vertex pair (in vertex order) of simplex idx whose edge value equals diam."""
+    simplex_vertices(B, idx, dim, n, vs)
+    for a in range(dim + 1):
+        for b in range(a + 1, dim + 1):
+            if edge_value(dense, D, indptr, indices, data, vs[a], vs[b]) == diam:
+                return vs[a], vs[b]
+    return vs[0], vs[dim]
+
+
+@njit
+def generators_higher(dense, D, indptr, indices, data, B, n, dim, bidx, didx, births, deaths):
+    """giotto-ph style generators: birth edge (2 vertices) and death edge (2 vertices, -1 when
+    essential) realising the diameters of the birth and death simplices."""
+    m = bidx.shape[0]
+    out = np.full((m, 4), -1, dtype=np.int64)
+    vs = np.empty(dim + 3, dtype=np.int64)
+    for k in range(m):
+        a, b = diameter_edge(dense, D, indptr, indices, data, B, n, bidx[k], dim, births[k], vs)
+        out[k, 0] = a
+        out[k, 1] = b
+        if didx[k] >= 0:
+            a, b = diameter_edge(dense, D, indptr, indices, data, B, n, didx[k], dim + 1,
+                                 deaths[k], vs)
+            out[k, 2] = a
+            out[k, 3] = b
+    return out
+
+
+@njit
+def cocycle_rows(B, n, dim, idx, coeff, p):
+    """Rows (v_0, ..., v_dim, value) of a cocycle, vertices decreasing as in ripser.py."""
+    m = idx.shape[0]
+    out = np.empty((m, dim + 2), dtype=np.int64)
+    vs = np.empty(dim + 1, dtype=np.int64)
+    for k in range(m):
+        simplex_vertices(B, idx[k], dim, n, vs)
+        for t in range(dim + 1):
+            out[k, t] = vs[t]
+        out[k, dim + 1] = coeff[k] % p
+    return out

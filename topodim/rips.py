@@ -1,0 +1,830 @@
+"""Vietoris–Rips persistent homology: the Ripser algorithm in Numba, a drop-in for ripser.py.
+
+:func:`ripser` takes the same arguments and returns the same keys as ``ripser.ripser`` and adds
+the threshold actually used, generators (the edges that give each bar its birth and death, in
+giotto-ph's format) and per-dimension counts. The kernels live in :mod:`topodim._rips_kernels`,
+the edge collapse in :mod:`topodim.collapse` and the greedy subsampling in
+:mod:`topodim.sampling`.
+
+Algorithm (Bauer, "Ripser", JACT 2021), as implemented here:
+
+* persistent *co*homology, dimension by dimension, simplices indexed by the combinatorial number
+  system and coboundaries enumerated on the fly (nothing but the distances is stored);
+* H0 from the minimum spanning tree (:mod:`topodim.mst`, elder rule for vertex births);
+* a flat parallel pass over all edges finds the zero-persistence *apparent pairs* (edge,
+  triangle) before any reduction; only the remaining edges are sorted; a union–find over them
+  (in filtration order) gives the H0 deaths, whose columns are *cleared*;
+* columns of higher dimensions are enumerated from the simplices one dimension below (each once,
+  from its facet without the top vertex), in parallel, and classified (cleared / apparent /
+  column) with race-free per-simplex slots;
+* the reduction stores the reduction matrix V, uses apparent pairs as shortcuts and emergent
+  pairs, and keeps in its heap only the cofacets below a diameter cap that is raised when
+  everything below it has cancelled (this cuts heap traffic by orders of magnitude);
+* the default threshold is the enclosing radius (above it the complex is a cone);
+* for ``maxdim >= 2`` the filtration is first reduced by an edge collapse (Boissonnat–Pritam),
+  which keeps every diagram and removes most edges.
+
+Conventions: filtration values are diameters (edge lengths, not radii); a simplex enters at the
+largest distance between its vertices (and no earlier than its vertices' births: the diagonal of
+a distance matrix). Bars of zero persistence (birth == death) are left out, as ripser.py does.
+Essential bars have death ``np.inf``; diagrams never hold NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _rips_kernels as K
+from ._config import resolve_n_threads, thread_limit
+from ._validate import (
+    DistanceInput,
+    as_distance_input,
+    as_dtype,
+    check_memory,
+    check_nonnegative_int,
+    check_prime,
+    check_threshold,
+    format_bytes,
+)
+from .metrics import metric_code, prepare_points, squareform
+from .mst import MSTResult, _kruskal, elder_rule_h0, minimum_spanning_tree
+
+__all__ = ["ripser", "estimate_memory", "RipsPersistence"]
+
+#: Largest simplex index (kept below 2**62 so that index arithmetic never overflows int64).
+MAX_SIMPLEX_INDEX = 2**62
+#: A thresholded dense input is converted to a sparse graph when at most this fraction of the
+#: pairs are edges.
+SPARSE_DENSITY = 0.25
+
+
+# ==========================================================================================
+# graphs
+# ==========================================================================================
+
+
+@dataclass
+class _Graph:
+    dense: bool
+    D: np.ndarray  # (n, n) or (0, 0)
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n: int
+    full: np.ndarray | None = None  # the dense matrix, when one was built (for dperm2all)
+
+
+def _empty_csr(dt):
+    return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=dt)
+
+
+def _dense_matrix(inp: DistanceInput) -> np.ndarray:
+    """The (n, n) distance matrix of a points / dense / condensed input (memory checked)."""
+    n = inp.n
+    dt = inp.dtype
+    if inp.kind == "dense":
+        return inp.dense
+    check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix",
+                 "pass a threshold (thresh=...) with sparse input, dtype=np.float32, or n_perm=... to subsample")
+    if inp.kind == "condensed":
+        return squareform(inp.condensed)
+    P = prepare_points(inp.points, inp.metric)
+    D = np.empty((n, n), dtype=dt)
+    K.fill_dense_from_points(P, metric_code(inp.metric), D)
+    return D
+
+
+def _count_edges(inp: DistanceInput, g, t):
+    """Edges {i > j} with value <= t (None when that would need a matrix not built)."""
+    if g is not None:
+        if g.dense:
+            return int(K.dense_row_counts(g.D, t).sum())
+        return int(K.sparse_row_lower_counts(g.indptr, g.indices, g.data, t)[0].sum())
+    if inp.kind == "dense":
+        return int(K.dense_row_counts(inp.dense, t).sum())
+    if inp.kind == "condensed":
+        return int(np.count_nonzero(inp.condensed <= t))
+    if inp.kind == "sparse":
+        return int(K.sparse_row_lower_counts(inp.indptr, inp.indices, inp.data, t)[0].sum())
+    return None
+
+
+def _csr_from_dense(D, thresh):
+    n = D.shape[0]
+    thresh = K.kernel_threshold(thresh, D.dtype)
+    deg = K.dense_degrees(D, thresh)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(deg, out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    data = np.empty(int(indptr[-1]), dtype=D.dtype)
+    K.dense_to_csr(D, thresh, indptr, indices, data)
+    return indptr, indices, data
+
+
+def _graph_of(inp: DistanceInput, thresh: float, want_dense: bool = True,
+              representation: str = "auto") -> _Graph:
+    """The kernel representation of an input below ``thresh``."""
+    dt = inp.dtype
+    n = inp.n
+    if inp.kind == "sparse":
+        return _Graph(False, np.zeros((0, 0), dtype=dt), inp.indptr, inp.indices, inp.data, n)
+    D = _dense_matrix(inp)
+    use_sparse = representation == "sparse"
+    if representation == "auto" and math.isfinite(thresh):
+        n_edges = int(K.dense_row_counts(D, K.kernel_threshold(thresh, dt)).sum())
+        use_sparse = n_edges <= SPARSE_DENSITY * (n * (n - 1) // 2)
+    if use_sparse:
+        indptr, indices, data = _csr_from_dense(D, thresh)
+        return _Graph(False, np.zeros((0, 0), dtype=dt), indptr, indices, data, n, full=D)
+    ip, ix, dv = _empty_csr(dt)
+    return _Graph(True, D, ip, ix, dv, n, full=D)
+
+
+def _enclosing_radius(g: _Graph) -> float:
+    if g.dense:
+        return float(np.max(g.D, axis=1).min())
+    deg = np.diff(g.indptr)
+    if g.n > 1 and (deg < g.n - 1).all():
+        return math.inf
+    best = math.inf
+    for i in np.flatnonzero(deg == g.n - 1):
+        row = g.data[g.indptr[i]:g.indptr[i + 1]]
+        best = min(best, float(row.max()) if row.size else 0.0)
+    return best
+
+
+# ==========================================================================================
+# checks
+# ==========================================================================================
+
+
+def _binomial_table(n: int, kmax: int, maxdim: int) -> np.ndarray:
+    """B[k, v] = C(v, k) for k <= kmax, v <= n, with the overflow check of the index type."""
+    top = math.comb(n, maxdim + 2)
+    if top >= MAX_SIMPLEX_INDEX:
+        raise ValueError(
+            f"maxdim={maxdim} with {n} points needs simplex indices up to C({n}, {maxdim + 2}) ~ "
+            f"{float(top):.3g}, above the int64 index limit 2^62; use n_perm=... to subsample, a "
+            "smaller maxdim, or fewer points"
+        )
+    B = np.zeros((kmax + 1, n + 1), dtype=np.int64)
+    for k in range(kmax + 1):
+        for v in range(n + 1):
+            c = math.comb(v, k)
+            B[k, v] = c if c < MAX_SIMPLEX_INDEX else MAX_SIMPLEX_INDEX
+    return B
+
+
+def _inverses(p: int) -> np.ndarray:
+    inv = np.zeros(p, dtype=np.int64)
+    for a in range(1, p):
+        inv[a] = pow(a, p - 2, p)
+    return inv
+
+
+def _check_n_perm(n_perm, n: int, kind: str):
+    if n_perm is None or (isinstance(n_perm, numbers.Integral) and not isinstance(n_perm, bool)
+                          and int(n_perm) == 0):
+        return None
+    if isinstance(n_perm, bool) or not isinstance(n_perm, numbers.Integral):
+        raise TypeError(f"n_perm must be a positive integer or None, got {n_perm!r}")
+    k = int(n_perm)
+    if k < 0:
+        raise ValueError(f"n_perm must be a positive number of points to subsample, got {k}")
+    if k > n:
+        raise ValueError(f"n_perm={k} is more than the {n} points of the input; pass n_perm <= {n} or None")
+    if kind == "sparse":
+        raise ValueError("n_perm (greedy subsampling) needs points or a dense distance matrix, not a "
+                         "scipy.sparse matrix; subsample the graph yourself or drop n_perm")
+    return k if k < n else None
+
+
+def _resolve_swapped(metric, do_cocycles):
+    """Accept ripser.py's positional order (..., distance_matrix, do_cocycles, metric, ...)."""
+    if isinstance(metric, (bool, np.bool_)) and (isinstance(do_cocycles, str) or callable(do_cocycles)):
+        return do_cocycles, bool(metric)
+    return metric, do_cocycles
+
+
+# ==========================================================================================
+# progress
+# ==========================================================================================
+
+
+class _Progress:
+    """Calls ``callback(stage, done, total)``; ``True`` draws a bar on stderr; ``None`` is silent."""
+
+    def __init__(self, progress):
+        if progress is None or progress is False:
+            self.cb = None
+        elif progress is True:
+            self.cb = self._bar
+            self._last = 0.0
+        elif callable(progress):
+            self.cb = progress
+        else:
+            raise TypeError("progress must be True, False, None or a callable(stage, done, total)")
+
+    @property
+    def on(self) -> bool:
+        return self.cb is not None
+
+    def __call__(self, stage, done, total):
+        if self.cb is not None:
+            self.cb(stage, int(done), int(total))
+
+    def _bar(self, stage, done, total):
+        now = time.monotonic()
+        if done < total and now - self._last < 0.2:
+            return
+        self._last = now
+        width = 30
+        frac = done / total if total else 1.0
+        bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{stage:<22} [{bar}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+
+# ==========================================================================================
+# one dimension
+# ==========================================================================================
+
+
+def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, eflags, do_cc,
+                      progress: _Progress):
+    ncols = cols_idx.shape[0]
+    dt = cols_diam.dtype
+    hkeys = np.full(K.hash_capacity(ncols), -1, dtype=np.int64)
+    hvals = np.zeros(hkeys.shape[0], dtype=np.int64)
+    piv_coeff = np.zeros(max(ncols, 1), dtype=np.int64)
+    v_ptr = np.zeros(max(ncols, 1), dtype=np.int64)
+    v_cnt = np.zeros(max(ncols, 1), dtype=np.int64)
+    v_idx = np.empty(1024, dtype=np.int64)
+    v_diam = np.empty(1024, dtype=dt)
+    v_coeff = np.empty(1024, dtype=np.int64)
+    v_len = 0
+    o_birth = np.empty(max(ncols, 1), dtype=dt)
+    o_death = np.empty(max(ncols, 1), dtype=dt)
+    o_bidx = np.empty(max(ncols, 1), dtype=np.int64)
+    o_didx = np.empty(max(ncols, 1), dtype=np.int64)
+    o_len = 0
+    cc_ptr = np.zeros(max(ncols, 1) + 1, dtype=np.int64)
+    cc_idx = np.empty(16, dtype=np.int64)
+    cc_coeff = np.empty(16, dtype=np.int64)
+    cc_len = 0
+    stats = np.zeros(8, dtype=np.int64)
+    step = ncols if not progress.on else max(256, ncols // 100)
+    stage = f"reducing H{dim}"
+    t = K.kernel_threshold(thresh, dt)
+    c0 = 0
+    progress(stage, 0, ncols)
+    while c0 < ncols:
+        c1 = min(ncols, c0 + step)
+        (v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len) = K.reduce_columns(
+            dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n, t,
+            B, p, inv, eflags, hkeys, hvals, piv_coeff, v_ptr, v_cnt, v_idx, v_diam, v_coeff,
+            v_len, o_birth, o_death, o_bidx, o_didx, o_len, do_cc, cc_ptr, cc_idx, cc_coeff,
+            cc_len, stats)
+        c0 = c1
+        progress(stage, c0, ncols)
+    res = {
+        "birth": o_birth[:o_len].copy(),
+        "death": o_death[:o_len].copy(),
+        "bidx": o_bidx[:o_len].copy(),
+        "didx": o_didx[:o_len].copy(),
+        "pivots": hkeys,
+        "stats": stats,
+        "reduction_entries": int(v_len),
+    }
+    if do_cc:
+        res["cc"] = (cc_ptr[: o_len + 1].copy(), cc_idx[:cc_len].copy(), cc_coeff[:cc_len].copy())
+    return res
+
+
+def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
+    """Flat pass over the edges; returns flags, the H1 columns (sorted), the spanning forest."""
+    n = g.n
+    dt = g.D.dtype if g.dense else g.data.dtype
+    t = K.kernel_threshold(thresh, dt)
+    progress("apparent pairs", 0, 1)
+    if g.dense:
+        check_memory(n * (n - 1) // 2, f"the edge flags of {n} points",
+                     "pass a threshold (thresh=...), or n_perm=... to subsample")
+        flags = np.empty(n * (n - 1) // 2, dtype=np.uint8)
+        K.edge_pass_dense(g.D, t, flags)
+    else:
+        flags = np.zeros(g.indices.shape[0], dtype=np.uint8)
+        K.edge_pass_sparse(g.indptr, g.indices, g.data, t, flags)
+    progress("apparent pairs", 1, 1)
+    counts = K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(2))
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    m = int(offsets[-1])
+    cidx = np.empty(m, dtype=np.int64)
+    cdiam = np.empty(m, dtype=dt)
+    K.gather_edges(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, np.int64(2), offsets,
+                   cidx, cdiam)
+    K.sort_columns(cdiam, cidx)
+    # H0 deaths: union-find over the non-apparent edges in filtration order (apparent edges
+    # are never H0 deaths); they are the pivots of dimension 0, so their columns are cleared
+    asc_idx = np.ascontiguousarray(cidx[::-1])
+    asc_d = np.ascontiguousarray(cdiam[::-1])
+    us, vs = K.split_edges(asc_idx)
+    keep = _kruskal(us, vs, asc_d, n)
+    tree_u, tree_v, tree_w = us[keep], vs[keep], asc_d[keep]
+    cols = ~keep[::-1]
+    col_idx = np.ascontiguousarray(cidx[cols])
+    col_diam = np.ascontiguousarray(cdiam[cols])
+    n_apparent = int(K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(1)).sum())
+    return flags, col_idx, col_diam, (tree_u, tree_v, tree_w), n_apparent, m
+
+
+def _all_edges(g: _Graph, flags, dt):
+    n = g.n
+    counts = K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(-1))
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    m = int(offsets[-1])
+    idx = np.empty(m, dtype=np.int64)
+    diam = np.empty(m, dtype=dt)
+    K.gather_edges(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, np.int64(-1), offsets, idx,
+                   diam)
+    return idx, diam
+
+
+def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next, progress):
+    """Columns of dimension ``dim`` from the (dim-1)-simplices (s_idx, s_diam)."""
+    dt = s_diam.dtype
+    t = K.kernel_threshold(thresh, dt)
+    counts = K.count_next_simplices(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx,
+                                    s_diam, dim - 1)
+    offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    total = int(offsets[-1])
+    entry = 8 + dt.itemsize
+    if need_next:
+        check_memory(total * entry, f"the {total:,} simplices of dimension {dim}",
+                     "pass a threshold (thresh=...), a smaller maxdim, dtype=np.float32 or n_perm=...")
+    # blocks of generating simplices with a bounded number of generated ones
+    block = 1 << 22
+    cols_i, cols_d, next_i, next_d = [], [], [], []
+    n_cleared = n_apparent = 0
+    q0 = 0
+    m = s_idx.shape[0]
+    stage = f"assembling H{dim}"
+    progress(stage, 0, m)
+    while q0 < m:
+        q1 = int(np.searchsorted(offsets, offsets[q0] + block, side="right")) - 1
+        q1 = max(q0 + 1, min(q1, m))
+        size = int(offsets[q1] - offsets[q0])
+        oi = np.empty(size, dtype=np.int64)
+        od = np.empty(size, dtype=dt)
+        of = np.empty(size, dtype=np.uint8)
+        K.assemble_block(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam,
+                         dim - 1, q0, q1, offsets, pkeys, eflags, oi, od, of)
+        sel = of == 2
+        cols_i.append(oi[sel])
+        cols_d.append(od[sel])
+        n_cleared += int(np.count_nonzero(of == 0))
+        n_apparent += int(np.count_nonzero(of == 1))
+        if need_next:
+            next_i.append(oi)
+            next_d.append(od)
+        q0 = q1
+        progress(stage, q0, m)
+    ci = np.concatenate(cols_i) if cols_i else np.zeros(0, dtype=np.int64)
+    cd = np.concatenate(cols_d) if cols_d else np.zeros(0, dtype=dt)
+    K.sort_columns(cd, ci)
+    nxt = None
+    if need_next:
+        nxt = (np.concatenate(next_i) if next_i else np.zeros(0, dtype=np.int64),
+               np.concatenate(next_d) if next_d else np.zeros(0, dtype=dt))
+    return ci, cd, nxt, {"simplices": total, "cleared": n_cleared, "apparent_pairs": n_apparent}
+
+
+# ==========================================================================================
+# the public function
+# ==========================================================================================
+
+
+def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="euclidean",
+           do_cocycles=False, n_perm=None, dtype=np.float64, n_threads=None, progress=False,
+           collapse_edges="auto", keep_distances=True, _representation="auto"):
+    """Vietoris–Rips persistence diagrams, a drop-in replacement for ``ripser.ripser``.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix
+        Points (n, d); with ``distance_matrix=True`` a square (n, n) distance matrix, a condensed
+        one (scipy ``pdist`` order) or any scipy.sparse matrix (absent entries are +inf, i.e. no
+        edge; explicit zeros are edges of length 0). A non-zero diagonal gives vertex birth values
+        (every edge must be at least the births of its ends), as in ripser.py.
+    maxdim : int, default 1
+        Largest homology dimension computed (0 to any; tested to 3).
+    thresh : float, default inf
+        Largest diameter in the filtration. ``inf`` uses the enclosing radius
+        min_i max_j d(i, j), which gives the same diagrams (above it the complex is a cone).
+        A threshold below about a quarter of the pairs switches to a sparse graph.
+    coeff : int, default 2
+        Prime p of the coefficient field Z/p.
+    distance_matrix : bool, default False
+        Whether X holds distances (``metric="precomputed"`` means the same).
+    metric : str or callable, default "euclidean"
+        "euclidean", "sqeuclidean", "manhattan", "chebyshev", "cosine" (computed by
+        :mod:`topodim.metrics`), any scipy metric name or a callable.
+    do_cocycles : bool, default False
+        Return representative cocycles (disables the edge collapse). ripser.py's positional order
+        ``(X, maxdim, thresh, coeff, distance_matrix, do_cocycles, metric)`` is accepted too.
+    n_perm : int, optional
+        Greedy furthest-point subsample of this many points (the first is point 0); diagrams are
+        within 2 * r_cover of the full ones in bottleneck distance.
+    dtype : float64 (default) or float32
+        Compute dtype; diagrams keep it.
+    n_threads : int, optional
+        Threads for the parallel stages (default all); results do not depend on it.
+    progress : bool or callable, default False
+        ``True`` draws a progress bar on stderr; a callable receives ``(stage, done, total)``.
+    collapse_edges : "auto", True or False
+        Reduce the filtration by an edge collapse before computing (diagrams unchanged). "auto":
+        when maxdim >= 2 and no cocycles are asked for.
+    keep_distances : bool, default True
+        Return the distance matrix as ``dperm2all`` (ripser.py does). With False and maxdim=0,
+        point clouds never need an n x n matrix.
+
+    Returns
+    -------
+    dict
+        ``dgms``: list of (k, 2) arrays of the compute dtype, one per dimension 0..maxdim, bars
+        (birth, death) with ``np.inf`` deaths for essential classes; zero-persistence bars are
+        left out (as ripser.py). H0 is in increasing order of death, then essential bars; higher
+        dimensions in decreasing order of birth (ripser.py's order).
+        ``cocycles``: per dimension, one int64 array (k, d + 2) per bar (empty lists unless
+        do_cocycles): rows ``(v_0, ..., v_d, value)`` with vertices decreasing and values in
+        0..p-1; cocycles[0] is empty, as in ripser.py. Indices refer to the original points when
+        n_perm is used.
+        ``num_edges``: edges of the filtration (<= thresh, or <= the enclosing radius).
+        ``dperm2all``: the distance matrix used ((n_perm, n) rows from the subsample to every
+        point with n_perm; the input itself for distance-matrix input; None when not kept).
+        ``idx_perm``: indices of the points used; ``r_cover``: covering radius (0 without n_perm).
+        ``thresh``: the threshold actually used.
+        ``gens``: (finite_0 (k, 3) [dying vertex, edge], finite_higher list of (k, 4) [birth edge,
+        death edge], essential_0 (k,) vertices, essential_higher list of (k, 2) birth edges):
+        the edges that give each simplex its diameter, in giotto-ph's format. With the edge
+        collapse these refer to the collapsed filtration.
+        ``counts``: per dimension, a dict of counts (columns reduced, apparent and emergent
+        pairs, cleared columns, column additions ...).
+        ``collapse``: the edge counts of the collapse, when one ran.
+
+    Raises
+    ------
+    ValueError / TypeError
+        Bad input (see :func:`topodim._validate.as_distance_input`), negative maxdim, non-prime
+        coeff, negative thresh, n_perm out of range, simplex indices that would overflow int64.
+    MemoryError
+        Before allocating more than the available memory (the message names the way out).
+    """
+    metric, do_cocycles = _resolve_swapped(metric, do_cocycles)
+    maxdim = check_nonnegative_int(maxdim, "maxdim")
+    p = check_prime(coeff, "coeff")
+    t_user = check_threshold(thresh)
+    dt = as_dtype(dtype)
+    resolve_n_threads(n_threads)
+    prog = _Progress(progress)
+    if not isinstance(do_cocycles, (bool, np.bool_)):
+        raise TypeError(f"do_cocycles must be True or False, got {do_cocycles!r}")
+    if collapse_edges not in ("auto", True, False):
+        raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
+    if _representation not in ("auto", "dense", "sparse"):
+        raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
+    n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
+    with thread_limit(n_threads) as threads:
+        return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
+                       bool(keep_distances), _representation, threads)
+
+
+def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_distances,
+            representation, threads):
+    dt = inp.dtype
+    n_full = inp.n
+    idx_perm = np.arange(n_full)
+    r_cover = 0.0
+    dperm2all = None
+    if n_perm is not None:
+        from .sampling import greedy_permutation  # noqa: PLC0415
+
+        check_memory(n_perm * n_full * dt.itemsize, f"the {n_perm}x{n_full} subsample distances",
+                     "use a smaller n_perm")
+        idx_perm, lambdas, dperm2all = greedy_permutation(inp, n_perm)
+        r_cover = float(lambdas[-1])
+        sub = np.ascontiguousarray(dperm2all[:, idx_perm])
+        sub = np.minimum(sub, sub.T)
+        np.fill_diagonal(sub, 0)
+        births = inp.births[idx_perm] if inp.births is not None else None
+        inp = DistanceInput(kind="dense", n=n_perm, dtype=dt, dense=sub, births=births)
+    n = inp.n
+    births = inp.births if inp.births is not None else np.zeros(n, dtype=dt)
+    maxdim_eff = min(maxdim, max(n - 2, 0))
+    counts = [dict() for _ in range(maxdim + 1)]
+    dgms = [np.zeros((0, 2), dtype=dt) for _ in range(maxdim + 1)]
+    cocycles = [[] for _ in range(maxdim + 1)]
+    fin_hi = [np.zeros((0, 4), dtype=np.int64) for _ in range(maxdim)]
+    ess_hi = [np.zeros((0, 2), dtype=np.int64) for _ in range(maxdim)]
+    result_extra = {}
+
+    need_matrix = maxdim_eff >= 1 or (keep_distances and inp.kind == "points" and n_perm is None)
+    g = None
+    if need_matrix:
+        prog("distances", 0, 1)
+        g = _graph_of(inp, t_user, representation=representation)
+        prog("distances", 1, 1)
+        r_enc = _enclosing_radius(g)
+    else:
+        from .metrics import enclosing_radius  # noqa: PLC0415
+
+        r_enc = enclosing_radius(inp)
+    thresh_used = min(t_user, r_enc)
+    tree = minimum_spanning_tree(inp) if maxdim_eff == 0 else None
+    if dperm2all is None and keep_distances:
+        if inp.kind == "sparse":
+            dperm2all = X
+        elif inp.kind == "dense":
+            dperm2all = inp.dense
+        elif inp.kind == "condensed":
+            dperm2all = inp.condensed
+        elif g is not None:
+            dperm2all = g.full
+    count_t = t_user if math.isfinite(t_user) else thresh_used
+    num_edges = _count_edges(inp, g, K.kernel_threshold(count_t, dt))
+
+    collapse = (collapse_opt is True or (collapse_opt == "auto" and maxdim_eff >= 2)) and not do_cc \
+        and maxdim_eff >= 1
+    B = None
+    inv = _inverses(p)
+    tree_arrays = None
+    if maxdim_eff >= 1:
+        B = _binomial_table(n, maxdim_eff + 2, maxdim_eff)
+        gr = g
+        if collapse:
+            from .collapse import collapse_graph  # noqa: PLC0415
+
+            prog("edge collapse", 0, 1)
+            ip, ix, dv, cstats = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, n,
+                                                thresh_used)
+            prog("edge collapse", 1, 1)
+            result_extra["collapse"] = cstats
+            gr = _Graph(False, np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
+            tree = minimum_spanning_tree(inp)
+        flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = _edge_columns(gr, thresh_used,
+                                                                               threads, prog)
+        if not collapse:
+            tu, tv, tw = tree_arrays
+            tree = MSTResult(np.stack([tu, tv], axis=1), tw)
+        eflags = flags
+        res1 = _reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags, do_cc,
+                                 prog)
+        _store_dimension(1, res1, dgms, cocycles, fin_hi, ess_hi, counts, gr, B, n, p, do_cc,
+                         idx_perm if n_perm is not None else None)
+        counts[1].update({"apparent_pairs": n_app1, "columns": int(col_idx.shape[0]),
+                          "cleared": int(n_cand - col_idx.shape[0])})
+        pkeys = res1["pivots"]
+        prev = None
+        for dim in range(2, maxdim_eff + 1):
+            if prev is None:
+                prev = _all_edges(gr, flags, dt)
+            ci, cd, nxt, acounts = _assemble(dim, prev[0], prev[1], gr, thresh_used, B, pkeys,
+                                             eflags if dim == 2 else np.zeros(0, dtype=np.uint8),
+                                             dim < maxdim_eff, prog)
+            resd = _reduce_dimension(dim, ci, cd, gr, thresh_used, B, p, inv,
+                                     np.zeros(0, dtype=np.uint8), do_cc, prog)
+            _store_dimension(dim, resd, dgms, cocycles, fin_hi, ess_hi, counts, gr, B, n, p, do_cc,
+                             idx_perm if n_perm is not None else None)
+            counts[dim].update(acounts)
+            counts[dim]["columns"] = int(ci.shape[0])
+            pkeys = resd["pivots"]
+            prev = nxt
+
+    # ---- H0 ----------------------------------------------------------------------------------
+    h0 = elder_rule_h0(tree, n, births, thresh_used, dt)
+    edges = tree.edges[tree.lengths <= thresh_used]
+    dying, roots = K.h0_generators(np.ascontiguousarray(edges[:, 0]),
+                                   np.ascontiguousarray(edges[:, 1]), births.astype(dt), n)
+    n_fin = edges.shape[0]
+    fin0 = np.stack([dying, edges[:, 0], edges[:, 1]], axis=1) if n_fin else np.zeros((0, 3), np.int64)
+    keep0 = h0[:n_fin, 1] > h0[:n_fin, 0]
+    fin0 = fin0[keep0]
+    dgms[0] = np.concatenate([h0[:n_fin][keep0], h0[n_fin:]]).astype(dt, copy=False)
+    ess0 = roots
+    if n_perm is not None:
+        fin0 = idx_perm[fin0]
+        ess0 = idx_perm[ess0]
+        fin_hi = [np.where(a >= 0, idx_perm[np.maximum(a, 0)], -1) for a in fin_hi]
+        ess_hi = [idx_perm[a] for a in ess_hi]
+    counts[0] = {"edges": num_edges, "merges": int(n_fin), "essential": int(roots.shape[0])}
+    for dim in range(maxdim_eff + 1, maxdim + 1):
+        counts[dim] = {"columns": 0}
+
+    out = {
+        "dgms": dgms,
+        "cocycles": cocycles,
+        "num_edges": num_edges,
+        "dperm2all": dperm2all,
+        "idx_perm": idx_perm,
+        "r_cover": r_cover,
+        "thresh": float(thresh_used),
+        "gens": (fin0, fin_hi, ess0, ess_hi),
+        "counts": counts,
+    }
+    out.update(result_extra)
+    return out
+
+
+def _store_dimension(dim, res, dgms, cocycles, fin_hi, ess_hi, counts, g, B, n, p, do_cc, idx_perm):
+    birth, death = res["birth"], res["death"]
+    dgms[dim] = np.stack([birth, death], axis=1) if birth.shape[0] else np.zeros((0, 2), birth.dtype)
+    gens = K.generators_higher(g.dense, g.D, g.indptr, g.indices, g.data, B, n, dim, res["bidx"],
+                               res["didx"], birth, death)
+    fin = np.isfinite(death)
+    fin_hi[dim - 1] = gens[fin]
+    ess_hi[dim - 1] = np.ascontiguousarray(gens[~fin][:, :2])
+    st = res["stats"]
+    counts[dim] = {"columns": 0, "emergent_pairs": int(st[1]), "additions": int(st[2]),
+                   "apparent_shortcuts": int(st[3]), "heap_pushes": int(st[4]),
+                   "cap_raises": int(st[5]), "zero_persistence_pairs": int(st[6]),
+                   "essential": int(st[7]), "reduction_entries": res["reduction_entries"]}
+    if do_cc:
+        ptr, idx, coeff = res["cc"]
+        lst = []
+        for k in range(birth.shape[0]):
+            rows = K.cocycle_rows(B, n, dim, idx[ptr[k]:ptr[k + 1]], coeff[ptr[k]:ptr[k + 1]], p)
+            if idx_perm is not None:
+                rows[:, :-1] = idx_perm[rows[:, :-1]]
+            lst.append(rows)
+        cocycles[dim] = lst
+
+
+# ==========================================================================================
+# memory estimate
+# ==========================================================================================
+
+
+def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtype=np.float64,
+                    n_points=None, n_perm=None, do_cocycles=False):
+    """Rough peak memory (bytes) of :func:`ripser` before running it.
+
+    Pass the input ``X`` (its size and kind are read, nothing is computed) or ``n_points``. The
+    estimate counts the n x n distance matrix, the per-edge flags and, for maxdim >= 2, the list
+    of simplices one dimension below the top (at most C(n, k) entries of index + diameter; with a
+    finite threshold or the edge collapse the true number is usually far smaller, so this is an
+    upper bound there). The columns and the reduction matrix are usually small in comparison.
+    """
+    dt = as_dtype(dtype)
+    maxdim = check_nonnegative_int(maxdim, "maxdim")
+    check_threshold(thresh)
+    if X is None and n_points is None:
+        raise TypeError("pass X or n_points")
+    sparse_nnz = None
+    if n_points is None:
+        if hasattr(X, "nnz") and hasattr(X, "shape"):
+            n = int(X.shape[0])
+            sparse_nnz = int(X.nnz)
+        else:
+            shape = np.shape(X)
+            if distance_matrix and len(shape) == 1:
+                from ._validate import condensed_size_to_n  # noqa: PLC0415
+
+                n = condensed_size_to_n(int(shape[0]))
+            else:
+                n = int(shape[0])
+    else:
+        n = check_nonnegative_int(n_points, "n_points", minimum=1)
+    if n_perm:
+        n = min(n, int(n_perm))
+    item = dt.itemsize
+    pairs = n * (n - 1) // 2
+    if sparse_nnz is not None:
+        base = sparse_nnz * (8 + item + 1) * 2
+        edges = sparse_nnz // 2
+    else:
+        base = n * n * item + pairs  # matrix + flags
+        edges = pairs
+    total = base
+    if maxdim >= 2:
+        total += edges * (8 + item)  # the edge list
+        # the edge collapse keeps a second value matrix
+        total += n * n * item if sparse_nnz is None else sparse_nnz * item
+    if maxdim >= 3:
+        total += math.comb(n, 3) * (8 + item)
+    for k in range(4, maxdim + 1):
+        total += math.comb(n, k) * (8 + item)
+    if do_cocycles:
+        total += pairs * 16
+    return int(total)
+
+
+# ==========================================================================================
+# batch transformer
+# ==========================================================================================
+
+
+class RipsPersistence:
+    """Vietoris–Rips persistence of a list of point clouds, scikit-learn style (no dependency).
+
+    Parameters
+    ----------
+    homology_dimensions : int or sequence of int, default (0, 1)
+        Dimensions to return. An int gives one diagram per input, a sequence a list of diagrams.
+    thresh, coeff, metric, distance_matrix, dtype, collapse_edges
+        As in :func:`ripser`.
+    n_jobs : int, optional
+        Inputs computed at the same time (threads; Numba kernels release the GIL). Each input
+        then runs its parallel stages on ``n_threads`` threads.
+    n_threads : int, optional
+        Threads per input (default: all when n_jobs is 1, else 1).
+
+    ``fit`` does nothing but check the parameters; ``transform(Xs)`` returns the diagrams.
+    """
+
+    def __init__(self, homology_dimensions=(0, 1), thresh=np.inf, coeff=2, metric="euclidean",
+                 distance_matrix=False, dtype=np.float64, collapse_edges="auto", n_jobs=None,
+                 n_threads=None):
+        self.homology_dimensions = homology_dimensions
+        self.thresh = thresh
+        self.coeff = coeff
+        self.metric = metric
+        self.distance_matrix = distance_matrix
+        self.dtype = dtype
+        self.collapse_edges = collapse_edges
+        self.n_jobs = n_jobs
+        self.n_threads = n_threads
+
+    # -- scikit-learn protocol -----------------------------------------------------------------
+    _param_names = ("homology_dimensions", "thresh", "coeff", "metric", "distance_matrix", "dtype",
+                    "collapse_edges", "n_jobs", "n_threads")
+
+    def get_params(self, deep=True):
+        return {k: getattr(self, k) for k in self._param_names}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self._param_names:
+                raise ValueError(f"unknown parameter {k!r} for RipsPersistence; valid: {', '.join(self._param_names)}")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._param_names)
+        return f"RipsPersistence({args})"
+
+    def _dims(self):
+        dims = self.homology_dimensions
+        if isinstance(dims, numbers.Integral) and not isinstance(dims, bool):
+            return [check_nonnegative_int(dims, "homology_dimensions")], True
+        try:
+            dims = [check_nonnegative_int(d, "homology_dimensions") for d in dims]
+        except TypeError:
+            raise TypeError("homology_dimensions must be an int or a sequence of ints") from None
+        if not dims:
+            raise ValueError("homology_dimensions is empty; pass e.g. (0, 1)")
+        return dims, False
+
+    def fit(self, X=None, y=None):
+        self._dims()
+        check_prime(self.coeff, "coeff")
+        check_threshold(self.thresh)
+        return self
+
+    def transform(self, X):
+        dims, single = self._dims()
+        maxdim = max(dims)
+        Xs = list(X)
+        jobs = 1 if self.n_jobs is None else resolve_n_threads(self.n_jobs)
+        threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
+
+        def one(x):
+            r = ripser(x, maxdim=maxdim, thresh=self.thresh, coeff=self.coeff, metric=self.metric,
+                       distance_matrix=self.distance_matrix, dtype=self.dtype,
+                       collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False)
+            d = r["dgms"]
+            return d[dims[0]] if single else [d[k] for k in dims]
+
+        if jobs <= 1 or len(Xs) <= 1:
+            return [one(x) for x in Xs]
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        with ThreadPoolExecutor(max_workers=jobs) as ex:
+            return list(ex.map(one, Xs))
+
+    def fit_transform(self, X, y=None):
+        return self.fit(X).transform(X)
+
+
+def _describe(nbytes):
+    return format_bytes(nbytes)
