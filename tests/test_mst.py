@@ -154,7 +154,7 @@ def test_parallel_prim_path_equals_serial_kernel():
     X = seeded_cloud(1500, 30, seed=5)
     P = prepare_points(X, "euclidean")
     u1, v1, w1 = mst_module.prim_serial(P, 0)
-    u2, v2, w2 = mst_module._prim_points(P, 0, 2)
+    u2, v2, w2 = mst_module._prim_points(P, 0, 2, parallel_work=0)
     np.testing.assert_array_equal(u1, u2)
     np.testing.assert_array_equal(v1, v2)
     np.testing.assert_array_equal(w1, w2)

@@ -60,8 +60,10 @@ METHODS = ("auto", "prim", "boruvka", "kruskal")
 BORUVKA_MAX_DIM = 8
 #: Smallest number of points for which ``method="auto"`` picks the KD-tree Borůvka engine.
 BORUVKA_MIN_POINTS = 512
-#: Work per Prim step (remaining vertices x features) above which the step runs in parallel.
-PRIM_PARALLEL_WORK = 32768
+#: Work per Prim step (remaining vertices x features) above which a step may run in parallel:
+#: below it a step takes well under a millisecond and the barrier of a parallel region costs more
+#: than the second thread saves (measured here at n = 10,000 in R^50, idle and under load).
+PRIM_PARALLEL_WORK = 1 << 20
 
 _INT_MAX = np.iinfo(np.int64).max
 
@@ -137,14 +139,15 @@ def _prim_init(X):
 
 
 @njit_parallel
-def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n_chunks):
+def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n_chunks, parallel_work):
     """Run ``n_steps`` Prim steps from the state with ``m`` active points; return the new m.
 
     The active (not yet in the tree) points occupy panel positions [0, m); position m holds the
     newest tree vertex. With ``n_chunks > 1`` and enough work per step (active points x features
     >= PRIM_PARALLEL_WORK) each step scans ``n_chunks`` ranges of blocks in parallel, each with its
     own accumulator and (min, id, position) slot; the serial merge uses the same (value, id) order
-    as the serial scan, so the tree does not depend on ``n_chunks``.
+    as the serial scan, so the tree does not depend on ``n_chunks``. ``parallel_work`` is the
+    smallest work per step that runs in parallel (PRIM_PARALLEL_WORK; 0 in tests).
     """
     n = ids.shape[0]
     d = P.shape[1]
@@ -161,7 +164,7 @@ def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n
         cur_id = ids[m]
         panel_point(P, m, x)
         used = (m + PANEL - 1) // PANEL
-        if n_chunks > 1 and m * d >= PRIM_PARALLEL_WORK:
+        if n_chunks > 1 and m * d >= parallel_work:
             per = (used + n_chunks - 1) // n_chunks
             for c in prange(n_chunks):
                 v, i, q = _scan_blocks(P, c * per, min(used, (c + 1) * per), m, x, metric, best,
@@ -187,7 +190,7 @@ def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n
     return m
 
 
-def _prim_points(X, metric, n_threads):
+def _prim_points(X, metric, n_threads, parallel_work=PRIM_PARALLEL_WORK):
     """Prim on points, choosing per batch of steps between the parallel and the serial scan.
 
     A parallel region per step pays a barrier per step: on an idle machine two threads are ~1.6x
@@ -202,20 +205,20 @@ def _prim_points(X, metric, n_threads):
     out_v = np.empty(n - 1, dtype=np.int64)
     out_w = np.empty(n - 1, dtype=X.dtype)
     m = n - 1
-    if n_threads <= 1 or m * d < PRIM_PARALLEL_WORK:
-        _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n - 1, metric, 1)
+    if n_threads <= 1 or m * d < parallel_work:
+        _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n - 1, metric, 1, parallel_work)
         return out_u, out_v, out_w
     batch = max(16, (n - 1) // 128)
     probe = max(4, batch // 8)
     # the first parallel region starts the thread pool: do it outside the measurements
-    m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, 1, metric, n_threads)
+    m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, 1, metric, n_threads, parallel_work)
     rate = {True: None, False: None}  # latest work (active points x features) per second
     parallel = True
     since_probe = 0
     interval = 2
     while m > 0:
-        if m * d < PRIM_PARALLEL_WORK:
-            _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, m, metric, 1)
+        if m * d < parallel_work:
+            _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, m, metric, 1, parallel_work)
             break
         probing = rate[not parallel] is None or since_probe >= interval
         mode = (not parallel) if probing else parallel
@@ -223,7 +226,7 @@ def _prim_points(X, metric, n_threads):
         work = d * (steps * m - steps * (steps - 1) // 2)
         t0 = time.perf_counter()
         m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, steps, metric,
-                        n_threads if mode else 1)
+                        n_threads if mode else 1, parallel_work)
         rate[mode] = work / max(time.perf_counter() - t0, 1e-9)
         if probing:
             since_probe = 0
