@@ -150,6 +150,64 @@ def _facet_positions(rows, table, table_rows):
     return out
 
 
+@njit
+def _fill_boundary(rows, table, table_rows, index_below, index_k, indptr, indices, signs):
+    """Write the boundary columns of the k-simplices ``rows`` into the CSR arrays: facets by their
+    filtration index (``index_below``), increasing, with signs (-1)^s for the facet without
+    vertex s. Returns -1, or the first row with a facet missing."""
+    m = rows.shape[0]
+    k1 = rows.shape[1]
+    g = np.empty(k1, dtype=np.int64)
+    sg = np.empty(k1, dtype=np.int8)
+    for i in range(m):
+        for s in range(k1):
+            pos = _lookup(table, table_rows, rows, i, s)
+            if pos < 0:
+                return i
+            g[s] = index_below[pos]
+            sg[s] = 1 if s % 2 == 0 else -1
+        for a in range(1, k1):  # insertion sort of k+1 entries
+            x = g[a]
+            y = sg[a]
+            b = a - 1
+            while b >= 0 and g[b] > x:
+                g[b + 1] = g[b]
+                sg[b + 1] = sg[b]
+                b -= 1
+            g[b + 1] = x
+            sg[b + 1] = y
+        base = indptr[index_k[i]]
+        for s in range(k1):
+            indices[base + s] = g[s]
+            signs[base + s] = sg[s]
+    return -1
+
+
+@njit
+def _merge_dimensions(allv, starts):
+    """Filtration order from per-dimension lists each sorted by (value, vertices): a merge by
+    (value, dimension). Returns (dims, rows, inverse) where inverse maps a position in the
+    concatenation to its filtration index."""
+    K = starts.shape[0] - 1
+    m = starts[K]
+    dims = np.empty(m, dtype=np.int8)
+    rows = np.empty(m, dtype=np.int64)
+    inverse = np.empty(m, dtype=np.int64)
+    heads = starts[:K].copy()
+    for g in range(m):
+        best = -1
+        for k in range(K):
+            if heads[k] < starts[k + 1]:
+                if best < 0 or allv[heads[k]] < allv[heads[best]]:
+                    best = k
+        i = heads[best]
+        dims[g] = best
+        rows[g] = i - starts[best]
+        inverse[i] = g
+        heads[best] += 1
+    return dims, rows, inverse
+
+
 # ==========================================================================================
 # flag (clique) complexes of a graph given as an upper-triangular CSR
 # ==========================================================================================
@@ -345,17 +403,11 @@ class Filtration:
         self.values = values
         self.dtype = dt
         counts = [len(s) for s in simplices]
-        m = int(sum(counts))
-        dims = np.concatenate([np.full(c, k, dtype=np.int8) for k, c in enumerate(counts)]) if m else np.zeros(0, np.int8)
-        rows = np.concatenate([np.arange(c, dtype=np.int64) for c in counts]) if m else np.zeros(0, np.int64)
-        allv = np.concatenate(values) if m else np.zeros(0, dt)
-        order = np.lexsort((rows, dims, allv))
-        self.dims = np.ascontiguousarray(dims[order])
-        self.rows = np.ascontiguousarray(rows[order])
-        self.order_values = np.ascontiguousarray(allv[order])
-        inverse = np.empty(m, dtype=np.int64)
-        inverse[order] = np.arange(m, dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        allv = np.concatenate(values) if len(values) else np.zeros(0, dt)
+        self.dims, self.rows, inverse = _merge_dimensions(allv, starts)
+        self.order_values = np.empty(len(allv), dtype=dt)
+        self.order_values[inverse] = allv
         self.index = [inverse[starts[k]:starts[k + 1]] for k in range(len(counts))]
         self._tables = {}
 
@@ -447,19 +499,10 @@ class Filtration:
             rows = self.simplices[k]
             if len(rows) == 0:
                 continue
-            pos = _facet_positions(rows, self._table(k - 1), self.simplices[k - 1])
-            if (pos < 0).any():  # only possible when the constructor was given bad input
-                i = int(np.argmax((pos < 0).any(axis=1)))
-                raise ValueError(f"simplex {_fmt_simplex(rows[i])} has a face missing from the filtration")
-            g = self.index[k - 1][pos]
-            sg = np.where(np.arange(k + 1) % 2 == 0, 1, -1).astype(np.int8)
-            perm = np.argsort(g, axis=1, kind="stable")
-            g = np.take_along_axis(g, perm, axis=1)
-            s = np.broadcast_to(sg, g.shape)[np.arange(len(g))[:, None], perm]
-            start = indptr[self.index[k]]
-            slots = start[:, None] + np.arange(k + 1)[None, :]
-            indices[slots] = g
-            signs[slots] = s
+            bad = _fill_boundary(rows, self._table(k - 1), self.simplices[k - 1], self.index[k - 1],
+                                 self.index[k], indptr, indices, signs)
+            if bad >= 0:  # only possible when the constructor was given bad input
+                raise ValueError(f"simplex {_fmt_simplex(rows[bad])} has a face missing from the filtration")
         return indptr, indices, signs
 
     # -- persistence -------------------------------------------------------------------------
@@ -963,7 +1006,7 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
     to_full = np.flatnonzero(filt.dims <= maxdim + 1) if sk is not filt else None
     indptr, indices, signs = sk.boundary_matrix()
     res = reduce_boundary(indptr, indices, signs, sk.dims, coeff=p, maxdim=maxdim, algorithm=algorithm,
-                          representatives=representatives)
+                          representatives=representatives, check=False)
     dgms, keep = diagrams_from_pairs(res, sk.order_values, maxdim, keep_zero=keep_zero)
     pairs = []
     reps = [] if representatives else None

@@ -29,10 +29,14 @@ Algorithms
     decreasing filtration order, the pivot of a coboundary column is its cofacet of *smallest*
     filtration index), dimensions from the bottom up with clearing (de Silva, Morozov &
     Vejdemo-Johansson 2011; Bauer 2021, Ripser). A column for σ with pivot τ gives the pair (σ, τ).
+    Dimension 0 is done by union–find over the edges (the elder rule), as in Ripser: it gives the
+    same pairs without building the long coboundary columns of whole components.
 
-Columns are sparse sorted arrays; adding a column is a merge (O(length)). Reduced columns that
-have a pivot are kept in growable CSR arrays (they are added to later columns); zero columns are
-forgotten unless representatives are asked for.
+Columns are sparse sorted arrays; adding a column is a merge (O(length)). The homology
+algorithms keep the reduced columns R that have a pivot in growable CSR arrays (they are added to
+later columns); zero columns are forgotten unless representatives are asked for. The cohomology
+algorithm keeps V instead and adds R_k as the combination V_k of raw coboundary columns, as Ripser
+does: reduced coboundary columns are long, their V columns short.
 
 Representatives (homology algorithms only): the bar (i, j) is represented by R_j (a cycle whose
 largest simplex is i, scaled so that i has coefficient 1; it is a boundary once j enters); an
@@ -144,6 +148,47 @@ def _axpy(a_r, a_v, la, b_r, b_v, b0, b1, f, p, o_r, o_v):
 
 
 @njit
+def _axpy_signed(a_r, a_v, la, rows, signs, b0, b1, f, p, o_r, o_v):
+    """o = a + f * (column b0:b1 of the raw matrix, signs +1 / -1) mod p; returns len(o)."""
+    i = 0
+    j = b0
+    o = 0
+    fm = (p - f) % p  # f * (p - 1)
+    while i < la and j < b1:
+        ra = a_r[i]
+        rb = rows[j]
+        if ra < rb:
+            o_r[o] = ra
+            o_v[o] = a_v[i]
+            o += 1
+            i += 1
+        elif rb < ra:
+            o_r[o] = rb
+            o_v[o] = f if signs[j] > 0 else fm
+            o += 1
+            j += 1
+        else:
+            s = (a_v[i] + (f if signs[j] > 0 else fm)) % p
+            if s != 0:
+                o_r[o] = ra
+                o_v[o] = s
+                o += 1
+            i += 1
+            j += 1
+    while i < la:
+        o_r[o] = a_r[i]
+        o_v[o] = a_v[i]
+        o += 1
+        i += 1
+    while j < b1:
+        o_r[o] = rows[j]
+        o_v[o] = f if signs[j] > 0 else fm
+        o += 1
+        j += 1
+    return o
+
+
+@njit
 def _grow(arr, need):
     if need <= arr.shape[0]:
         return arr
@@ -154,7 +199,7 @@ def _grow(arr, need):
 
 
 @njit
-def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, keep_v):
+def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, keep_v, implicit):
     """Reduce the columns ``cols`` (in this order) of the sparse matrix (ptr, rows, signs).
 
     Rows within a column are increasing; the pivot is the last row. ``cleared[c]``: skip column c
@@ -165,7 +210,14 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
     Returns the stores (r_ptr, r_rows, r_vals, v_ptr, v_rows, v_vals), the number of columns
     reduced and of column additions. R is stored for every column with a pivot; V (when
     ``keep_v``) for every column reduced, zero or not (V rows are column indices).
+
+    ``implicit`` (implies ``keep_v``): store V only and add f * R_k as the sum of f * V_k[v] times
+    the raw columns v (Ripser's choice: reduced coboundary columns are long, V columns short).
+    R is then not returned (r_ptr is all zero) and its pivot coefficient is kept in ``r_vals``
+    (one entry per stored column).
     """
+    if implicit:
+        keep_v = True
     n = cols.shape[0]
     r_ptr = np.zeros(n + 1, dtype=np.int64)
     r_rows = np.empty(64, dtype=np.int64)
@@ -211,14 +263,26 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
             if k < 0:
                 break
             sk = slot[k]
-            b0 = r_ptr[sk]
-            b1 = r_ptr[sk + 1]
-            f = ((p - w_v[L - 1]) * inv[r_vals[b1 - 1]]) % p
-            t_r = _grow(t_r, L + b1 - b0)
-            t_v = _grow(t_v, L + b1 - b0)
-            L = _axpy(w_r, w_v, L, r_rows, r_vals, b0, b1, f, p, t_r, t_v)
-            w_r, t_r = t_r, w_r
-            w_v, t_v = t_v, w_v
+            if implicit:
+                f = ((p - w_v[L - 1]) * inv[r_vals[sk]]) % p
+                for e in range(v_ptr[sk], v_ptr[sk + 1]):
+                    v = v_rows[e]
+                    b0 = ptr[v]
+                    b1 = ptr[v + 1]
+                    t_r = _grow(t_r, L + b1 - b0)
+                    t_v = _grow(t_v, L + b1 - b0)
+                    L = _axpy_signed(w_r, w_v, L, rows, signs, b0, b1, (v_vals[e] * f) % p, p, t_r, t_v)
+                    w_r, t_r = t_r, w_r
+                    w_v, t_v = t_v, w_v
+            else:
+                b0 = r_ptr[sk]
+                b1 = r_ptr[sk + 1]
+                f = ((p - w_v[L - 1]) * inv[r_vals[b1 - 1]]) % p
+                t_r = _grow(t_r, L + b1 - b0)
+                t_v = _grow(t_v, L + b1 - b0)
+                L = _axpy(w_r, w_v, L, r_rows, r_vals, b0, b1, f, p, t_r, t_v)
+                w_r, t_r = t_r, w_r
+                w_v, t_v = t_v, w_v
             if keep_v:
                 c0 = v_ptr[sk]
                 c1 = v_ptr[sk + 1]
@@ -235,13 +299,17 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
             low[c] = -1
         if L > 0 or keep_v:
             slot[c] = n_store
-            base = r_ptr[n_store]
-            r_rows = _grow(r_rows, base + L)
-            r_vals = _grow(r_vals, base + L)
-            for t in range(L):
-                r_rows[base + t] = w_r[t]
-                r_vals[base + t] = w_v[t]
-            r_ptr[n_store + 1] = base + L
+            if implicit:
+                r_vals = _grow(r_vals, n_store + 1)
+                r_vals[n_store] = w_v[L - 1] if L > 0 else 0
+            else:
+                base = r_ptr[n_store]
+                r_rows = _grow(r_rows, base + L)
+                r_vals = _grow(r_vals, base + L)
+                for t in range(L):
+                    r_rows[base + t] = w_r[t]
+                    r_vals[base + t] = w_v[t]
+                r_ptr[n_store + 1] = base + L
             if keep_v:
                 vb = v_ptr[n_store]
                 v_rows = _grow(v_rows, vb + LV)
@@ -251,8 +319,45 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
                     v_vals[vb + t] = x_v[t]
                 v_ptr[n_store + 1] = vb + LV
             n_store += 1
-    return (r_ptr[: n_store + 1], r_rows[: r_ptr[n_store]], r_vals[: r_ptr[n_store]],
+    r_len = n_store if implicit else r_ptr[n_store]
+    return (r_ptr[: n_store + 1], r_rows[: r_ptr[n_store]], r_vals[:r_len],
             v_ptr[: n_store + 1 if keep_v else 1], v_rows, v_vals, n_reduced, n_add)
+
+
+@njit
+def _find(parent, x):
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:  # path compression
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+
+@njit
+def _h0_union_find(ptr, rows, dims, m):
+    """Dimension-0 pairs by union–find over the edges in filtration order (the elder rule):
+    an edge joining two components kills the younger root, the one with the larger filtration
+    index. Returns killer[v] = the killing edge of vertex v, or -1. This is the pairing the
+    column reduction gives, found in near-linear time (Ripser does the same)."""
+    parent = np.arange(m, dtype=np.int64)
+    killer = np.full(m, -1, dtype=np.int64)
+    for g in range(m):
+        if dims[g] != 1:
+            continue
+        a = _find(parent, rows[ptr[g]])
+        b = _find(parent, rows[ptr[g] + 1])
+        if a == b:
+            continue
+        if a < b:
+            parent[b] = a
+            killer[b] = g
+        else:
+            parent[a] = b
+            killer[a] = g
+    return killer
 
 
 @njit
@@ -323,7 +428,7 @@ def _check_boundary(indptr, indices, signs, dims):
 
 
 def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorithm="twist",
-                    representatives=False) -> PersistencePairs:
+                    representatives=False, check=True) -> PersistencePairs:
     """Persistence pairs of a filtered complex from its boundary matrix in filtration order.
 
     Parameters
@@ -342,6 +447,9 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
     algorithm : {"standard", "twist", "cohomology"}
     representatives : bool
         Compute a representative cycle of each bar (homology algorithms only).
+    check : bool, default True
+        Check the matrix (facets precede, rows increasing, k+1 facets per k-simplex). Callers
+        that built it themselves (:class:`topodim.complexes.Filtration`) skip this O(nnz) pass.
 
     Returns
     -------
@@ -354,7 +462,8 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
         raise ValueError(f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
     if representatives and algorithm == "cohomology":
         raise ValueError("representative cycles need a homology algorithm ('standard' or 'twist')")
-    indptr, indices, signs, dims = _check_boundary(indptr, indices, signs, dims)
+    if check:
+        indptr, indices, signs, dims = _check_boundary(indptr, indices, signs, dims)
     m = dims.shape[0]
     top = int(dims.max()) if m else 0
     maxdim = top if maxdim is None else check_nonnegative_int(maxdim, "maxdim")
@@ -369,9 +478,16 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
     all_cols = np.arange(m, dtype=np.int64)
     if algorithm == "cohomology":
         cptr, crows, csigns = _transpose_reversed(indptr, indices, signs, dims, maxdim, m)
-        for d in range(0, min(maxdim, top) + 1):
+        # dimension 0 by union-find: a coboundary reduction of vertex columns would build long
+        # columns (the cut edges of whole components); the pairs are the same
+        killer = _h0_union_find(indptr, indices, dims, m)
+        verts = all_cols[dims == 0]
+        low[verts] = np.where(killer[verts] >= 0, m - 1 - killer[verts], -1)
+        processed[verts] = True
+        cleared[killer[killer >= 0]] = True
+        for d in range(1, min(maxdim, top) + 1):
             cols = np.ascontiguousarray(all_cols[dims == d][::-1])  # decreasing filtration index
-            out = _reduce_columns(cptr, crows, csigns, cols, cleared, pivot_col, low, slot, p, False)
+            out = _reduce_columns(cptr, crows, csigns, cols, cleared, pivot_col, low, slot, p, True, True)
             n_red += int(out[6])
             n_add += int(out[7])
             processed[cols] = True
@@ -390,7 +506,7 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
 
     if algorithm == "standard":
         cols = np.ascontiguousarray(all_cols[(dims >= 1) & (dims <= maxdim + 1)])
-        out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, representatives)
+        out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, representatives, False)
         n_red, n_add = int(out[6]), int(out[7])
         for d in range(1, maxdim + 2):
             stores[d] = out
@@ -398,7 +514,7 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
         for d in range(min(maxdim + 1, top), 0, -1):
             cols = np.ascontiguousarray(all_cols[dims == d])
             keep_v = representatives and d <= maxdim
-            out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, keep_v)
+            out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, keep_v, False)
             stores[d] = out
             n_red += int(out[6])
             n_add += int(out[7])
