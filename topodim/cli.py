@@ -205,9 +205,68 @@ def _run_demo(args):
     run_demo(n=args.n, seed=args.seed, out=sys.stdout)
 
 
+def _add_filtration(sub):
+    p = sub.add_parser("filtration", help="persistence diagrams of a filtered simplicial complex (text file)",
+                       description="Persistent homology over Z/p of a filtered simplicial complex given as text: "
+                                   "one simplex per line, its vertex ids then its filtration value (every face "
+                                   "listed, with a value not above its cofaces'). Writes one (dim, birth, death) "
+                                   "row per bar; death inf for essential classes.")
+    p.add_argument("file", help="text file, one simplex per line: vertex ids then value ('-' for stdin)")
+    p.add_argument("--coeff", type=int, default=2, help="prime p of the coefficient field Z/p (default 2)")
+    p.add_argument("--maxdim", type=int, default=None, help="largest homology dimension (default: all)")
+    p.add_argument("--algorithm", default="auto", choices=["auto", "standard", "twist", "cohomology"])
+    p.add_argument("--keep-zero", action="store_true", help="keep bars with death == birth (dropped by default)")
+    p.add_argument("--representatives", action="store_true",
+                   help="also write a representative cycle per bar (in .json output, or as # lines in text)")
+    p.add_argument("-o", "--output", default=None, help="output file (.npy, .csv, .json, .txt); default stdout")
+    return p
+
+
+def _run_filtration(args):
+    from .complexes import filtration_persistence, read_simplices  # noqa: PLC0415
+
+    if args.file != "-" and not os.path.isfile(args.file):
+        raise CLIError(f"no such file: {args.file}")
+    ext = os.path.splitext(args.output)[1].lower() if args.output and args.output != "-" else ""
+    if args.representatives and ext in (".npy", ".csv", ".tsv"):
+        raise CLIError("--representatives needs .json or text (.txt / stdout) output")
+    simplices, values = read_simplices(sys.stdin if args.file == "-" else args.file)
+    res = filtration_persistence(simplices, values, coeff=args.coeff, maxdim=args.maxdim,
+                                 algorithm=args.algorithm, keep_zero=args.keep_zero,
+                                 representatives=args.representatives)
+    rows = [(k, b, d) for k, dgm in enumerate(res["dgms"]) for b, d in dgm.tolist()]
+    if ext == ".npy":
+        table = np.asarray(rows, dtype=float).reshape(-1, 3)
+    else:
+        table = np.empty((len(rows), 3), dtype=object)
+        for i, row in enumerate(rows):
+            table[i] = row
+    extra = None
+    if args.representatives:
+        reps = [[rep.tolist() for rep in per_dim] for per_dim in res["representatives"]]
+        extra = {"representatives": [r for per_dim in reps for r in per_dim],
+                 "representatives_note": "per bar, rows of vertex ids then a coefficient mod coeff",
+                 "coeff": res["coeff"]}
+    write_table(table, args.output, ["dim", "birth", "death"], name="bars", extra=extra)
+    if args.representatives and ext != ".json":
+        lines = []
+        i = 0
+        for per_dim in res["representatives"]:
+            for rep in per_dim:
+                terms = " + ".join(f"{int(r[-1])}*[{','.join(str(int(v)) for v in r[:-1])}]" for r in rep)
+                lines.append(f"# bar {i}: {terms}\n")
+                i += 1
+        if args.output is None or args.output == "-":
+            sys.stdout.writelines(lines)
+        else:
+            with open(args.output, "a") as fh:
+                fh.writelines(lines)
+
+
 SUBCOMMANDS = [
     ("ph0", _add_ph0, _run_ph0),
     ("mst", _add_mst, _run_mst),
+    ("filtration", _add_filtration, _run_filtration),
     ("demo", _add_demo, _run_demo),
 ]
 
