@@ -57,7 +57,8 @@ Example: python -m experiments all --out experiments-report"""
                    f"(default: $TOPODIM_EXPERIMENTS_CACHE or {default_cache_dir()})")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     g.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
-    g.add_argument("--device", default="cpu", help="cpu | cuda | auto (default cpu)")
+    g.add_argument("--device", default="auto", help="cpu | cuda | auto (default auto: the GPU when torch sees "
+                   "one, else the CPU)")
     g.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
     g.add_argument("--quiet", action="store_true", help="log warnings only on stderr (run.log keeps everything)")
@@ -66,6 +67,8 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--text-dataset", help="text dataset (default rt-snippets)")
     g.add_argument("--max-train", type=int, help="cap on the training split of the image dataset")
     g.add_argument("--max-test", type=int, help="cap on the test split of the image dataset")
+    g.add_argument("--downsample", type=int, help="average-pool images k x k before use (default 2: MNIST at "
+                   "14x14; 1 = full resolution)")
     g.add_argument("--n-samples", type=int, help="images measured per layer (default 2000; paper 3000)")
     g.add_argument("--text-n-samples", type=int, help="sentences measured per layer (default 1300)")
     g = p.add_argument_group("models and training")
@@ -91,6 +94,7 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--phdim-sizes", type=_csv("phdim-sizes", int), help="explicit PH-dim sample sizes, e.g. 100,200,400")
     g.add_argument("--phdim-repeats", type=int, help="draws per sample size (paper: 1)")
     g.add_argument("--per-class-points", type=int, help="points per class for total persistence (paper: 250)")
+    g.add_argument("--h1-points", type=int, help="points per class for H1 total persistence (default 120, paper 250)")
     g.add_argument("--betti-points", type=int, help="points of the Betti-number subsample (default 300)")
     g.add_argument("--betti-quantile", type=float, help="scale of the Betti numbers: this quantile of the "
                    "pairwise distances (default 0.05)")
@@ -100,7 +104,8 @@ Example: python -m experiments all --out experiments-report"""
 SETTING_KEYS = ("dataset", "text_dataset", "max_train", "max_test", "n_samples", "text_n_samples", "models",
                 "activation", "activation_family", "activations", "vit_cnns", "n_models", "size", "epochs",
                 "text_epochs", "batch_size", "lr", "layers", "spatial_pooling", "token_pooling", "minmax",
-                "measures", "phdim_schedule", "phdim_sizes", "phdim_repeats", "per_class_points", "betti_points",
+                "measures", "phdim_schedule", "phdim_sizes", "phdim_repeats", "per_class_points", "h1_points", "downsample",
+                "betti_points",
                 "betti_quantile")
 
 
@@ -126,7 +131,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
     from .studies import STUDIES
     from .train import resolve_device
 
-    resolve_device(device)
+    device = str(resolve_device(device))
     ctx = Context(s, out_dir, cache_dir, device, seed, show_progress)
     t0 = time.perf_counter()
     results, failed = [], []

