@@ -1,0 +1,1432 @@
+"""Dimension estimators: the persistent-homology dimension (PH-dim), TwoNN and MLE.
+
+PH-dimension
+------------
+For a finite metric space X_n of n points and alpha > 0, ``E^i_alpha(X_n)`` is the sum of
+``(death - birth) ** alpha`` over the *finite* bars of the degree-i Vietoris–Rips barcode
+(filtration values are edge lengths, i.e. diameters, as in ripser.py; using radii would multiply
+E by 2**-alpha and leave the slope unchanged). If the points are i.i.d. from a d-Ahlfors-regular
+measure and 0 < alpha < d, ``log E^0_alpha(X_n) ~ ((d - alpha) / d) log n`` (Schweinhart 2020), so
+with m the least-squares slope of log E against log n over a schedule of sample sizes
+
+    dim = alpha / (1 - m).
+
+For i = 0 the finite bars are the n - 1 edges of a minimum spanning tree (MST), which topodim
+computes without an n x n matrix; for i >= 1 the bars come from :func:`topodim.rips.ripser`.
+
+Sampling designs (``sampling=``)
+    ``"nested"`` (default): each repeat draws one random ordering of the points (a uniform random
+    subset of the largest size, in random order) per subsample slot and uses its *prefixes* as the
+    subsamples of the schedule. Every subsample is still a uniform random subset of its size (the
+    same marginal law as independent draws), the sizes share points (their errors are positively
+    correlated, which makes the slope less noisy), and all the MSTs of one ordering come out of
+    one incremental computation costing about as much as a single MST of the largest subsample.
+    ``"independent"``: a fresh random subset for every size, repeat and subsample (the published
+    implementations' design).
+
+MST engines (``method=``)
+    ``"incremental"``: the points of an ordering are inserted one at a time; the MST of the first
+    v + 1 points is the MST of (the MST of the first v points) plus the v edges of the new point
+    (the cycle property discards every other old edge), computed by a linear-time tree dynamic
+    programme (Chin & Houck 1978 style). Distances of a block of new points to all earlier points
+    are computed together in the panel layout of :mod:`topodim.metrics` (bit-identical to
+    :func:`topodim.metrics.reduced_distance`). O(n·d) memory; works on points, dense and
+    condensed distance matrices. Orderings run in parallel; a single ordering parallelises its
+    distance blocks.
+    ``"prim"``: :func:`topodim.mst.prim_serial` on a private gathered copy of every subsample, in
+    parallel across subsamples (points only).
+    ``"boruvka"``: the KD-tree Borůvka engine of :mod:`topodim.mst` per subsample (points in low
+    dimension, box metrics; O(n log n) per subsample).
+    ``"auto"``: "boruvka" for points with a box metric in at most 8 dimensions and a largest
+    subsample of at least :data:`BORUVKA_AUTO_MIN_POINTS`; otherwise "incremental".
+
+All engines give the same E values for the same subsamples (up to the order of a floating-point
+sum). Randomness comes only from ``random_state``; all subsamples are drawn before any parallel
+work, so results do not depend on the thread count.
+
+TwoNN and MLE
+-------------
+:class:`TwoNN` (Facco et al., Sci. Rep. 2017) fits ``-log(1 - F(mu)) = d log mu`` through the
+origin, mu = r2 / r1 the ratio of the distances to the second and first nearest neighbours, on the
+smallest ``fraction`` (0.9) of the sorted mu, discarding points with r1 = 0 or r1 = r2, as in
+Ansuini et al. (NeurIPS 2019). :class:`MLE` is the Levina–Bickel estimator with MacKay &
+Ghahramani's averaging (the inverse of the mean of the inverse local estimates) for each k in
+[k1, k2], then averaged over k. Nearest-neighbour distances are computed by the panel kernels of
+:mod:`topodim.metrics` without an n x n matrix.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+from numba import prange
+
+from ._config import njit, njit_parallel, resolve_n_threads, thread_limit
+from ._validate import DistanceInput, as_distance_input, check_memory, warn
+from .metrics import (
+    BOX_METRICS,
+    EUCLIDEAN,
+    PANEL,
+    SQEUCLIDEAN,
+    condensed_index,
+    finish_distance,
+    metric_code,
+    panel_reduced_distances,
+    prepare_points,
+    to_panels,
+)
+from .mst import minimum_spanning_tree, prim_serial
+
+__all__ = [
+    "MLE",
+    "PHDim",
+    "PHDimResult",
+    "PHDimWarning",
+    "SCHEDULES",
+    "Schedule",
+    "TwoNN",
+    "knn_distances",
+    "ph_dimension",
+    "resolve_schedule",
+]
+
+
+class PHDimWarning(UserWarning):
+    """The PH-dimension estimate is unreliable (alpha >= d regime, poor fit, dropped sizes)."""
+
+
+#: Schedule names understood by :func:`resolve_schedule`.
+SCHEDULES = ("geometric", "magai", "birdal", "gptid")
+#: Default number of repeats of the whole schedule.
+DEFAULT_REPEATS = 5
+#: Sizes of the "geometric" schedule.
+GEOMETRIC_SIZES = 16
+#: Smallest subsample of the "geometric" schedule, as a fraction of the number of points.
+GEOMETRIC_LOW = 0.1
+#: ``method="auto"`` picks KD-tree Borůvka for low-dimensional points from this largest size on.
+BORUVKA_AUTO_MIN_POINTS = 12000
+#: Low-R² warning threshold.
+R2_WARNING = 0.9
+#: The estimate is "close to alpha" (the alpha >= d failure regime) below this multiple of alpha.
+ALPHA_WARNING_RATIO = 1.1
+
+_POINTS, _DENSE, _CONDENSED = 0, 1, 2
+
+
+# ==========================================================================================
+# schedules
+# ==========================================================================================
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Sample sizes and how many subsamples of each size one repeat draws.
+
+    Attributes
+    ----------
+    name : str
+        The schedule's name, or "explicit" for a user's list.
+    sizes : ndarray of int64
+        Strictly increasing sample sizes, each at least 2 and at most the number of points.
+    n_subsamples : int
+        Subsamples per size and repeat; their E values are combined by ``aggregate``.
+    aggregate : {"mean", "median"}
+        How the subsamples of one size and repeat are combined (before taking logs).
+    """
+
+    name: str
+    sizes: np.ndarray
+    n_subsamples: int
+    aggregate: str
+
+
+def _check_sizes(sizes, n_points: int, name: str) -> np.ndarray:
+    arr = np.asarray(sizes)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"schedule must be a schedule name ({', '.join(SCHEDULES)}) or a 1-D list of sample sizes, got {sizes!r}")
+    if not (np.issubdtype(arr.dtype, np.integer) or (np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)))):
+        raise TypeError(f"sample sizes must be integers, got {arr!r}")
+    arr = arr.astype(np.int64)
+    if arr.size < 2:
+        raise ValueError(f"a schedule needs at least 2 sample sizes to fit a slope, got {arr.tolist()}")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"sample sizes must be strictly increasing, got {arr.tolist()}")
+    if arr[0] < 2:
+        raise ValueError(f"sample sizes must be at least 2 (one MST edge), got {int(arr[0])}")
+    if arr[-1] > n_points:
+        raise ValueError(
+            f"schedule {name!r} needs subsamples of up to {int(arr[-1])} points but X has {n_points}; "
+            "pass more points, smaller sizes (schedule=[...]) or schedule='geometric' (adapts to the data)"
+        )
+    return arr
+
+
+def resolve_schedule(schedule, n_points: int, n_subsamples=None, aggregate=None) -> Schedule:
+    """The sample sizes a schedule gives for ``n_points`` points.
+
+    Parameters
+    ----------
+    schedule : str or sequence of int
+        ``"geometric"`` (topodim's default): 16 sizes spaced geometrically from
+        ``ceil(0.1 * N)`` (at least 3) to N, rounded and deduplicated.
+        ``"magai"``: 500, 850, ..., every size below N in steps of 350 (Magai & Ayzenberg's code;
+        one subsample per size).
+        ``"birdal"``: 200, 250, ..., 950 (``range(200, 1000, 50)``, Birdal et al. and Dupuis et
+        al.); needs N >= 950.
+        ``"gptid"``: 50, 90, ..., 490 (GPTID's ``range(50, 512, 40)``, sizes above N dropped),
+        7 subsamples per size combined by their median. (GPTID itself draws only 3 when
+        n >= N / 2 to save time; topodim draws 7 at every size.)
+        A sequence: explicit, strictly increasing sizes between 2 and N.
+    n_points : int
+        N, the number of points.
+    n_subsamples : int, optional
+        Override the schedule's subsamples per size (default: 7 for "gptid", else 1).
+    aggregate : {"mean", "median"}, optional
+        Override how subsamples of one size are combined (default: "median" for "gptid", else
+        "mean").
+    """
+    n = int(n_points)
+    default_sub, default_agg = 1, "mean"
+    if isinstance(schedule, str):
+        name = schedule.strip().lower()
+        if name == "geometric":
+            lo = max(3, int(math.ceil(GEOMETRIC_LOW * n)))
+            if n < 4:
+                raise ValueError(f"the 'geometric' schedule needs at least 4 points, X has {n}")
+            sizes = np.unique(np.round(np.geomspace(min(lo, n - 1), n, GEOMETRIC_SIZES)).astype(np.int64))
+        elif name == "magai":
+            sizes = np.arange(500, n, 350, dtype=np.int64)
+            if sizes.size < 2:
+                raise ValueError(
+                    f"schedule 'magai' (500, 850, ... below N) needs more than 850 points, X has {n}; "
+                    "use schedule='geometric' or an explicit list of sizes"
+                )
+        elif name == "birdal":
+            sizes = np.arange(200, 1000, 50, dtype=np.int64)
+            if n < 950:
+                raise ValueError(
+                    f"schedule 'birdal' (200, 250, ..., 950) needs at least 950 points, X has {n}; "
+                    "use schedule='geometric' or an explicit list of sizes"
+                )
+        elif name == "gptid":
+            sizes = np.arange(50, 512, 40, dtype=np.int64)
+            sizes = sizes[sizes <= n]
+            default_sub, default_agg = 7, "median"
+            if sizes.size < 2:
+                raise ValueError(f"schedule 'gptid' (50, 90, ..., 490) needs at least 90 points, X has {n}")
+        else:
+            raise ValueError(f"unknown schedule {schedule!r}; use one of {', '.join(SCHEDULES)} or a list of sizes")
+    else:
+        name = "explicit"
+        sizes = schedule
+    sizes = _check_sizes(sizes, n, name)
+    if n_subsamples is None:
+        n_subsamples = default_sub
+    if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, numbers.Integral) or n_subsamples < 1:
+        raise ValueError(f"n_subsamples must be a positive integer, got {n_subsamples!r}")
+    if aggregate is None:
+        aggregate = default_agg
+    if aggregate not in ("mean", "median"):
+        raise ValueError(f"aggregate must be 'mean' or 'median', got {aggregate!r}")
+    return Schedule(name, sizes, int(n_subsamples), aggregate)
+
+
+# ==========================================================================================
+# kernels: incremental MST (one vertex at a time)
+# ==========================================================================================
+#
+# State of the tree on vertices 0..v-1 of an ordering (capacity n):
+#   parent[x], x >= 1    its parent (the tree is rooted at vertex 0)
+#   wt[x], x < n         weight (reduced distance) of the tree edge (parent[x], x)
+#   wt[n + u]            weight of the star edge (u, v) of the vertex v being inserted
+#   order[0..v-1]        vertices sorted by depth (parents before children)
+# Edge ids: tree edge of x -> x (1 <= x < n); star edge of u -> n + u.
+
+
+@njit
+def _chain_state(n, dtype_like):
+    parent = np.zeros(n, dtype=np.int64)
+    wt = np.zeros(2 * n, dtype=dtype_like.dtype)
+    order = np.zeros(n, dtype=np.int64)
+    M = np.zeros(n + 2, dtype=np.int64)
+    dead = np.zeros(2 * n, dtype=np.bool_)
+    depth = np.zeros(n, dtype=np.int64)
+    stack = np.zeros(n, dtype=np.int64)
+    return parent, wt, order, M, dead, depth, stack
+
+
+@njit
+def _insert_vertex(v, parent, wt, order, M, dead, depth, stack):
+    """Insert vertex v (star weights in wt[n:n+v]) into the MST of vertices 0..v-1.
+
+    Dynamic programme over the tree, children before parents: M[u] is the heaviest edge on the
+    path from u to v in the MST of (u's subtree + v). Merging child c into its parent u closes
+    the cycle (u, c) + path(c -> v) + path(v -> u); its heaviest edge is the heavier of w(u, c),
+    M[c] and M[u], and is deleted. Then every piece of the old tree left by the deletions hangs
+    from v by exactly one surviving star edge: re-root those pieces at v. O(v) time.
+    """
+    cap = parent.shape[0]
+    if v == 1:
+        parent[1] = 0
+        wt[1] = wt[cap]
+        order[0] = 0
+        order[1] = 1
+        return
+    for u in range(v):
+        M[u] = cap + u
+    for idx in range(v - 1, 0, -1):
+        c = order[idx]
+        u = parent[c]
+        wc = wt[c]
+        pc = M[c]
+        wpc = wt[pc]
+        mu = M[u]
+        wmu = wt[mu]
+        if wc >= wpc and wc >= wmu:
+            dead[c] = True
+        elif wpc >= wmu:
+            dead[pc] = True
+        else:
+            dead[mu] = True
+            M[u] = c if wc >= wpc else pc
+    # re-attach the pieces: each has exactly one surviving star edge
+    for u in range(v):
+        if dead[cap + u]:
+            dead[cap + u] = False
+            continue
+        x = u
+        while x != 0 and not dead[x]:
+            x = parent[x]
+        if x == 0:  # u is in the root's piece: v hangs from u
+            parent[v] = u
+            wt[v] = wt[cap + u]
+        else:  # reverse the path u -> x (x: the top of u's piece) and hang u from v
+            prev = v
+            prevw = wt[cap + u]
+            y = u
+            while True:
+                nxt = parent[y]
+                nw = wt[y]
+                parent[y] = prev
+                wt[y] = prevw
+                if y == x:
+                    break
+                prev = y
+                prevw = nw
+                y = nxt
+    for x in range(1, v):
+        dead[x] = False
+    # depths (memoised walks up), then order = counting sort by depth
+    n = v + 1
+    depth[0] = 0
+    for x in range(1, n):
+        depth[x] = -1
+    maxd = 0
+    for x in range(1, n):
+        if depth[x] >= 0:
+            continue
+        top = 0
+        y = x
+        while depth[y] < 0:
+            stack[top] = y
+            top += 1
+            y = parent[y]
+        dd = depth[y]
+        while top > 0:
+            top -= 1
+            dd += 1
+            depth[stack[top]] = dd
+        if dd > maxd:
+            maxd = dd
+    cnt = M
+    for k in range(maxd + 2):
+        cnt[k] = 0
+    for x in range(n):
+        cnt[depth[x] + 1] += 1
+    for k in range(1, maxd + 2):
+        cnt[k] += cnt[k - 1]
+    for x in range(n):
+        dd = depth[x]
+        order[cnt[dd]] = x
+        cnt[dd] += 1
+
+
+@njit
+def _bar_power(r, metric, alpha):
+    """(finished length) ** alpha in float64; 0 for infinite lengths (essential bars)."""
+    w = np.float64(finish_distance(r, metric))
+    if w == np.inf:
+        return 0.0
+    if alpha == 1.0:
+        return w
+    return w ** alpha
+
+
+@njit
+def _tree_energy(wt, v, metric, alpha):
+    """E_alpha of the tree on vertices 0..v (edges of vertices 1..v)."""
+    s = 0.0
+    for x in range(1, v + 1):
+        s += _bar_power(wt[x], metric, alpha)
+    return s
+
+
+@njit
+def _finite_count(wt, v):
+    k = 0
+    for x in range(1, v + 1):
+        if wt[x] != np.inf:
+            k += 1
+    return k
+
+
+# --- distance blocks in the panel layout ----------------------------------------------------
+
+
+@njit
+def _panel4_sq(P, b, w, X, i0, acc):
+    """acc[r, t] = squared distance from X[i0 + r] (r < 4) to panel point b * PANEL + t, t < w.
+
+    Same arithmetic as :func:`topodim.metrics.reduced_distance` for euclidean / sqeuclidean
+    (one accumulator, coordinates in order, no FMA), four rows per pass over the panel.
+    """
+    d = P.shape[1]
+    zero = P.dtype.type(0)
+    for r in range(4):
+        for t in range(w):
+            acc[r, t] = zero
+    a0 = acc[0]
+    a1 = acc[1]
+    a2 = acc[2]
+    a3 = acc[3]
+    for k in range(d):
+        x0 = X[i0, k]
+        x1 = X[i0 + 1, k]
+        x2 = X[i0 + 2, k]
+        x3 = X[i0 + 3, k]
+        for t in range(w):
+            y = P[b, k, t]
+            q = y - x0
+            a0[t] += q * q
+            q = y - x1
+            a1[t] += q * q
+            q = y - x2
+            a2[t] += q * q
+            q = y - x3
+            a3[t] += q * q
+
+
+@njit
+def _block_rows(X, P, b, s, e, metric, tile, acc):
+    """tile[i - s, j] = reduced distance (i, j) for rows s <= i < e and the j < i of panel b."""
+    lo = b * PANEL
+    i = max(s, lo + 1)
+    if metric == EUCLIDEAN or metric == SQEUCLIDEAN:
+        while i + 4 <= e:
+            _panel4_sq(P, b, min(PANEL, i + 3 - lo), X, i, acc)
+            for r in range(4):
+                for t in range(min(PANEL, i + r - lo)):
+                    tile[i + r - s, lo + t] = acc[r, t]
+            i += 4
+    while i < e:
+        w = min(PANEL, i - lo)
+        panel_reduced_distances(P, b, w, X[i], metric, acc[0])
+        for t in range(w):
+            tile[i - s, lo + t] = acc[0, t]
+        i += 1
+
+
+@njit
+def _tile_serial(X, P, s, e, metric, tile, acc):
+    for b in range((e - 2) // PANEL + 1):
+        _block_rows(X, P, b, s, e, metric, tile, acc)
+
+
+@njit_parallel
+def _tile_parallel(X, P, s, e, metric, tile):
+    nb = (e - 2) // PANEL + 1
+    for b in prange(nb):  # each panel fills its own columns of tile
+        acc = np.empty((4, PANEL), dtype=P.dtype)
+        _block_rows(X, P, b, s, e, metric, tile, acc)
+
+
+@njit
+def _gather(Xp, ids):
+    W = np.empty((ids.shape[0], Xp.shape[1]), dtype=Xp.dtype)
+    for i in range(ids.shape[0]):
+        for k in range(Xp.shape[1]):
+            W[i, k] = Xp[ids[i], k]
+    return W
+
+
+@njit
+def _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, metric, reports, r, alpha,
+                  out, counts):
+    """Insert vertices s..e-1 (distances in tile rows); record E at the report sizes."""
+    cap = parent.shape[0]
+    for v in range(s, e):
+        row = tile[v - s]
+        for u in range(v):
+            wt[cap + u] = row[u]
+        _insert_vertex(v, parent, wt, order, M, dead, depth, stack)
+        if r < reports.shape[0] and v + 1 == reports[r]:
+            out[r] = _tree_energy(wt, v, metric, alpha)
+            counts[r] = _finite_count(wt, v)
+            r += 1
+    return r
+
+
+@njit
+def _chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
+    """MST energies of the prefixes ``reports`` of the ordering ``ids`` of points Xp (serial)."""
+    n = ids.shape[0]
+    W = _gather(Xp, ids)
+    P = to_panels(W)
+    parent, wt, order, M, dead, depth, stack = _chain_state(n, W[:0, 0])
+    tile = np.empty((chunk, n), dtype=W.dtype)
+    acc = np.empty((4, PANEL), dtype=W.dtype)
+    r = 0
+    s = 1
+    while s < n:
+        e = min(n, s + chunk)
+        _tile_serial(W, P, s, e, metric, tile, acc)
+        r = _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, metric, reports, r,
+                          alpha, out, counts)
+        s = e
+
+
+@njit
+def _chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
+    """As :func:`_chain_points` for a dense (D) or condensed (C) distance matrix of N points."""
+    n = ids.shape[0]
+    parent, wt, order, M, dead, depth, stack = _chain_state(n, D[:0, 0] if dense else C[:0])
+    cap = n
+    r = 0
+    for v in range(1, n):
+        a = ids[v]
+        for u in range(v):
+            if dense:
+                wt[cap + u] = D[a, ids[u]]
+            else:
+                wt[cap + u] = C[condensed_index(a, ids[u], N)]
+        _insert_vertex(v, parent, wt, order, M, dead, depth, stack)
+        if r < reports.shape[0] and v + 1 == reports[r]:
+            out[r] = _tree_energy(wt, v, -1, alpha)
+            counts[r] = _finite_count(wt, v)
+            r += 1
+
+
+@njit_parallel
+def _chains_points(Xp, ids, offs, metric, reports, roffs, alpha, out, counts, chunk):
+    for c in prange(offs.shape[0] - 1):  # each chain writes its own slots of out / counts
+        _chain_points(Xp, ids[offs[c]:offs[c + 1]], metric, reports[roffs[c]:roffs[c + 1]], alpha,
+                      out[roffs[c]:roffs[c + 1]], counts[roffs[c]:roffs[c + 1]], chunk)
+
+
+@njit_parallel
+def _chains_matrix(D, C, N, dense, ids, offs, reports, roffs, alpha, out, counts):
+    for c in prange(offs.shape[0] - 1):
+        _chain_matrix(D, C, N, dense, ids[offs[c]:offs[c + 1]], reports[roffs[c]:roffs[c + 1]], alpha,
+                      out[roffs[c]:roffs[c + 1]], counts[roffs[c]:roffs[c + 1]])
+
+
+@njit_parallel
+def _prim_subsamples(Xp, ids, offs, metric, alpha, out, counts):
+    """E_alpha of the MST of every subsample (prim_serial on a private copy), in parallel."""
+    for s in prange(offs.shape[0] - 1):
+        W = _gather(Xp, ids[offs[s]:offs[s + 1]])
+        u, v, w = prim_serial(W, metric)
+        t = 0.0
+        k = 0
+        for e in range(w.shape[0]):
+            t += _bar_power(w[e], metric, alpha)
+            if w[e] != np.inf:
+                k += 1
+        out[s] = t
+        counts[s] = k
+
+
+@njit
+def _init_chain_state(Xp, ids):
+    W = _gather(Xp, ids)
+    P = to_panels(W)
+    return W, P
+
+
+# ==========================================================================================
+# drawing subsamples and running the engines
+# ==========================================================================================
+
+
+def _as_rng(random_state) -> np.random.Generator:
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, bool):
+        raise TypeError("random_state must be None, an int, a SeedSequence or a Generator, got a bool")
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.SeedSequence)):
+        if isinstance(random_state, numbers.Integral) and random_state < 0:
+            raise ValueError(f"random_state must be a non-negative int, got {random_state}")
+        return np.random.default_rng(random_state)
+    raise TypeError(
+        f"random_state must be None, an int, a numpy SeedSequence or Generator, got {type(random_state).__name__}"
+    )
+
+
+@dataclass
+class _Draws:
+    """Orderings (chains) with the sizes at which each reports, and where each report goes."""
+
+    ids: np.ndarray       # concatenated point indices of all chains
+    offs: np.ndarray      # chain c is ids[offs[c]:offs[c+1]]
+    reports: np.ndarray   # concatenated report sizes
+    roffs: np.ndarray     # chain c reports reports[roffs[c]:roffs[c+1]]
+    slots: np.ndarray     # (n_reports, 3): (size index, repeat, subsample) of each report
+
+
+def _draw(rng, N, sched: Schedule, n_repeats: int, sampling: str) -> _Draws:
+    K, S = len(sched.sizes), sched.n_subsamples
+    nmax = int(sched.sizes[-1])
+    ids, offs, reports, roffs, slots = [], [0], [], [0], []
+    if sampling == "nested":
+        for r in range(n_repeats):
+            for s in range(S):
+                ids.append(rng.permutation(N)[:nmax])
+                offs.append(offs[-1] + nmax)
+                reports.append(sched.sizes)
+                roffs.append(roffs[-1] + K)
+                slots.extend((k, r, s) for k in range(K))
+    else:
+        for r in range(n_repeats):
+            for k, n in enumerate(sched.sizes):
+                for s in range(S):
+                    ids.append(rng.choice(N, size=int(n), replace=False))
+                    offs.append(offs[-1] + int(n))
+                    reports.append(np.array([n]))
+                    roffs.append(roffs[-1] + 1)
+                    slots.append((k, r, s))
+    return _Draws(
+        np.ascontiguousarray(np.concatenate(ids), dtype=np.int64),
+        np.asarray(offs, dtype=np.int64),
+        np.ascontiguousarray(np.concatenate(reports), dtype=np.int64),
+        np.asarray(roffs, dtype=np.int64),
+        np.asarray(slots, dtype=np.int64).reshape(-1, 3),
+    )
+
+
+def _chunk_rows(n: int, d: int) -> int:
+    """New points per distance block: the block's rows fit in L2, the tile stays O(n)."""
+    return int(max(4, min(256, max(16, 32768 // max(d, 1)), max(4, 4_194_304 // max(n, 1)))))
+
+
+class _ParallelChunks:
+    """Dynamic scheduling (chunks of one iteration) for pranges over unequal chains."""
+
+    def __enter__(self):
+        self.prev = numba.get_parallel_chunksize()
+        numba.set_parallel_chunksize(1)
+
+    def __exit__(self, *exc):
+        numba.set_parallel_chunksize(self.prev)
+
+
+def _choose_method(inp: DistanceInput, method: str, nmax: int) -> str:
+    methods = ("auto", "incremental", "prim", "boruvka")
+    if method not in methods:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(methods)}")
+    if inp.kind == "points":
+        code = metric_code(inp.metric)
+        d = inp.points.shape[1]
+        if method == "auto":
+            if code in BOX_METRICS and d <= 8 and nmax >= BORUVKA_AUTO_MIN_POINTS:
+                return "boruvka"
+            return "incremental"
+        if method == "boruvka" and code not in BOX_METRICS:
+            raise ValueError(f"method='boruvka' needs a box metric (euclidean, sqeuclidean, manhattan, chebyshev), not {inp.metric!r}")
+        return method
+    if method in ("prim", "boruvka"):
+        raise ValueError(f"method={method!r} needs a point cloud; distance matrices use method='incremental' (or 'auto')")
+    return "incremental"
+
+
+def _run_h0(inp: DistanceInput, draws: _Draws, alpha: float, method: str, n_threads: int):
+    """E_alpha and finite-bar counts for every report of every chain (hom_dim = 0)."""
+    n_rep = len(draws.reports)
+    out = np.zeros(n_rep, dtype=np.float64)
+    counts = np.zeros(n_rep, dtype=np.int64)
+    n_chains = len(draws.offs) - 1
+    if inp.kind == "points":
+        code = metric_code(inp.metric)
+        Xp = np.ascontiguousarray(prepare_points(inp.points, inp.metric))
+        d = Xp.shape[1]
+        if method == "incremental":
+            nmax = int(np.max(np.diff(draws.offs)))
+            chunk = _chunk_rows(nmax, d)
+            per_chain = nmax * (2 * d + chunk + 12) * Xp.itemsize
+            check_memory(min(n_chains, n_threads) * per_chain, f"{min(n_chains, n_threads)} MST computations of {nmax} points",
+                         "use fewer threads (n_threads=...) or smaller sample sizes")
+            if n_chains >= n_threads or n_threads == 1:
+                with _ParallelChunks():
+                    _chains_points(Xp, draws.ids, draws.offs, code, draws.reports, draws.roffs, alpha, out,
+                                   counts, chunk)
+            else:
+                for c in range(n_chains):
+                    ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
+                    rep = draws.reports[draws.roffs[c]:draws.roffs[c + 1]]
+                    o = out[draws.roffs[c]:draws.roffs[c + 1]]
+                    k = counts[draws.roffs[c]:draws.roffs[c + 1]]
+                    _chain_points_parallel(Xp, ids, code, rep, alpha, o, k, chunk)
+            return out, counts
+        # per-subsample engines: expand every report into its own subsample
+        sub_ids, sub_offs = [], [0]
+        for c in range(n_chains):
+            ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
+            for n in draws.reports[draws.roffs[c]:draws.roffs[c + 1]]:
+                sub_ids.append(ids[:n])
+                sub_offs.append(sub_offs[-1] + int(n))
+        sizes = np.diff(sub_offs)
+        if method == "prim":
+            order = np.argsort(-sizes, kind="stable")  # largest first: better load balance
+            flat = np.ascontiguousarray(np.concatenate([sub_ids[i] for i in order]), dtype=np.int64)
+            offs = np.concatenate([[0], np.cumsum(sizes[order])]).astype(np.int64)
+            o = np.zeros(len(order))
+            k = np.zeros(len(order), dtype=np.int64)
+            with _ParallelChunks():
+                _prim_subsamples(Xp, flat, offs, code, alpha, o, k)
+            out[order] = o
+            counts[order] = k
+            return out, counts
+        # boruvka, one subsample at a time (the engine is parallel inside)
+        for i, ids in enumerate(sub_ids):
+            sub = DistanceInput(kind="points", n=len(ids), dtype=inp.dtype, points=np.ascontiguousarray(inp.points[ids]),
+                                metric=inp.metric)
+            tree = minimum_spanning_tree(sub, method="boruvka", n_threads=n_threads)
+            w = tree.lengths.astype(np.float64)
+            w = w[np.isfinite(w)]
+            out[i] = float(np.sum(w ** alpha)) if alpha != 1.0 else float(np.sum(w))
+            counts[i] = len(w)
+        return out, counts
+    dense = inp.kind == "dense"
+    D = inp.dense if dense else np.zeros((1, 1), dtype=inp.dtype)
+    C = inp.condensed if not dense else np.zeros(1, dtype=inp.dtype)
+    with _ParallelChunks():
+        _chains_matrix(D, C, inp.n, dense, draws.ids, draws.offs, draws.reports, draws.roffs, alpha, out, counts)
+    return out, counts
+
+
+def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk):
+    """One ordering with the distance blocks computed in parallel (same bits as the serial chain)."""
+    n = len(ids)
+    W, P = _init_chain_state(Xp, ids)
+    parent, wt, order, M, dead, depth, stack = _chain_state(n, W[:0, 0])
+    tile = np.empty((chunk, n), dtype=W.dtype)
+    r = 0
+    s = 1
+    while s < n:
+        e = min(n, s + chunk)
+        _tile_parallel(W, P, s, e, code, tile)
+        r = _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, code, reports, r, alpha,
+                          out, counts)
+        s = e
+
+
+def _subsample_input(inp: DistanceInput, ids: np.ndarray):
+    """(X, distance_matrix) of a subsample, for the Rips engine."""
+    if inp.kind == "points":
+        return np.ascontiguousarray(inp.points[ids]), False
+    if inp.kind == "dense":
+        return np.ascontiguousarray(inp.dense[np.ix_(ids, ids)]), True
+    n = len(ids)
+    a = np.minimum(ids[:, None], ids[None, :])
+    b = np.maximum(ids[:, None], ids[None, :])
+    N = inp.n
+    idx = N * a - (a * (a + 1)) // 2 + b - a - 1
+    D = inp.condensed[np.where(a == b, 0, idx)]
+    D[np.arange(n), np.arange(n)] = 0
+    return np.ascontiguousarray(D), True
+
+
+def _run_rips(inp: DistanceInput, draws: _Draws, alpha: float, hom_dim: int, n_threads: int):
+    try:
+        from .rips import ripser  # noqa: PLC0415
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImportError(
+            f"hom_dim={hom_dim} needs topodim's Vietoris-Rips engine (topodim.rips.ripser), which "
+            f"could not be imported ({exc}); use hom_dim=0"
+        ) from exc
+    n_rep = len(draws.reports)
+    out = np.zeros(n_rep, dtype=np.float64)
+    counts = np.zeros(n_rep, dtype=np.int64)
+    metric = inp.metric if inp.kind == "points" else "precomputed"
+    for c in range(len(draws.offs) - 1):
+        ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
+        for j in range(draws.roffs[c], draws.roffs[c + 1]):
+            n = int(draws.reports[j])
+            Xs, is_dm = _subsample_input(inp, ids[:n])
+            kwargs = {"maxdim": hom_dim, "distance_matrix": is_dm, "n_threads": n_threads, "dtype": inp.dtype}
+            if not is_dm:
+                kwargs["metric"] = metric
+            try:
+                res = ripser(Xs, keep_distances=False, **kwargs)
+            except TypeError:  # an engine without keep_distances
+                res = ripser(Xs, **kwargs)
+            dgm = np.asarray(res["dgms"][hom_dim], dtype=np.float64)
+            fin = dgm[np.isfinite(dgm[:, 1])] if len(dgm) else dgm.reshape(0, 2)
+            life = fin[:, 1] - fin[:, 0]
+            out[j] = float(np.sum(life ** alpha))
+            counts[j] = len(life)
+    return out, counts
+
+
+# ==========================================================================================
+# the fit
+# ==========================================================================================
+
+
+def _slope_to_dim(slope, alpha):
+    slope = np.asarray(slope, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(slope < 1.0, alpha / (1.0 - slope), np.inf)
+    return d
+
+
+@dataclass(frozen=True, eq=False)
+class PHDimResult:
+    """The result of :func:`ph_dimension`.
+
+    Attributes
+    ----------
+    dimension : float
+        alpha / (1 - slope); ``inf`` when the slope is >= 1 (never NaN).
+    slope, intercept, r2 : float
+        Least-squares fit of log E against log n over all (size, repeat) pairs (natural logs);
+        the slope equals the mean of the per-repeat slopes. ``r2`` is the coefficient of
+        determination of that pooled fit.
+    sizes : ndarray of int64, shape (K,)
+        Sample sizes actually used in the fit (sizes whose E was 0 in some repeat are dropped,
+        with a warning).
+    values : ndarray of float64, shape (K, R)
+        E_alpha per size and repeat (the subsamples of one size and repeat combined by
+        ``aggregate``).
+    raw_values : ndarray of float64, shape (K, R, S)
+        E_alpha of every subsample.
+    repeat_estimates : ndarray of float64, shape (R,)
+        alpha / (1 - slope) of each repeat's own fit.
+    interval : (float, float)
+        ``confidence`` interval for the dimension: percentile bootstrap over repeats (resampling
+        the R repeats with replacement, ``n_bootstrap`` times, refitting); with one repeat, the
+        t-interval of the regression slope mapped through alpha / (1 - m) (``interval_kind``
+        says which). Bounds may be ``inf``; NaN only when no interval exists (one repeat and two
+        sizes), with a warning.
+    alpha, hom_dim : the estimator's parameters.
+    schedule : str
+        The schedule's name ("explicit" for a list).
+    n_subsamples, aggregate, sampling, method : how the values were obtained.
+    n_points : int
+        Number of points of the input.
+    warnings : tuple of str
+        The warnings that were issued.
+    """
+
+    dimension: float
+    slope: float
+    intercept: float
+    r2: float
+    sizes: np.ndarray
+    values: np.ndarray
+    raw_values: np.ndarray
+    repeat_estimates: np.ndarray
+    interval: tuple
+    alpha: float
+    hom_dim: int
+    schedule: str
+    n_subsamples: int
+    aggregate: str
+    sampling: str
+    method: str
+    n_points: int
+    confidence: float
+    interval_kind: str
+    warnings: tuple = field(default=())
+
+    @property
+    def n_repeats(self) -> int:
+        return int(self.values.shape[1])
+
+    def __repr__(self) -> str:
+        lo, hi = self.interval
+        return (f"PHDimResult(dimension={self.dimension:.4f}, interval=({lo:.4f}, {hi:.4f}), "
+                f"slope={self.slope:.4f}, r2={self.r2:.4f}, alpha={self.alpha}, hom_dim={self.hom_dim}, "
+                f"sizes={len(self.sizes)} from {int(self.sizes[0])} to {int(self.sizes[-1])}, "
+                f"repeats={self.n_repeats})")
+
+
+def _fit(sizes, values, alpha, rng, confidence, n_bootstrap):
+    """Pooled OLS of log E on log n, per-repeat estimates and the interval."""
+    x = np.log(sizes.astype(np.float64))
+    Y = np.log(values)  # (K, R)
+    K, R = Y.shape
+    xm = x.mean()
+    dx = x - xm
+    sxx = float(np.sum(dx * dx))
+    ym = Y.mean(axis=0)
+    slopes = (dx @ (Y - ym)) / sxx  # per repeat
+    slope = float(slopes.mean())
+    intercept = float(Y.mean() - slope * xm)
+    resid = Y - (intercept + slope * x)[:, None]
+    ss_res = float(np.sum(resid * resid))
+    ss_tot = float(np.sum((Y - Y.mean()) ** 2))
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
+    repeat_estimates = _slope_to_dim(slopes, alpha)
+    q = (1.0 - confidence) / 2.0
+    notes = []
+    if R >= 2:
+        idx = rng.integers(0, R, size=(n_bootstrap, R))
+        boot = _slope_to_dim(slopes[idx].mean(axis=1), alpha)
+        lo, hi = np.quantile(boot, [q, 1.0 - q], method="inverted_cdf")
+        interval, kind = (float(lo), float(hi)), "bootstrap"
+    elif K >= 3:
+        from scipy.stats import t as student_t  # noqa: PLC0415
+
+        se = math.sqrt(ss_res / (K - 2) / sxx)
+        tq = float(student_t.ppf(1.0 - q, K - 2))
+        m_lo, m_hi = slope - tq * se, slope + tq * se
+        interval = (float(_slope_to_dim(m_lo, alpha)), float(_slope_to_dim(m_hi, alpha)))
+        kind = "regression"
+    else:
+        interval, kind = (float("nan"), float("nan")), "none"
+        notes.append("no confidence interval: one repeat and two sizes leave no degrees of freedom; "
+                     "use n_repeats >= 2 or more sizes")
+    return slope, intercept, r2, repeat_estimates, interval, kind, notes
+
+
+# ==========================================================================================
+# the public function
+# ==========================================================================================
+
+
+def _check_alpha(alpha) -> float:
+    if isinstance(alpha, bool):
+        raise TypeError("alpha must be a number > 0, got a bool")
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise TypeError(f"alpha must be a number > 0, got {alpha!r}") from None
+    if not math.isfinite(a) or a <= 0:
+        raise ValueError(f"alpha must be a finite number > 0, got {alpha!r}")
+    return a
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
+                 random_state=None, metric="euclidean", distance_matrix=False, n_threads=None, *,
+                 sampling="nested", n_subsamples=None, aggregate=None, method="auto",
+                 dtype=np.float64, confidence=0.95, n_bootstrap=2000):
+    """Persistent-homology dimension of a point cloud or a finite metric space.
+
+    For each sample size n of the schedule, subsamples of n points are drawn and
+    ``E = sum over finite bars of PH_hom_dim of (death - birth) ** alpha`` is computed (Vietoris–Rips,
+    filtration values are edge lengths); m is the least-squares slope of log E against log n and
+    the estimate is ``alpha / (1 - m)``.
+
+    Parameters
+    ----------
+    X : array-like
+        Points (n, d), or with ``distance_matrix=True`` a square or condensed distance matrix
+        (+inf entries mean "no edge"; E then sums the finite bars only).
+    hom_dim : int, default 0
+        Homology degree. 0 uses minimum spanning trees (no n x n matrix for points); >= 1 runs
+        :func:`topodim.rips.ripser` on every subsample (much costlier: keep sizes below ~1000).
+    alpha : float, default 1.0
+        Exponent of the bar lengths, > 0. The estimator needs alpha < d (the true dimension); with
+        alpha >= d it returns about alpha (a :class:`PHDimWarning` says so).
+    schedule : str or sequence of int, default "geometric"
+        Sample sizes; see :func:`resolve_schedule`. "geometric" (16 sizes from N/10 to N), the
+        seed paper's "magai" (500, 850, ... below N), "birdal" (200..950 by 50), "gptid"
+        (50..490 by 40, median of 7 subsamples per size) or an explicit increasing list.
+    n_repeats : int, default 5
+        Independent repeats of the whole schedule; the interval is a bootstrap over them.
+    random_state : None, int, SeedSequence or Generator
+        The only source of randomness (subsamples, bootstrap). Results do not depend on the
+        number of threads.
+    metric : str or callable, default "euclidean"
+        As in :func:`topodim.mst.mst`. Native metrics are computed on the fly.
+    distance_matrix : bool, default False
+        Whether X holds distances.
+    n_threads : int, optional
+        Threads (default all of Numba's).
+    sampling : {"nested", "independent"}, default "nested"
+        "nested": the subsamples of one repeat are prefixes of one random ordering (see the module
+        docstring); "independent": a fresh subset for every size.
+    n_subsamples : int, optional
+        Subsamples per size and repeat (default: the schedule's, 7 for "gptid", else 1).
+    aggregate : {"mean", "median"}, optional
+        How subsamples of one size are combined (default: the schedule's).
+    method : {"auto", "incremental", "prim", "boruvka"}, default "auto"
+        MST engine for hom_dim = 0 (see the module docstring); the result does not depend on it
+        beyond floating-point rounding of the sums.
+    dtype : float64 (default) or float32
+        Compute dtype of the distances; E is accumulated in float64.
+    confidence : float, default 0.95
+        Level of ``interval``.
+    n_bootstrap : int, default 2000
+        Bootstrap resamples for the interval.
+
+    Returns
+    -------
+    PHDimResult
+        ``dimension``, ``slope``, ``intercept``, ``r2``, ``sizes``, ``values`` (K sizes x R
+        repeats), ``raw_values``, ``repeat_estimates``, ``interval`` and the parameters used.
+
+    Warns
+    -----
+    PHDimWarning
+        When the estimate is within 10 % of alpha (or below it: the alpha >= d regime), when
+        R² < 0.9, when the slope is >= 1 (dimension inf), when sizes had to be dropped because a
+        subsample had no finite bars (E = 0), or when no interval can be computed.
+
+    Raises
+    ------
+    ValueError
+        Bad parameters, a schedule the data cannot fill (sizes above N, not increasing), or no
+        two sizes with finite bars in every repeat (e.g. hom_dim=1 on data without loops).
+    """
+    alpha = _check_alpha(alpha)
+    hom_dim = _check_int(hom_dim, "hom_dim", 0)
+    n_repeats = _check_int(n_repeats, "n_repeats", 1)
+    n_bootstrap = _check_int(n_bootstrap, "n_bootstrap", 1)
+    if sampling not in ("nested", "independent"):
+        raise ValueError(f"sampling must be 'nested' or 'independent', got {sampling!r}")
+    try:
+        confidence = float(confidence)
+    except (TypeError, ValueError):
+        raise TypeError(f"confidence must be a number in (0, 1), got {confidence!r}") from None
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
+    if inp.kind == "sparse":
+        raise ValueError("ph_dimension does not take scipy.sparse graphs; pass a dense matrix with np.inf for "
+                         "missing edges (A.toarray() after filling them) or the points")
+    if inp.has_births:
+        raise ValueError("ph_dimension needs vertex births of 0 (a zero diagonal); this distance matrix has a "
+                         "non-zero diagonal")
+    sched = resolve_schedule(schedule, inp.n, n_subsamples, aggregate)
+    threads = resolve_n_threads(n_threads)
+    rng = _as_rng(random_state)
+    draws = _draw(rng, inp.n, sched, n_repeats, sampling)
+    with thread_limit(threads):
+        if hom_dim == 0:
+            used = _choose_method(inp, method, int(sched.sizes[-1]))
+            flat, counts = _run_h0(inp, draws, alpha, used, threads)
+        else:
+            if method not in ("auto", "incremental", "prim", "boruvka"):
+                raise ValueError(f"unknown method {method!r}")
+            used = "rips"
+            flat, counts = _run_rips(inp, draws, alpha, hom_dim, threads)
+    K, R, S = len(sched.sizes), n_repeats, sched.n_subsamples
+    raw = np.zeros((K, R, S))
+    cnt = np.zeros((K, R, S), dtype=np.int64)
+    raw[draws.slots[:, 0], draws.slots[:, 1], draws.slots[:, 2]] = flat
+    cnt[draws.slots[:, 0], draws.slots[:, 1], draws.slots[:, 2]] = counts
+    values = np.median(raw, axis=2) if sched.aggregate == "median" else raw.mean(axis=2)
+    messages = []
+    good = np.all(values > 0, axis=1)
+    sizes = sched.sizes
+    if not good.all():
+        bad = sizes[~good]
+        if good.sum() < 2:
+            raise ValueError(
+                f"E_alpha is 0 (no finite bars of dimension {hom_dim}, or only bars of length 0) for the "
+                f"subsamples of sizes {bad.tolist()}, leaving fewer than two sizes to fit; the PH{hom_dim}-"
+                "dimension is undefined here (try hom_dim=0, larger sizes, or check for duplicate points)"
+            )
+        messages.append(f"dropped sizes {bad.tolist()}: a subsample had E_alpha = 0 (no finite bars of "
+                        f"dimension {hom_dim} of positive length)")
+        sizes, values, raw = sizes[good], values[good], raw[good]
+    slope, intercept, r2, rep_est, interval, kind, notes = _fit(sizes, values, alpha, rng, confidence, n_bootstrap)
+    messages.extend(notes)
+    dim = float(_slope_to_dim(slope, alpha))
+    if slope >= 1.0:
+        messages.append(f"the log-log slope is {slope:.3f} >= 1, so alpha / (1 - slope) is infinite: E grows at "
+                        "least linearly in n, which no subsample of a bounded set should do; check the data")
+    elif dim < ALPHA_WARNING_RATIO * alpha:
+        messages.append(
+            f"the estimate {dim:.3f} is within {100 * (ALPHA_WARNING_RATIO - 1):.0f}% of alpha={alpha:g} (or below "
+            f"it): PH-dim needs alpha < d and returns about alpha when alpha >= d; rerun with a smaller alpha "
+            f"(e.g. alpha={max(dim, 1e-3) / 2:.2g})"
+        )
+    if r2 < R2_WARNING:
+        messages.append(f"poor log-log fit (R^2 = {r2:.3f} < {R2_WARNING}): log E is not linear in log n over these "
+                        "sizes; the estimate is unreliable (more points, more repeats or other sizes may help)")
+    for m in messages:
+        warn(m, PHDimWarning)
+    return PHDimResult(
+        dimension=dim, slope=slope, intercept=intercept, r2=float(r2), sizes=sizes.copy(), values=values,
+        raw_values=raw, repeat_estimates=rep_est, interval=interval, alpha=alpha, hom_dim=hom_dim,
+        schedule=sched.name, n_subsamples=S, aggregate=sched.aggregate, sampling=sampling, method=used,
+        n_points=inp.n, confidence=confidence, interval_kind=kind, warnings=tuple(messages),
+    )
+
+
+# ==========================================================================================
+# nearest neighbours (TwoNN, MLE)
+# ==========================================================================================
+
+
+@njit
+def _push_knn(dist, idx, k, r, j):
+    """Insert (r, j) into the ascending lists dist/idx of length k if it is among the k smallest."""
+    if r >= dist[k - 1]:
+        return
+    p = k - 1
+    while p > 0 and dist[p - 1] > r:
+        dist[p] = dist[p - 1]
+        idx[p] = idx[p - 1]
+        p -= 1
+    dist[p] = r
+    idx[p] = j
+
+
+@njit_parallel
+def _knn_points(X, P, k, metric, out_d, out_i):
+    n = X.shape[0]
+    nb = P.shape[0]
+    n_groups = (n + 3) // 4
+    for g in prange(n_groups):  # each group of 4 rows writes its own rows of out_d / out_i
+        acc = np.empty((4, PANEL), dtype=P.dtype)
+        i0 = 4 * g
+        rows = min(4, n - i0)
+        for r in range(rows):
+            for q in range(k):
+                out_d[i0 + r, q] = np.inf
+                out_i[i0 + r, q] = -1
+        for b in range(nb):
+            lo = b * PANEL
+            w = min(PANEL, n - lo)
+            if rows == 4 and (metric == EUCLIDEAN or metric == SQEUCLIDEAN):
+                _panel4_sq(P, b, w, X, i0, acc)
+                for r in range(4):
+                    for t in range(w):
+                        j = lo + t
+                        if j != i0 + r:
+                            _push_knn(out_d[i0 + r], out_i[i0 + r], k, acc[r, t], j)
+            else:
+                for r in range(rows):
+                    panel_reduced_distances(P, b, w, X[i0 + r], metric, acc[0])
+                    for t in range(w):
+                        j = lo + t
+                        if j != i0 + r:
+                            _push_knn(out_d[i0 + r], out_i[i0 + r], k, acc[0, t], j)
+        for r in range(rows):
+            for q in range(k):
+                out_d[i0 + r, q] = finish_distance(out_d[i0 + r, q], metric)
+
+
+@njit_parallel
+def _knn_matrix(D, C, N, dense, k, out_d, out_i):
+    for i in prange(N):
+        for q in range(k):
+            out_d[i, q] = np.inf
+            out_i[i, q] = -1
+        for j in range(N):
+            if j == i:
+                continue
+            r = D[i, j] if dense else C[condensed_index(i, j, N)]
+            _push_knn(out_d[i], out_i[i], k, r, j)
+
+
+def knn_distances(X, k, metric="euclidean", distance_matrix=False, dtype=np.float64, n_threads=None,
+                  return_indices=False):
+    """Distances from every point to its k nearest other points, without an n x n matrix.
+
+    Returns an (n, k) array sorted ascending along rows (ties by index), in the compute dtype
+    (and the (n, k) int64 indices with ``return_indices=True``). The point itself is excluded;
+    duplicates of it are not (distance 0).
+    """
+    k = _check_int(k, "k", 1)
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
+    if inp.kind == "sparse" or inp.has_births:
+        raise ValueError("knn_distances takes points or a dense / condensed distance matrix with a zero diagonal")
+    if k > inp.n - 1:
+        raise ValueError(f"k={k} neighbours need at least {k + 1} points, X has {inp.n}")
+    out_d = np.empty((inp.n, k), dtype=inp.dtype)
+    out_i = np.empty((inp.n, k), dtype=np.int64)
+    with thread_limit(n_threads):
+        if inp.kind == "points":
+            Xp = np.ascontiguousarray(prepare_points(inp.points, inp.metric))
+            _knn_points(Xp, to_panels(Xp), k, metric_code(inp.metric), out_d, out_i)
+        else:
+            dense = inp.kind == "dense"
+            D = inp.dense if dense else np.zeros((1, 1), dtype=inp.dtype)
+            C = inp.condensed if not dense else np.zeros(1, dtype=inp.dtype)
+            _knn_matrix(D, C, inp.n, dense, k, out_d, out_i)
+    return (out_d, out_i) if return_indices else out_d
+
+
+# ==========================================================================================
+# scikit-learn style estimators (scikit-learn not required)
+# ==========================================================================================
+
+
+class _DimensionEstimator:
+    """get_params / set_params / repr / sklearn tags without importing scikit-learn."""
+
+    @classmethod
+    def _param_names(cls):
+        sig = inspect.signature(cls.__init__)
+        return sorted(p.name for p in sig.parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD)
+
+    def get_params(self, deep=True):
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params):
+        valid = self._param_names()
+        for key, value in params.items():
+            if key not in valid:
+                raise ValueError(f"invalid parameter {key!r} for estimator {type(self).__name__}; valid parameters: {', '.join(valid)}")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self):
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+                    if p.name != "self"}
+        changed = []
+        for name in self._param_names():
+            v = getattr(self, name, None)
+            dv = defaults.get(name)
+            same = v is dv
+            if not same:
+                try:
+                    same = bool(v == dv)
+                except Exception:  # noqa: BLE001 - arrays and odd objects
+                    same = False
+            if not same:
+                changed.append(f"{name}={v!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags  # noqa: PLC0415 - only sklearn calls this
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False), input_tags=InputTags(),
+                    non_deterministic=False, requires_fit=True)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "dimension_")
+
+    def _validate(self, X, min_samples):
+        """Points as float64 (n, d) with scikit-learn's error conventions."""
+        if X is None:
+            raise ValueError("X is None; pass an array of shape (n_samples, n_features)")
+        try:
+            import scipy.sparse as sp  # noqa: PLC0415
+
+            if sp.issparse(X):
+                raise TypeError(f"{type(self).__name__} does not take sparse input (a scipy.sparse matrix); "
+                                "pass a dense array (X.toarray())")
+        except ImportError:  # pragma: no cover
+            pass
+        arr = np.asarray(X)
+        if np.iscomplexobj(arr):
+            raise ValueError("Complex data not supported; pass real numbers")
+        if arr.dtype.kind in "US":
+            raise ValueError(f"X must be numeric, got strings (dtype {arr.dtype})")
+        arr = np.array(arr, dtype=np.float64, order="C", copy=True)
+        if arr.ndim != 2:
+            raise ValueError(f"Expected 2D array, got {arr.ndim}D array instead (shape {arr.shape}); "
+                             "reshape your data with X.reshape(-1, 1) for a single feature")
+        n, d = arr.shape
+        if d == 0:
+            raise ValueError(f"Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
+        if n < min_samples:
+            raise ValueError(f"Found array with {n} sample(s) (shape={arr.shape}) while a minimum of {min_samples} "
+                             f"is required by {type(self).__name__}" + (" (1 sample is not enough)" if n == 1 else ""))
+        if not np.all(np.isfinite(arr)):
+            what = "NaN" if np.isnan(arr).any() else "infinity"
+            raise ValueError(f"Input X contains {what}; remove or impute those rows")
+        self.n_features_in_ = d
+        return arr
+
+
+class PHDim(_DimensionEstimator):
+    """The PH-dimension as an estimator (see :func:`ph_dimension` for every parameter).
+
+    ``fit(X)`` sets ``dimension_`` (float), ``interval_``, ``slope_``, ``intercept_``, ``r2_``,
+    ``sizes_``, ``values_``, ``repeat_estimates_``, ``result_`` (the full :class:`PHDimResult`)
+    and ``n_features_in_``. ``fit_transform``-style use: ``PHDim().fit(X).dimension_``.
+    """
+
+    def __init__(self, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
+                 sampling="nested", n_subsamples=None, aggregate=None, metric="euclidean", method="auto",
+                 confidence=0.95, random_state=None, n_threads=None):
+        self.hom_dim = hom_dim
+        self.alpha = alpha
+        self.schedule = schedule
+        self.n_repeats = n_repeats
+        self.sampling = sampling
+        self.n_subsamples = n_subsamples
+        self.aggregate = aggregate
+        self.metric = metric
+        self.method = method
+        self.confidence = confidence
+        self.random_state = random_state
+        self.n_threads = n_threads
+
+    def fit(self, X, y=None):
+        X = self._validate(X, min_samples=4)
+        schedule = self.schedule
+        if isinstance(schedule, (list, tuple, np.ndarray)):
+            schedule = np.asarray(schedule)
+        res = ph_dimension(X, hom_dim=self.hom_dim, alpha=self.alpha, schedule=schedule, n_repeats=self.n_repeats,
+                           random_state=self.random_state, metric=self.metric, n_threads=self.n_threads,
+                           sampling=self.sampling, n_subsamples=self.n_subsamples, aggregate=self.aggregate,
+                           method=self.method, confidence=self.confidence)
+        self.result_ = res
+        self.dimension_ = res.dimension
+        self.interval_ = res.interval
+        self.slope_ = res.slope
+        self.intercept_ = res.intercept
+        self.r2_ = res.r2
+        self.sizes_ = res.sizes
+        self.values_ = res.values
+        self.repeat_estimates_ = res.repeat_estimates
+        return self
+
+
+class TwoNN(_DimensionEstimator):
+    """TwoNN intrinsic dimension (Facco, d'Errico, Rodriguez & Laio, Sci. Rep. 7, 12140, 2017).
+
+    With r1 <= r2 the distances of a point to its two nearest neighbours and mu = r2 / r1, the
+    law of mu on a d-dimensional set is Pareto: F(mu) = 1 - mu^-d. Points with r1 = 0 (duplicates)
+    or r1 = r2 are discarded; the rest are sorted by mu, F is estimated by i / N (i = 1..N), and
+    d is the slope through the origin of -log(1 - F) against log mu on the smallest
+    ``floor(fraction * N)`` of them (the largest mu are discarded as in Ansuini et al. 2019,
+    ``fraction=0.9``).
+
+    Attributes (after fit)
+    ----------------------
+    dimension_ : float
+    mu_ : ndarray, the sorted ratios of the points kept
+    x_, y_ : ndarray, log mu and -log(1 - F) of the points used in the fit
+    n_discarded_ : int, points dropped because r1 = 0 or r1 = r2
+    r2_ : float, R² of the fit through the origin (uncentred)
+    """
+
+    def __init__(self, fraction=0.9, metric="euclidean", n_threads=None):
+        self.fraction = fraction
+        self.metric = metric
+        self.n_threads = n_threads
+
+    def fit(self, X, y=None):
+        X = self._validate(X, min_samples=3)
+        frac = self.fraction
+        if isinstance(frac, bool) or not isinstance(frac, numbers.Real) or not 0.0 < float(frac) <= 1.0:
+            raise ValueError(f"fraction must be a number in (0, 1], got {frac!r}")
+        dist = knn_distances(X, 2, metric=self.metric, n_threads=self.n_threads).astype(np.float64)
+        r1, r2 = dist[:, 0], dist[:, 1]
+        keep = (r1 > 0) & (r1 < r2)
+        self.n_discarded_ = int(np.sum(~keep))
+        mu = np.sort(r2[keep] / r1[keep])
+        N = len(mu)
+        n_fit = int(math.floor(float(frac) * N))
+        if n_fit < 2 or N < 3:
+            raise ValueError(f"TwoNN needs at least 3 points with distinct first and second neighbour distances; "
+                             f"only {N} of {X.shape[0]} qualify (duplicates are discarded)")
+        if self.n_discarded_:
+            warn(f"TwoNN discarded {self.n_discarded_} points whose nearest neighbour is a duplicate or ties with the second",
+                 PHDimWarning)
+        F = np.arange(1, N + 1, dtype=np.float64) / N
+        x = np.log(mu[:n_fit])
+        yv = -np.log1p(-F[:n_fit])
+        sxx = float(np.dot(x, x))
+        d = float(np.dot(x, yv) / sxx) if sxx > 0 else float("inf")
+        res = yv - d * x
+        syy = float(np.dot(yv, yv))
+        self.mu_ = mu
+        self.x_ = x
+        self.y_ = yv
+        self.r2_ = 1.0 - float(np.dot(res, res)) / syy if syy > 0 else 0.0
+        self.dimension_ = d
+        return self
+
+
+class MLE(_DimensionEstimator):
+    """Levina–Bickel maximum-likelihood intrinsic dimension with MacKay–Ghahramani averaging.
+
+    For point x and k, with T_j(x) the distance to its j-th nearest neighbour, the local inverse
+    estimate is ``(1 / (k - 1)) * sum_{j < k} log(T_k(x) / T_j(x))`` (Levina & Bickel, NIPS 2004).
+    For each k in [k1, k2] the global estimate is the inverse of the mean of these inverses over
+    the points (MacKay & Ghahramani 2005, "comments on Levina & Bickel"; Levina–Bickel's own rule
+    averages the local estimates instead: ``averaging="mean"``); the result is the mean over k.
+    Points whose first neighbour distance is 0 (duplicates) are discarded with a warning.
+
+    Attributes (after fit)
+    ----------------------
+    dimension_ : float
+    dimension_k_ : ndarray, the estimate for each k in [k1, k2]
+    ks_ : ndarray of int
+    local_inverse_ : ndarray (n_kept, n_k), the local inverse estimates
+    n_discarded_ : int
+    """
+
+    def __init__(self, k1=10, k2=20, averaging="inverse", metric="euclidean", n_threads=None):
+        self.k1 = k1
+        self.k2 = k2
+        self.averaging = averaging
+        self.metric = metric
+        self.n_threads = n_threads
+
+    def fit(self, X, y=None):
+        k1, k2 = self.k1, self.k2
+        for name, v in (("k1", k1), ("k2", k2)):
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 2:
+                raise ValueError(f"{name} must be an integer >= 2, got {v!r}")
+        if k2 < k1:
+            raise ValueError(f"k2 must be >= k1, got k1={k1}, k2={k2}")
+        if self.averaging not in ("inverse", "mean"):
+            raise ValueError(f"averaging must be 'inverse' (MacKay-Ghahramani) or 'mean' (Levina-Bickel), got {self.averaging!r}")
+        X = self._validate(X, min_samples=3)
+        n = X.shape[0]
+        k2_eff = min(int(k2), n - 1)
+        k1_eff = min(int(k1), k2_eff)
+        if k1_eff < 2:
+            raise ValueError(f"MLE needs at least 3 points (k >= 2 neighbours), X has {n}")
+        if k2_eff < k2:
+            warn(f"MLE: only {n - 1} neighbours exist; using k1={k1_eff}, k2={k2_eff}", PHDimWarning)
+        T = knn_distances(X, k2_eff, metric=self.metric, n_threads=self.n_threads).astype(np.float64)
+        keep = T[:, 0] > 0
+        self.n_discarded_ = int(np.sum(~keep))
+        if keep.sum() < 2:
+            raise ValueError("MLE: fewer than two points have a nearest neighbour at a positive distance (duplicates)")
+        if self.n_discarded_:
+            warn(f"MLE discarded {self.n_discarded_} points with a duplicate (nearest neighbour at distance 0)", PHDimWarning)
+        T = T[keep]
+        logT = np.log(T)
+        csum = np.cumsum(logT, axis=1)  # csum[:, j-1] = sum_{i<=j} log T_i
+        ks = np.arange(k1_eff, k2_eff + 1)
+        inv = np.empty((T.shape[0], len(ks)))
+        for c, k in enumerate(ks):
+            inv[:, c] = logT[:, k - 1] - csum[:, k - 2] / (k - 1)
+        with np.errstate(divide="ignore"):
+            if self.averaging == "inverse":
+                mean_inv = inv.mean(axis=0)
+                dk = np.where(mean_inv > 0, 1.0 / mean_inv, np.inf)
+            else:
+                dk = np.mean(np.where(inv > 0, 1.0 / np.where(inv > 0, inv, 1.0), np.inf), axis=0)
+        self.ks_ = ks
+        self.local_inverse_ = inv
+        self.dimension_k_ = dk
+        self.dimension_ = float(np.mean(dk))
+        return self
