@@ -13,6 +13,10 @@ filtration_persistence, Filtration, complexes, reduction
     Persistent homology over Z/p of any filtered simplicial complex (a list of simplices with
     values, a Rips skeleton, a weighted graph, a lower-star function, an image) by explicit sparse
     matrix reduction, with representative cycles.
+ph_dimension, PHDim, TwoNN, MLE, datasets
+    The persistent-homology dimension (PH0 by incremental minimum spanning trees, PHi through the
+    Rips engine) with repeats, a bootstrap interval and diagnostics; the TwoNN and MLE intrinsic
+    dimension estimators (scikit-learn estimator contract); samplers of sets of known dimension.
 """
 
 from . import diagrams, metrics
@@ -20,6 +24,8 @@ from ._validate import InputShapeWarning
 from .metrics import pairwise_distances
 from .mst import MSTResult, mst, ph0
 from . import complexes, reduction
+from . import datasets
+from .dimension import MLE, PHDim, PHDimResult, PHDimWarning, TwoNN, ph_dimension
 from .complexes import (
     Filtration,
     filtration_persistence,
@@ -32,6 +38,13 @@ from .complexes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLE",
+    "PHDim",
+    "PHDimResult",
+    "PHDimWarning",
+    "TwoNN",
+    "datasets",
+    "ph_dimension",
     "Filtration",
     "InputShapeWarning",
     "MSTResult",

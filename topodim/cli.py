@@ -263,10 +263,99 @@ def _run_filtration(args):
                 fh.writelines(lines)
 
 
+def _add_dim(sub):
+    p = sub.add_parser(
+        "dim", help="intrinsic dimension: PH-dimension, TwoNN or MLE",
+        description="Dimension estimate of a point cloud or distance matrix. phdim: the persistent-homology "
+                    "dimension alpha / (1 - slope of log E_alpha against log n) with a bootstrap interval; "
+                    "twonn: Facco et al.; mle: Levina-Bickel with MacKay-Ghahramani averaging over k.")
+    _add_input_options(p)
+    p.add_argument("--method", default="phdim", choices=["phdim", "twonn", "mle"], help="estimator (default phdim)")
+    g = p.add_argument_group("phdim")
+    g.add_argument("--alpha", type=float, default=1.0, help="exponent of the bar lengths (default 1; needs alpha < d)")
+    g.add_argument("--hom-dim", type=int, default=0, help="homology degree (default 0: minimum spanning trees)")
+    g.add_argument("--schedule", default="geometric",
+                   help="geometric (default), magai, birdal, gptid, or comma-separated sample sizes")
+    g.add_argument("--repeats", type=int, default=None, help="repeats of the schedule (default 5)")
+    g.add_argument("--subsamples", type=int, default=None, help="subsamples per size (default: the schedule's)")
+    g.add_argument("--aggregate", choices=["mean", "median"], default=None, help="combine subsamples of one size")
+    g.add_argument("--sampling", choices=["nested", "independent"], default="nested",
+                   help="subsamples as prefixes of one random ordering per repeat (default) or independent")
+    g.add_argument("--engine", choices=["auto", "incremental", "prim", "boruvka"], default="auto",
+                   help="MST engine for --hom-dim 0")
+    g.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
+    g.add_argument("--confidence", type=float, default=0.95, help="level of the interval (default 0.95)")
+    g.add_argument("--values", action="store_true",
+                   help="output the table of E_alpha per size (rows) and repeat (columns) instead of the summary")
+    g = p.add_argument_group("twonn / mle")
+    g.add_argument("--fraction", type=float, default=0.9, help="twonn: fraction of the sorted ratios fitted (0.9)")
+    g.add_argument("--k1", type=int, default=10, help="mle: smallest k (default 10)")
+    g.add_argument("--k2", type=int, default=20, help="mle: largest k (default 20)")
+    return p
+
+
+def _jsonable(x):
+    a = np.asarray(x, dtype=float)
+    return [None if not np.isfinite(v) else float(v) for v in a.ravel()] if a.ndim else (
+        None if not np.isfinite(a) else float(a))
+
+
+def _run_dim(args):
+    from . import dimension  # noqa: PLC0415
+
+    X = read_array(args.file, args.key)
+    threads = _threads(args)
+    if args.method == "phdim":
+        schedule = args.schedule
+        if "," in schedule or schedule.strip().isdigit():
+            try:
+                schedule = [int(v) for v in schedule.split(",") if v.strip()]
+            except ValueError:
+                raise CLIError(f"--schedule must be a name or comma-separated integers, got {args.schedule!r}") from None
+        res = dimension.ph_dimension(
+            X, hom_dim=args.hom_dim, alpha=args.alpha, schedule=schedule,
+            n_repeats=dimension.DEFAULT_REPEATS if args.repeats is None else args.repeats,
+            random_state=args.seed, metric=args.metric, distance_matrix=args.distance_matrix, n_threads=threads,
+            sampling=args.sampling, n_subsamples=args.subsamples, aggregate=args.aggregate, method=args.engine,
+            dtype=args.dtype, confidence=args.confidence)
+        extra = {"sizes": res.sizes.tolist(), "values": [_jsonable(r) for r in res.values],
+                 "repeat_estimates": _jsonable(res.repeat_estimates), "warnings": list(res.warnings),
+                 "schedule": res.schedule, "sampling": res.sampling, "engine": res.method,
+                 "interval_kind": res.interval_kind}
+        if args.values:
+            table = np.column_stack([res.sizes.astype(float), res.values])
+            header = ["size"] + [f"E_repeat{r + 1}" for r in range(res.values.shape[1])]
+            write_table(table, args.output, header, name="values", extra=extra)
+            return
+        table = np.array([[res.dimension, res.interval[0], res.interval[1], res.slope, res.intercept, res.r2,
+                           res.alpha, float(res.hom_dim), float(res.n_points)]])
+        write_table(table, args.output, ["dimension", "low", "high", "slope", "intercept", "r2", "alpha",
+                                         "hom_dim", "n_points"], name="estimate", extra=extra)
+        return
+    metric = args.metric
+    if args.distance_matrix:
+        X = np.asarray(X, dtype=float)
+        if X.ndim == 1:
+            from scipy.spatial.distance import squareform  # noqa: PLC0415
+
+            X = squareform(X, checks=False)
+        metric = "precomputed"
+    if args.method == "twonn":
+        est = dimension.TwoNN(fraction=args.fraction, metric=metric, n_threads=threads).fit(X)
+        table = np.array([[est.dimension_, est.r2_, float(len(est.x_)), float(est.n_discarded_)]])
+        write_table(table, args.output, ["dimension", "r2", "n_fitted", "n_discarded"], name="estimate")
+        return
+    est = dimension.MLE(k1=args.k1, k2=args.k2, metric=metric, n_threads=threads).fit(X)
+    table = np.array([[est.dimension_, float(est.ks_[0]), float(est.ks_[-1]), float(est.n_discarded_)]])
+    write_table(table, args.output, ["dimension", "k1", "k2", "n_discarded"], name="estimate",
+                extra={"dimension_k": _jsonable(est.dimension_k_)})
+
+
 SUBCOMMANDS = [
     ("ph0", _add_ph0, _run_ph0),
     ("mst", _add_mst, _run_mst),
     ("filtration", _add_filtration, _run_filtration),
+    ("dim", _add_dim, _run_dim),
     ("demo", _add_demo, _run_demo),
 ]
 

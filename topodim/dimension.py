@@ -1107,7 +1107,7 @@ def _knn_points(X, P, k, metric, out_d, out_i):
     n_groups = (n + 3) // 4
     for g in prange(n_groups):  # each group of 4 rows writes its own rows of out_d / out_i
         acc = np.empty((4, PANEL), dtype=P.dtype)
-        i0 = 4 * g
+        i0 = 4 * np.int64(g)
         rows = min(4, n - i0)
         for r in range(rows):
             for q in range(k):
@@ -1135,17 +1135,25 @@ def _knn_points(X, P, k, metric, out_d, out_i):
                 out_d[i0 + r, q] = finish_distance(out_d[i0 + r, q], metric)
 
 
+@njit
+def _knn_matrix_row(D, C, N, dense, k, i, dist, idx):
+    for q in range(k):
+        dist[q] = np.inf
+        idx[q] = -1
+    for j in range(N):
+        if j == i:
+            continue
+        if dense:
+            r = D[i, j]
+        else:
+            r = C[condensed_index(i, j, N)]
+        _push_knn(dist, idx, k, r, j)
+
+
 @njit_parallel
 def _knn_matrix(D, C, N, dense, k, out_d, out_i):
-    for i in prange(N):
-        for q in range(k):
-            out_d[i, q] = np.inf
-            out_i[i, q] = -1
-        for j in range(N):
-            if j == i:
-                continue
-            r = D[i, j] if dense else C[condensed_index(i, j, N)]
-            _push_knn(out_d[i], out_i[i], k, r, j)
+    for i in prange(N):  # each row writes its own slots
+        _knn_matrix_row(D, C, N, dense, k, np.int64(i), out_d[i], out_i[i])
 
 
 def knn_distances(X, k, metric="euclidean", distance_matrix=False, dtype=np.float64, n_threads=None,
@@ -1260,6 +1268,17 @@ class _DimensionEstimator:
         return arr
 
 
+def _estimator_knn(est, X, k):
+    """k-NN distances for TwoNN / MLE; metric="precomputed" reads X as a square distance matrix."""
+    if isinstance(est.metric, str) and est.metric.strip().lower() == "precomputed":
+        if X.shape[0] != X.shape[1]:
+            raise ValueError(f"metric='precomputed' needs a square distance matrix, got shape {X.shape}")
+        if k > X.shape[0] - 1:
+            raise ValueError(f"{type(est).__name__} needs at least {k + 1} points, the matrix has {X.shape[0]}")
+        return knn_distances(X, k, distance_matrix=True, n_threads=est.n_threads).astype(np.float64)
+    return knn_distances(X, k, metric=est.metric, n_threads=est.n_threads).astype(np.float64)
+
+
 class PHDim(_DimensionEstimator):
     """The PH-dimension as an estimator (see :func:`ph_dimension` for every parameter).
 
@@ -1313,7 +1332,7 @@ class TwoNN(_DimensionEstimator):
     or r1 = r2 are discarded; the rest are sorted by mu, F is estimated by i / N (i = 1..N), and
     d is the slope through the origin of -log(1 - F) against log mu on the smallest
     ``floor(fraction * N)`` of them (the largest mu are discarded as in Ansuini et al. 2019,
-    ``fraction=0.9``).
+    ``fraction=0.9``). ``metric="precomputed"`` reads X as a square distance matrix.
 
     Attributes (after fit)
     ----------------------
@@ -1334,7 +1353,7 @@ class TwoNN(_DimensionEstimator):
         frac = self.fraction
         if isinstance(frac, bool) or not isinstance(frac, numbers.Real) or not 0.0 < float(frac) <= 1.0:
             raise ValueError(f"fraction must be a number in (0, 1], got {frac!r}")
-        dist = knn_distances(X, 2, metric=self.metric, n_threads=self.n_threads).astype(np.float64)
+        dist = _estimator_knn(self, X, 2)
         r1, r2 = dist[:, 0], dist[:, 1]
         keep = (r1 > 0) & (r1 < r2)
         self.n_discarded_ = int(np.sum(~keep))
@@ -1371,6 +1390,7 @@ class MLE(_DimensionEstimator):
     the points (MacKay & Ghahramani 2005, "comments on Levina & Bickel"; Levina–Bickel's own rule
     averages the local estimates instead: ``averaging="mean"``); the result is the mean over k.
     Points whose first neighbour distance is 0 (duplicates) are discarded with a warning.
+    ``metric="precomputed"`` reads X as a square distance matrix.
 
     Attributes (after fit)
     ----------------------
@@ -1405,7 +1425,7 @@ class MLE(_DimensionEstimator):
             raise ValueError(f"MLE needs at least 3 points (k >= 2 neighbours), X has {n}")
         if k2_eff < k2:
             warn(f"MLE: only {n - 1} neighbours exist; using k1={k1_eff}, k2={k2_eff}", PHDimWarning)
-        T = knn_distances(X, k2_eff, metric=self.metric, n_threads=self.n_threads).astype(np.float64)
+        T = _estimator_knn(self, X, k2_eff)
         keep = T[:, 0] > 0
         self.n_discarded_ = int(np.sum(~keep))
         if keep.sum() < 2:
