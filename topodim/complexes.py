@@ -47,7 +47,7 @@ from ._validate import (
     check_threshold,
 )
 from .metrics import metric_code, point_distance, prepare_points
-from .reduction import ALGORITHMS, diagrams_from_pairs, reduce_boundary
+from .reduction import ALGORITHMS, _reduce_owned, diagrams_from_pairs
 
 __all__ = [
     "Filtration",
@@ -1005,9 +1005,8 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
     if len(sk) == 0:
         raise ValueError("the filtration is empty")
     to_full = np.flatnonzero(filt.dims <= maxdim + 1) if sk is not filt else None
-    indptr, indices, signs = sk.boundary_matrix()
-    res = reduce_boundary(indptr, indices, signs, sk.dims, coeff=p, maxdim=maxdim, algorithm=algorithm,
-                          representatives=representatives, check=False)
+    # the reduction owns the boundary matrix: the cohomology path frees it once transposed
+    res = _reduce_owned(list(sk.boundary_matrix()), sk.dims, p, maxdim, algorithm, representatives, False)
     dgms, keep = diagrams_from_pairs(res, sk.order_values, maxdim, keep_zero=keep_zero)
     pairs = []
     reps = [] if representatives else None

@@ -457,6 +457,14 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
         Bars of dimension <= maxdim, ordered by dimension then creating simplex. Bars of length
         zero are included (see :func:`diagrams_from_pairs`).
     """
+    return _reduce_owned([indptr, indices, signs], dims, coeff, maxdim, algorithm, representatives, check)
+
+
+def _reduce_owned(matrix, dims, coeff, maxdim, algorithm, representatives, check):
+    """:func:`reduce_boundary` on ``matrix = [indptr, indices, signs]``; the cohomology path empties
+    the list once it has transposed the matrix, so that a caller holding no other reference
+    (:class:`topodim.complexes.Filtration`) frees the boundary matrix before the reduction."""
+    indptr, indices, signs = matrix
     p = check_prime(coeff)
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
@@ -467,26 +475,29 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
     m = dims.shape[0]
     top = int(dims.max()) if m else 0
     maxdim = top if maxdim is None else check_nonnegative_int(maxdim, "maxdim")
-    low = np.full(m, -1, dtype=np.int64)
-    slot = np.full(m, -1, dtype=np.int64)
-    cleared = np.zeros(m, dtype=np.bool_)
-    pivot_col = np.full(m, -1, dtype=np.int64)
-    processed = np.zeros(m, dtype=np.bool_)
     stores = {}
     n_red = 0
     n_add = 0
-    all_cols = np.arange(m, dtype=np.int64)
     if algorithm == "cohomology":
-        cptr, crows, csigns = _transpose_reversed(indptr, indices, signs, dims, maxdim, m)
         # dimension 0 by union-find: a coboundary reduction of vertex columns would build long
         # columns (the cut edges of whole components); the pairs are the same
         killer = _h0_union_find(indptr, indices, dims, m)
-        verts = all_cols[dims == 0]
+        if maxdim >= 1 and top >= 1:
+            cptr, crows, csigns = _transpose_reversed(indptr, indices, signs, dims, maxdim, m)
+        matrix.clear()
+        del indptr, indices, signs  # freed here unless the caller keeps a reference
+        low = np.full(m, -1, dtype=np.int64)
+        slot = np.full(m, -1, dtype=np.int64)
+        cleared = np.zeros(m, dtype=np.bool_)
+        pivot_col = np.full(m, -1, dtype=np.int64)
+        processed = np.zeros(m, dtype=np.bool_)
+        verts = np.flatnonzero(dims == 0)
         low[verts] = np.where(killer[verts] >= 0, m - 1 - killer[verts], -1)
         processed[verts] = True
         cleared[killer[killer >= 0]] = True
+        del killer
         for d in range(1, min(maxdim, top) + 1):
-            cols = np.ascontiguousarray(all_cols[dims == d][::-1])  # decreasing filtration index
+            cols = np.ascontiguousarray(np.flatnonzero(dims == d)[::-1])  # decreasing filtration index
             out = _reduce_columns(cptr, crows, csigns, cols, cleared, pivot_col, low, slot, p, True, True)
             n_red += int(out[6])
             n_add += int(out[7])
@@ -495,7 +506,7 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
             cleared[m - 1 - low[paired]] = True  # the destroying simplices: their columns are zero
         births_l, deaths_l = [], []
         for d in range(0, maxdim + 1):
-            cols = all_cols[(dims == d) & processed]
+            cols = np.flatnonzero((dims == d) & processed)
             lw = low[cols]
             deaths = np.where(lw >= 0, m - 1 - lw, -1)
             essential = (lw < 0) & ~cleared[cols]
@@ -504,15 +515,19 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
             deaths_l.append(deaths[keep])
         return _finish(births_l, deaths_l, None, n_red, n_add)
 
+    low = np.full(m, -1, dtype=np.int64)
+    slot = np.full(m, -1, dtype=np.int64)
+    cleared = np.zeros(m, dtype=np.bool_)
+    pivot_col = np.full(m, -1, dtype=np.int64)
     if algorithm == "standard":
-        cols = np.ascontiguousarray(all_cols[(dims >= 1) & (dims <= maxdim + 1)])
+        cols = np.flatnonzero((dims >= 1) & (dims <= maxdim + 1))
         out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, representatives, False)
         n_red, n_add = int(out[6]), int(out[7])
         for d in range(1, maxdim + 2):
             stores[d] = out
     else:  # twist
         for d in range(min(maxdim + 1, top), 0, -1):
-            cols = np.ascontiguousarray(all_cols[dims == d])
+            cols = np.flatnonzero(dims == d)
             keep_v = representatives and d <= maxdim
             out = _reduce_columns(indptr, indices, signs, cols, cleared, pivot_col, low, slot, p, keep_v, False)
             stores[d] = out
@@ -523,7 +538,7 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
     births_l, deaths_l, reps = [], [], [] if representatives else None
     inv = _inverses(p) if representatives else None
     for d in range(0, maxdim + 1):
-        cols = all_cols[dims == d]
+        cols = np.flatnonzero(dims == d)
         # classes born at a dimension-d simplex: it is a pivot of a column of dimension d + 1, or
         # its column is zero and it is nobody's pivot (essential)
         killer = pivot_col[cols]
