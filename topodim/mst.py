@@ -796,7 +796,8 @@ def minimum_spanning_tree(inp: DistanceInput, method: str = "auto", n_threads=No
     return MSTResult(edges, lengths)
 
 
-def mst(X, metric="euclidean", distance_matrix=False, method="auto", dtype=np.float64, n_threads=None):
+def mst(X, metric="euclidean", distance_matrix=False, method="auto", dtype=np.float64, n_threads=None,
+        device="cpu"):
     """Minimum spanning tree of a point cloud or a distance matrix, without an n x n matrix.
 
     Parameters
@@ -817,6 +818,10 @@ def mst(X, metric="euclidean", distance_matrix=False, method="auto", dtype=np.fl
         Compute dtype; the lengths keep it.
     n_threads : int, optional
         Threads for the parallel kernels (default all of Numba's).
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        "cuda" computes the tree on the GPU (numba-cuda; points, dense or condensed input; same
+        sorted lengths bit for bit, ``method`` is then not used); "auto" uses the GPU when one is
+        found and the CPU otherwise (saying so once through ``warnings``). See :mod:`topodim.cuda`.
 
     Returns
     -------
@@ -827,6 +832,9 @@ def mst(X, metric="euclidean", distance_matrix=False, method="auto", dtype=np.fl
     """
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
     resolve_n_threads(n_threads)
+    tree = _device_tree(inp, method, device)
+    if tree is not None:
+        return tree
     return minimum_spanning_tree(inp, method=method, n_threads=n_threads)
 
 
@@ -844,14 +852,14 @@ def elder_rule_h0(tree: MSTResult, n: int, births=None, thresh=np.inf, dtype=np.
 
 
 def ph0(X, metric="euclidean", distance_matrix=False, thresh=np.inf, method="auto", dtype=np.float64,
-        n_threads=None):
+        n_threads=None, device="cpu"):
     """The 0-dimensional persistence diagram of the Vietoris–Rips filtration.
 
     Filtration values are distances (diameters, not radii): an edge enters at its length.
 
     Parameters
     ----------
-    X, metric, distance_matrix, method, dtype, n_threads
+    X, metric, distance_matrix, method, dtype, n_threads, device
         As in :func:`mst`. A non-zero diagonal of a distance matrix gives vertex birth values
         (every edge must be at least the births of its ends); bars then follow the elder rule, as
         in ripser.py.
@@ -869,5 +877,20 @@ def ph0(X, metric="euclidean", distance_matrix=False, thresh=np.inf, method="aut
     t = check_threshold(thresh)
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
     resolve_n_threads(n_threads)
-    tree = minimum_spanning_tree(inp, method=method, n_threads=n_threads)
+    tree = _device_tree(inp, method, device)
+    if tree is None:
+        tree = minimum_spanning_tree(inp, method=method, n_threads=n_threads)
     return elder_rule_h0(tree, inp.n, inp.births, t, inp.dtype)
+
+
+# ---- device dispatch (topodim.cuda; the only CUDA-related code in this module) ----------------
+
+
+def _device_tree(inp: DistanceInput, method: str, device):
+    """The GPU's tree for ``device="cuda"`` / ``"auto"``, or None to run on the CPU."""
+    if isinstance(device, str) and device == "cpu":
+        return None
+    _choose_method(inp, method)  # the same argument checks as on the CPU
+    from ._config import cuda_module  # noqa: PLC0415
+
+    return cuda_module().tree_for(inp, device)
