@@ -60,6 +60,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import time
 from dataclasses import dataclass, field
 
 import numba
@@ -447,14 +448,6 @@ def _tile_serial(X, P, s, e, metric, tile, acc):
         _block_rows(X, P, b, s, e, metric, tile, acc)
 
 
-@njit_parallel
-def _tile_parallel(X, P, s, e, metric, tile):
-    nb = (e - 2) // PANEL + 1
-    for b in prange(nb):  # each panel fills its own columns of tile
-        acc = np.empty((4, PANEL), dtype=P.dtype)
-        _block_rows(X, P, b, s, e, metric, tile, acc)
-
-
 @njit
 def _gather(Xp, ids):
     W = np.empty((ids.shape[0], Xp.shape[1]), dtype=Xp.dtype)
@@ -681,7 +674,7 @@ def _run_h0(inp: DistanceInput, draws: _Draws, alpha: float, method: str, n_thre
                     rep = draws.reports[draws.roffs[c]:draws.roffs[c + 1]]
                     o = out[draws.roffs[c]:draws.roffs[c + 1]]
                     k = counts[draws.roffs[c]:draws.roffs[c + 1]]
-                    _chain_points_parallel(Xp, ids, code, rep, alpha, o, k, chunk)
+                    _chain_points_parallel(Xp, ids, code, rep, alpha, o, k, chunk, n_threads)
             return out, counts
         # per-subsample engines: expand every report into its own subsample
         sub_ids, sub_offs = [], [0]
@@ -720,20 +713,76 @@ def _run_h0(inp: DistanceInput, draws: _Draws, alpha: float, method: str, n_thre
     return out, counts
 
 
-def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk):
-    """One ordering with the distance blocks computed in parallel (same bits as the serial chain)."""
+def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_threads):
+    """One ordering on several threads (same bits as the serial chain).
+
+    Step k inserts the new points of block k (serial) while the other threads compute the
+    distance block k + 1 panel by panel (one parallel region per step, dynamic scheduling).
+    A parallel region per step pays a barrier; when other processes keep the cores busy a
+    descheduled thread stalls it, so the steps are timed and the faster of the parallel and the
+    serial step is kept, probing the other at growing intervals (as topodim.mst's Prim does).
+    """
     n = len(ids)
+    d = Xp.shape[1]
     W, P = _init_chain_state(Xp, ids)
     parent, wt, order, M, dead, depth, stack = _chain_state(n, W[:0, 0])
-    tile = np.empty((chunk, n), dtype=W.dtype)
-    r = 0
-    s = 1
-    while s < n:
-        e = min(n, s + chunk)
-        _tile_parallel(W, P, s, e, code, tile)
-        r = _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, code, reports, r, alpha,
-                          out, counts)
-        s = e
+    tiles = (np.empty((chunk, n), dtype=W.dtype), np.empty((chunk, n), dtype=W.dtype))
+    acc = np.empty((4, PANEL), dtype=W.dtype)
+    rbox = np.zeros(1, dtype=np.int64)
+    e = min(n, 1 + chunk)
+    _tile_serial(W, P, 1, e, code, tiles[0], acc)
+    rate = {True: None, False: None}
+    parallel = n_threads > 1
+    since_probe, interval = 0, 2
+    s, cur = 1, 0
+    with _ParallelChunks():
+        while s < n:
+            e = min(n, s + chunk)
+            s2, e2 = e, min(n, e + chunk)
+            probing = n_threads > 1 and (rate[not parallel] is None or since_probe >= interval)
+            mode = (not parallel) if probing else parallel
+            work = d * (s2 + e2) * (e2 - s2) / 2 + 8.0 * (s + e) * (e - s) / 2
+            t0 = time.perf_counter()
+            if mode:
+                _overlap_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, dead,
+                              depth, stack, reports, rbox, alpha, out, counts)
+            else:
+                _serial_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, dead,
+                             depth, stack, reports, rbox, alpha, out, counts, acc)
+            rate[mode] = work / max(time.perf_counter() - t0, 1e-9)
+            if probing:
+                since_probe = 0
+                if rate[parallel] is None or rate[mode] > rate[parallel]:
+                    parallel, interval = mode, 2
+                else:
+                    interval = min(2 * interval, 64)
+            else:
+                since_probe += 1
+            s, cur = e, 1 - cur
+
+
+@njit
+def _serial_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, dead, depth, stack,
+                 reports, rbox, alpha, out, counts, acc):
+    """The serial twin of :func:`_overlap_step`."""
+    rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, dead, depth, stack, code, reports, rbox[0],
+                            alpha, out, counts)
+    if s2 < e2:
+        _tile_serial(W, P, s2, e2, code, tile_next, acc)
+
+
+@njit_parallel
+def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, dead, depth, stack,
+                  reports, rbox, alpha, out, counts):
+    """Task 0 inserts rows s..e-1 (tile_cur); tasks 1.. fill tile_next (rows s2..e2-1) by panel."""
+    nb = (e2 - 2) // PANEL + 1 if s2 < e2 else 0
+    for t in prange(nb + 1):  # task 0 writes the tree state, task b+1 its own columns of tile_next
+        if t == 0:
+            rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, dead, depth, stack, code, reports,
+                                    rbox[0], alpha, out, counts)
+        else:
+            acc = np.empty((4, PANEL), dtype=P.dtype)
+            _block_rows(W, P, t - 1, s2, e2, code, tile_next, acc)
 
 
 def _subsample_input(inp: DistanceInput, ids: np.ndarray):
