@@ -32,11 +32,14 @@ TILE = 4 if _SIM else 16
 #: Coordinates staged in shared memory per pass (3 under the simulator, so that tiny inputs
 #: exercise several passes and a partial last one).
 KC = 3 if _SIM else 16
+_KC_PAD = KC + 1  # padded row of the Y tile (fewer shared-memory bank conflicts); a constant
 #: Most bytes of output one launch writes on the device (rows are processed in blocks).
 MAX_BLOCK_BYTES = 1 << 28
 
 FULL = 0
 CONDENSED = 1
+#: FULL with a zero diagonal (the Rips engine's matrix: topodim._rips_kernels.fill_dense_from_points)
+FULL_ZERO_DIAGONAL = 2
 
 
 @device_function
@@ -74,11 +77,11 @@ def dist_finish(r, metric):
 def _distance_tiles(X, Y, metric, out, r0, r1, mode):
     """Distances from rows r0..r1-1 of X to the rows of Y, a TILE x TILE block per thread block.
 
-    mode FULL: out[(i - r0) * m + j] for all j; mode CONDENSED (Y is X): scipy pdist order for
-    j > i, stored relative to the first pair of row r0.
+    mode FULL: out[(i - r0) * m + j] for all j (FULL_ZERO_DIAGONAL: and 0 where i == j); mode
+    CONDENSED (Y is X): scipy pdist order for j > i, stored relative to the first pair of row r0.
     """
     A = cuda.shared.array((TILE, KC), dtype=X.dtype)
-    B = cuda.shared.array((TILE, KC + 1), dtype=X.dtype)
+    B = cuda.shared.array((TILE, _KC_PAD), dtype=X.dtype)
     tx = cuda.threadIdx.x
     ty = cuda.threadIdx.y
     i0 = r0 + cuda.blockIdx.y * TILE
@@ -111,6 +114,8 @@ def _distance_tiles(X, Y, metric, out, r0, r1, mode):
         v = dist_finish(dist_reduce_end(s, metric, one, zero), metric)
         if mode == FULL:
             out[(i - r0) * m + j] = v
+        elif mode == FULL_ZERO_DIAGONAL:
+            out[(i - r0) * m + j] = v if i != j else zero
         elif j > i:
             n = X.shape[0]
             base = n * r0 - (r0 * (r0 + 1)) // 2
@@ -129,11 +134,11 @@ def _row_blocks(n, row_bytes, max_block_bytes):
     return [(r0, min(n, r0 + rows)) for r0 in range(0, n, rows)]
 
 
-def device_distances(scope: DeviceScope, Xd, code: int):
+def device_distances(scope: DeviceScope, Xd, code: int, zero_diagonal: bool = False):
     """The full (n, n) distance matrix of the device points Xd, left on the device (2-D)."""
     n = Xd.shape[0]
     out = scope.empty(n * n, Xd.dtype)
-    _launch(Xd, Xd, code, out, 0, n, FULL)
+    _launch(Xd, Xd, code, out, 0, n, FULL_ZERO_DIAGONAL if zero_diagonal else FULL)
     return out.reshape((n, n))
 
 

@@ -1,0 +1,276 @@
+"""topodim.cuda's kernels against the CPU, run by numba-cuda's simulator (or a real GPU).
+
+This module only runs where numba.cuda executes kernels:
+
+* with ``NUMBA_ENABLE_CUDASIM=1`` in the environment before anything imports numba.cuda — the
+  CI's single ``python -m pytest -q`` runs it that way in a subprocess from
+  ``tests/test_cuda.py::test_simulator_suite`` (the simulator must not leak into the other test
+  modules' process);
+* with ``TOPODIM_TEST_GPU=1`` on a machine with a CUDA GPU (the same tests on the device).
+
+Everywhere else it is skipped at import. Inputs are tiny: the simulator runs every GPU thread as
+a Python thread (~1e5 times slower than a GPU).
+
+What must hold: every distance equals the CPU's bit for bit; MST / PH0 lengths equal exactly
+(ties, duplicates, +inf entries, every metric, float32 and float64); batches equal per-subsample
+CPU trees; the Rips edge stage (flags, cleared columns, H0 forest) equals the CPU's stage and the
+diagrams are identical (bottleneck distance 0); PH-dimension values equal the CPU's for the same
+draws; the device plumbing resolves "cuda"/"auto" to the device; repeated calls leave no device
+array alive.
+"""
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+_SIM = os.environ.get("NUMBA_ENABLE_CUDASIM", "0").strip() not in ("", "0")
+if not _SIM and os.environ.get("TOPODIM_TEST_GPU") != "1":
+    pytest.skip("CUDA kernel tests run with NUMBA_ENABLE_CUDASIM=1 (in a subprocess started by "
+                "tests/test_cuda.py::test_simulator_suite) or TOPODIM_TEST_GPU=1 on a GPU machine",
+                allow_module_level=True)
+if _SIM:
+    # the simulator's block manager polls its Python threads while holding the GIL; a short
+    # switch interval makes simulated kernels ~5x faster (this process only runs these tests)
+    sys.setswitchinterval(5e-5)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from scipy.spatial.distance import pdist, squareform  # noqa: E402
+
+import topodim  # noqa: E402
+from topodim import metrics as M  # noqa: E402
+from topodim._validate import as_distance_input  # noqa: E402
+from topodim.diagrams import bottleneck_distance  # noqa: E402
+
+cuda_pkg = pytest.importorskip("topodim.cuda")
+if not _SIM:
+    ok, why = cuda_pkg.cuda_status()
+    if not ok:
+        pytest.skip(f"TOPODIM_TEST_GPU=1 but no usable GPU: {why}", allow_module_level=True)
+
+from topodim.cuda import distances as G  # noqa: E402
+from topodim.cuda import mst as GM  # noqa: E402
+from topodim.cuda import memory_stats  # noqa: E402
+
+DTYPES = (np.float32, np.float64)
+METRICS = tuple(M.METRIC_CODES)
+
+
+def _cloud(n, d, seed, dtype=np.float64, grid=False):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    if grid:
+        X = np.round(X * 2) / 2  # ties and duplicates
+    return X.astype(dtype)
+
+
+# ------------------------------------------------------------------------------------------
+# device plumbing under the device
+# ------------------------------------------------------------------------------------------
+
+
+def test_select_device_finds_the_device():
+    assert cuda_pkg.select_device("cuda") == "cuda"
+    assert cuda_pkg.select_device("auto") == "cuda"
+    assert cuda_pkg.select_device("cpu") == "cpu"
+    ok, why = cuda_pkg.cuda_status()
+    assert ok and (why.startswith("numba-cuda simulator") if _SIM else "compute capability" in why)
+
+
+def test_auto_uses_the_device_without_warning(recwarn):
+    X = _cloud(9, 2, 0)
+    before = memory_stats()["scopes"]
+    d = topodim.ph0(X, device="auto")
+    assert memory_stats()["scopes"] == before + 1  # it ran on the device
+    assert not [w for w in recwarn if issubclass(w.category, cuda_pkg.DeviceFallbackWarning)]
+    assert np.array_equal(d, topodim.ph0(X))
+
+
+# ------------------------------------------------------------------------------------------
+# distances
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("metric", METRICS)
+def test_distances_bit_identical(metric, dtype):
+    X = _cloud(11, 5, 1, dtype)
+    Y = _cloud(6, 5, 2, dtype)
+    full = cuda_pkg.pairwise_distances(X, metric=metric, dtype=dtype)
+    cond = cuda_pkg.pairwise_distances(X, metric=metric, condensed=True, dtype=dtype)
+    cross = cuda_pkg.pairwise_distances(X, Y, metric=metric, dtype=dtype)
+    assert full.dtype == cond.dtype == cross.dtype == np.dtype(dtype)
+    assert np.array_equal(full, M.pairwise_distances(X, metric=metric, dtype=dtype))
+    assert np.array_equal(cond, M.pairwise_distances(X, metric=metric, condensed=True, dtype=dtype))
+    assert np.array_equal(cross, M.pairwise_distances(X, Y, metric=metric, dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_distances_in_row_blocks(dtype):
+    # blocks of a few rows (several launches, partial last block, condensed offsets)
+    X = M.prepare_points(_cloud(13, 4, 3, dtype), "euclidean")
+    want_c = M.pairwise_distances(X, condensed=True, dtype=dtype)
+    want_f = M.pairwise_distances(X, dtype=dtype)
+    for limit in (1, 50, 200):
+        assert np.array_equal(G.pairwise_distances(X, None, 0, True, max_block_bytes=limit), want_c)
+        assert np.array_equal(G.pairwise_distances(X, None, 0, False, max_block_bytes=limit), want_f)
+
+
+def test_distances_reference_values():
+    # pinned: a 3-4-5 triangle in float32 and the exact cosine of orthogonal rows
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0]], dtype=np.float32)
+    assert np.array_equal(cuda_pkg.pairwise_distances(X, condensed=True, dtype=np.float32),
+                          np.array([3, 4, 5], dtype=np.float32))
+    C = cuda_pkg.pairwise_distances([[1.0, 0.0], [0.0, 2.0], [-1.0, 0.0]], metric="cosine",
+                                    condensed=True)
+    assert np.array_equal(C, [1.0, 2.0, 1.0])
+
+
+# ------------------------------------------------------------------------------------------
+# MST / PH0
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("metric", METRICS)
+def test_mst_lengths_equal_cpu(metric, dtype):
+    X = _cloud(17, 4, 4, dtype, grid=(metric in ("manhattan", "chebyshev")))
+    if metric == "cosine":
+        X = X + dtype(3.0)  # no zero rows
+    gpu = topodim.mst(X, metric=metric, dtype=dtype, device="cuda")
+    cpu = topodim.mst(X, metric=metric, dtype=dtype)
+    assert gpu.lengths.dtype == np.dtype(dtype)
+    assert np.array_equal(gpu.lengths, cpu.lengths)
+    assert gpu.edges.shape == (16, 2) and np.all(gpu.edges[:, 0] < gpu.edges[:, 1])
+    # a spanning tree: n - 1 edges joining everything
+    parent = list(range(17))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in gpu.edges:
+        parent[find(a)] = find(b)
+    assert len({find(i) for i in range(17)}) == 1
+
+
+def test_mst_duplicates_and_ties_regression():
+    # pinned: duplicate points (zero-length edges) and many equal lengths on a grid
+    X = np.array([[0, 0], [0, 0], [1, 0], [0, 1], [1, 1], [2, 0], [2, 0], [3, 3]], dtype=np.float64)
+    gpu = topodim.mst(X, device="cuda")
+    assert np.array_equal(gpu.lengths, [0, 0, 1, 1, 1, 1, np.sqrt(8)])
+    assert np.array_equal(gpu.lengths, topodim.mst(X).lengths)
+    assert np.array_equal(topodim.ph0(X, device="cuda"), topodim.ph0(X))
+
+
+@settings(max_examples=8, deadline=None)
+@given(n=st.integers(2, 12), d=st.integers(1, 3), seed=st.integers(0, 2**31 - 1),
+       metric=st.sampled_from(METRICS), dtype=st.sampled_from(DTYPES), grid=st.booleans())
+def test_ph0_property_equal_cpu(n, d, seed, metric, dtype, grid):
+    X = _cloud(n, d, seed, dtype, grid)
+    if metric == "cosine":
+        X = X + dtype(5.0)
+    assert np.array_equal(topodim.ph0(X, metric=metric, dtype=dtype, device="cuda"),
+                          topodim.ph0(X, metric=metric, dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_matrix_inputs_forest_births_threshold(dtype):
+    X = _cloud(12, 3, 5)
+    D = squareform(pdist(X)).astype(dtype)
+    # +inf entries cut the graph into two components: a forest
+    D[:6, 6:] = np.inf
+    D[6:, :6] = np.inf
+    gpu = topodim.mst(D, distance_matrix=True, dtype=dtype, device="cuda")
+    cpu = topodim.mst(D, distance_matrix=True, dtype=dtype)
+    assert gpu.lengths.shape == (10,)
+    assert np.array_equal(gpu.lengths, cpu.lengths) and np.array_equal(gpu.edges, cpu.edges)
+    # condensed input, a threshold, vertex births (elder rule on the GPU's tree)
+    C = pdist(X).astype(dtype)
+    assert np.array_equal(topodim.ph0(C, distance_matrix=True, thresh=1.0, dtype=dtype, device="cuda"),
+                          topodim.ph0(C, distance_matrix=True, thresh=1.0, dtype=dtype))
+    B = squareform(pdist(X)) + 0.5
+    births = np.linspace(0, 0.5, 12)
+    np.fill_diagonal(B, births)
+    assert np.array_equal(topodim.ph0(B, distance_matrix=True, dtype=dtype, device="cuda"),
+                          topodim.ph0(B, distance_matrix=True, dtype=dtype))
+
+
+def test_sparse_input_with_cuda_is_a_clear_error():
+    import scipy.sparse as sp
+
+    A = sp.csr_matrix(np.array([[0, 1.0], [1.0, 0]]))
+    with pytest.raises(ValueError, match="device='cuda' takes point clouds"):
+        topodim.ph0(A, distance_matrix=True, device="cuda")
+    assert np.array_equal(topodim.ph0(A, distance_matrix=True, device="auto"),
+                          topodim.ph0(A, distance_matrix=True))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_batch_of_segments_equals_per_segment_cpu(dtype):
+    from topodim.mst import prim_serial
+
+    X = _cloud(30, 3, 6, dtype)
+    rng = np.random.default_rng(0)
+    segs = [rng.permutation(30)[:k] for k in (2, 5, 11, 30, 7)]
+    ids = np.concatenate(segs)
+    offs = np.concatenate([[0], np.cumsum([len(s) for s in segs])])
+    a, b, r, seg = GM.batch_msf(X, ids, offs, 0, GM.LEX)
+    assert np.all(seg == np.searchsorted(offs, a, side="right") - 1)
+    for s, idx in enumerate(segs):
+        _, _, w = prim_serial(np.ascontiguousarray(X[idx]), 0)
+        assert np.array_equal(np.sort(r[seg == s]), np.sort(w)), s
+
+
+def test_filtration_order_tree_equals_kruskal():
+    # the Rips tie order: (value, larger edge index first) on a matrix full of ties
+    from topodim.mst import _kruskal
+
+    X = np.round(_cloud(14, 2, 7) * 2) / 2
+    D = squareform(pdist(X))
+    n = 14
+    i, j = np.tril_indices(n, -1)
+    idx = i * (i - 1) // 2 + j
+    order = np.lexsort((-idx, D[i, j]))
+    keep = _kruskal(i[order], j[order], D[i, j][order], n)
+    want = set(idx[order][keep].tolist())
+    a, b, w, _ = GM.batch_msf(D, np.arange(n), np.array([0, n]), None, GM.FILTRATION)
+    assert set(((b * (b - 1)) // 2 + a).tolist()) == want
+
+
+# ------------------------------------------------------------------------------------------
+# memory
+# ------------------------------------------------------------------------------------------
+
+
+def test_repeated_calls_do_not_grow_device_memory():
+    import gc
+
+    X = _cloud(10, 3, 8)
+    topodim.ph0(X, device="cuda")
+    gc.collect()
+    s0 = memory_stats()
+    assert s0["live"] == 0 and s0["live_bytes"] == 0
+    per_call = []
+    for _ in range(5):
+        a = memory_stats()["allocated"]
+        topodim.ph0(X, device="cuda")
+        cuda_pkg.pairwise_distances(X)
+        per_call.append(memory_stats()["allocated"] - a)
+        s = memory_stats()
+        assert s["live"] == 0 and s["live_bytes"] == 0, s  # freed before the call returned
+    assert len(set(per_call)) == 1 and per_call[0] > 0  # the same arrays each time, all freed
+
+
+def test_memory_freed_when_a_call_fails():
+    from topodim.cuda._device import DeviceScope
+
+    with pytest.raises(ZeroDivisionError):
+        with DeviceScope() as scope:
+            scope.to_device(np.zeros(10))
+            scope.empty(5, np.float64)
+            1 / 0
+    assert memory_stats()["live"] == 0
