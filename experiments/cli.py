@@ -122,6 +122,29 @@ def _environment():
             "torch": tv, "topodim": topodim.__version__, "measures_missing": {k: v for k, v in api_status().items() if v}}
 
 
+def summary_lines(findings):
+    """One line per kind of finding: on how many trained models it holds (untrained = controls)."""
+    groups = {}
+    for f in findings:
+        kind = f["finding"]
+        ctrl = "untrained" in f["subject"]
+        groups.setdefault((kind, ctrl), []).append(f)
+    out = []
+    for (kind, ctrl), fs in groups.items():
+        measured = [f for f in fs if f["holds"] is not None]
+        if not measured:
+            out.append(f"- {kind}{' (untrained controls)' if ctrl else ''}: not measured")
+            continue
+        yes = [f["subject"] for f in measured if f["holds"]]
+        no = [f["subject"] for f in measured if not f["holds"]]
+        line = (f"- {kind}{' (untrained controls)' if ctrl else ''}: holds for {len(yes)} of {len(measured)}"
+                + (f"; not for {', '.join(dict.fromkeys(no))}" if no and len(measured) > 1 else ""))
+        if len(measured) == 1:
+            line += f" ({measured[0]['numbers']})"
+        out.append(line)
+    return out
+
+
 def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progress=True):
     """Run the named studies with settings ``s``; write every study's files and ``report.md``.
 
@@ -165,6 +188,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
         md += [f"- {k}: {v}" for k, v in env["measures_missing"].items()] + [""]
     if failed:
         md += ["**Studies that did not run:**", ""] + [f"- {n}: {e}" for n, e in failed] + [""]
+    md += ["## Summary", ""] + summary_lines(findings) + [""]
     md += ["## Does the paper hold here?", "", "| study | finding | subject | verdict | numbers |", "|---|---|---|---|---|"]
     md += [f"| [{f['study']}]({f['study']}/report.md) | {f['finding']} | {f['subject']} | {f['verdict']} | {f['numbers']} |"
            for f in findings]

@@ -17,8 +17,8 @@ from .measures import MeasureConfig
 #: ``tiny`` is the test setting (a few dozen samples, one epoch).
 PROFILES = {
     "default": dict(
-        dataset="mnist5k", text_dataset="rt-snippets", max_train=None, max_test=None, n_samples=2000,
-        text_max_train=6000, text_n_samples=1300, epochs=3, text_epochs=3, batch_size=64, lr=2e-3,
+        dataset="mnist5k", text_dataset="rt-snippets", max_train=3000, max_test=1000, n_samples=2000,
+        text_max_train=6000, text_n_samples=1300, epochs=2, text_epochs=3, batch_size=64, lr=3e-3,
         models=("vgg", "resnet", "mobilenetv2"), activation=None, activation_family="vgg",
         activations=("relu", "silu", "tanh", "sigmoid", "elu", "relu6"), vit_cnns=("vgg", "resnet"),
         n_models=8, phdim_schedule="magai", phdim_sizes=None, phdim_repeats=1, per_class_points=250, h1_points=120,
@@ -26,7 +26,8 @@ PROFILES = {
         betti_points=300, betti_quantile=0.05, minmax=True, spatial_pooling="gap", token_pooling="mean",
         size="small", vocab_size=4000, text_max_len=64, layers=None, measures=None),
     "paper": dict(
-        n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=5, n_models=16, size="medium",
+        max_train=None, n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=5, n_models=16, size="medium",
+        batch_size=64, lr=2e-3,
         text_max_train=None, h1_points=250, downsample=1),
     "tiny": dict(
         dataset="digits", max_train=90, max_test=60, n_samples=60, text_max_train=120, text_n_samples=40,
@@ -44,7 +45,7 @@ SIZES = {
              "text-transformer": dict(dim=16, depth=2, heads=2, mlp=32)},
     "small": {"vgg": dict(widths=(16, 32, 64), convs_per_stage=2, hidden=128),
               "resnet": dict(widths=(8, 16, 32), blocks_per_stage=2),
-              "mobilenetv2": dict(width_mult=0.5, head_channels=64),
+              "mobilenetv2": dict(width_mult=0.5, head_channels=64, expansion=4),
               "vit": dict(dim=48, depth=4, heads=4, mlp=96),
               "text-transformer": dict(dim=128, depth=4, heads=4, mlp=256)},
     "medium": {"vgg": dict(widths=(32, 64, 128), convs_per_stage=2, hidden=256),
@@ -106,7 +107,7 @@ class Context:
         if "images" in self._cache:
             return self._cache["images"]
         s = self.s
-        b = data.load(s["dataset"], max_train=s["max_train"], max_test=s["max_test"], seed=self.seed)
+        b = data.load(s["dataset"], max_train=s["max_train"], max_test=s["max_test"], seed=self.seed, modality="image")
         data.check_modality(b, "image", "--dataset")
         Xtr, ytr = b.arrays("train")
         Xte, yte = b.arrays("test")

@@ -220,7 +220,7 @@ def _load_hub(name, max_train, max_test, seed):
 
 
 def load(name: str, *, max_train: int | None = None, max_test: int | None = None,
-         test_size: float = 0.2, seed: int = 0) -> DataBundle:
+         test_size: float = 0.2, seed: int = 0, modality: str | None = None) -> DataBundle:
     """Load a dataset by name (see the module docstring) as a :class:`DataBundle`.
 
     ``max_train`` / ``max_test`` cap the splits (a seeded, stratified subsample for the embedded
@@ -230,6 +230,11 @@ def load(name: str, *, max_train: int | None = None, max_test: int | None = None
     if name not in ALL_DATASETS:
         raise ExperimentError(f"unknown dataset '{name}'; available: offline {', '.join(OFFLINE_IMAGE + OFFLINE_TEXT)}; "
                               f"hub {', '.join(HUB)}")
+    if modality is not None:
+        names = IMAGE_DATASETS if modality == "image" else TEXT_DATASETS
+        if name not in names:
+            raise ExperimentError(f"{'--dataset' if modality == 'image' else '--text-dataset'} needs a {modality} "
+                                  f"dataset, '{name}' is not; {modality} datasets: {', '.join(names)}")
     if name in HUB:
         return _load_hub(name, max_train, max_test, seed)
     if name == "digits":

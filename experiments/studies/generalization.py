@@ -56,7 +56,7 @@ def run(ctx) -> StudyResult:
     res = StudyResult(NAME, TITLE)
     n_models = int(ctx.s["n_models"])
     grid = _grid(n_models, ctx.seed)
-    epochs_scale = ctx.s["epochs"] / 3.0
+    epochs_scale = ctx.s["epochs"] / 2.0
     res.setup = ctx.image_setup_lines([
         f"{n_models} CNNs (VGG and pre-activation ResNet) trained with different widths, depths, epochs, learning "
         "rates, weight decays, batch sizes and label noise (a fraction of the training labels replaced by random "

@@ -40,7 +40,7 @@ def run(ctx) -> StudyResult:
 
     s = ctx.s
     res = StudyResult(NAME, TITLE)
-    b = data.load(s["text_dataset"], max_train=s["text_max_train"], max_test=None, seed=ctx.seed)
+    b = data.load(s["text_dataset"], max_train=s["text_max_train"], max_test=None, seed=ctx.seed, modality="text")
     data.check_modality(b, "text", "--text-dataset")
     tr_texts, ytr = b.arrays("train")
     te_texts, yte = b.arrays("test")
