@@ -32,6 +32,9 @@ from ._config import njit, njit_parallel
 from .metrics import point_distance
 from .mst import _find
 
+#: Kernels called only from other kernels: no Python / C wrappers (less to compile).
+_inner = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
 INF = np.inf
 
 
@@ -48,7 +51,7 @@ def kernel_threshold(thresh, dtype):
 # ==========================================================================================
 
 
-@njit
+@_inner
 def max_vertex(B, idx, k, top):
     """Largest v in [k - 1, top] with C(v, k) <= idx (binary search on row k of B)."""
     lo = k - 1
@@ -62,7 +65,7 @@ def max_vertex(B, idx, k, top):
     return lo
 
 
-@njit
+@_inner
 def simplex_vertices(B, idx, dim, n, out):
     """Write the dim + 1 vertices of simplex ``idx`` into out[0..dim], decreasing."""
     v = n - 1
@@ -74,16 +77,7 @@ def simplex_vertices(B, idx, dim, n, out):
         v -= 1
 
 
-@njit
-def simplex_index(B, vs, dim):
-    """Index of the simplex with decreasing vertices vs[0..dim]."""
-    s = np.int64(0)
-    for t in range(dim + 1):
-        s += B[dim + 1 - t, vs[t]]
-    return s
-
-
-@njit
+@_inner
 def sparse_lookup(indptr, indices, data, i, j):
     """Value of edge {i, j} in a CSR graph, +inf when absent."""
     lo = indptr[i]
@@ -99,23 +93,11 @@ def sparse_lookup(indptr, indices, data, i, j):
     return INF
 
 
-@njit
+@_inner
 def edge_value(dense, D, indptr, indices, data, a, b):
     if dense:
         return D[a, b]
     return sparse_lookup(indptr, indices, data, a, b)
-
-
-@njit
-def simplex_diameter(dense, D, indptr, indices, data, vs, dim):
-    """Maximum edge value over the vertex pairs of vs[0..dim] (0 for a vertex)."""
-    m = 0.0
-    for a in range(dim + 1):
-        for b in range(a + 1, dim + 1):
-            x = edge_value(dense, D, indptr, indices, data, vs[a], vs[b])
-            if x > m:
-                m = x
-    return m
 
 
 # ==========================================================================================
@@ -123,12 +105,12 @@ def simplex_diameter(dense, D, indptr, indices, data, vs, dim):
 # ==========================================================================================
 
 
-@njit
+@_inner
 def _before(da, ia, db, ib):
     return da > db or (da == db and ia < ib)
 
 
-@njit
+@_inner
 def _insertion_sort(d, ix, lo, hi):
     for a in range(lo + 1, hi):
         dv = d[a]
@@ -142,7 +124,7 @@ def _insertion_sort(d, ix, lo, hi):
         ix[b + 1] = iv
 
 
-@njit
+@_inner
 def _merge(sd, si, lo, mid, hi, td, ti):
     a = lo
     b = mid
@@ -204,74 +186,28 @@ def sort_columns(d, ix):
         ix[:] = ti
 
 
-@njit
+@_inner
 def _sort_by_index(ix, dd, cc, n):
-    """Sort the first n entries of (ix, dd, cc) by ix ascending (merge sort, small buffers)."""
-    if n < 2:
-        return
-    if n <= 24:
-        for a in range(1, n):
+    """Sort the first n entries of (ix, dd, cc) by ix ascending (Shell sort: tiny code, fine for
+    the short working columns it sees)."""
+    gap = 1
+    while gap < n // 3:
+        gap = 3 * gap + 1
+    while gap > 0:
+        for a in range(gap, n):
             iv = ix[a]
             dv = dd[a]
             cv = cc[a]
-            b = a - 1
-            while b >= 0 and ix[b] > iv:
-                ix[b + 1] = ix[b]
-                dd[b + 1] = dd[b]
-                cc[b + 1] = cc[b]
-                b -= 1
-            ix[b + 1] = iv
-            dd[b + 1] = dv
-            cc[b + 1] = cv
-        return
-    # bottom-up merge sort through temporary buffers
-    ti = np.empty(n, dtype=ix.dtype)
-    td = np.empty(n, dtype=dd.dtype)
-    tc = np.empty(n, dtype=cc.dtype)
-    width = 1
-    src_is_main = True
-    while width < n:
-        lo = 0
-        while lo < n:
-            mid = min(n, lo + width)
-            hi = min(n, lo + 2 * width)
-            a = lo
-            b = mid
-            o = lo
-            while o < hi:
-                if src_is_main:
-                    take_b = a >= mid or (b < hi and ix[b] < ix[a])
-                    if take_b:
-                        ti[o] = ix[b]
-                        td[o] = dd[b]
-                        tc[o] = cc[b]
-                        b += 1
-                    else:
-                        ti[o] = ix[a]
-                        td[o] = dd[a]
-                        tc[o] = cc[a]
-                        a += 1
-                else:
-                    take_b = a >= mid or (b < hi and ti[b] < ti[a])
-                    if take_b:
-                        ix[o] = ti[b]
-                        dd[o] = td[b]
-                        cc[o] = tc[b]
-                        b += 1
-                    else:
-                        ix[o] = ti[a]
-                        dd[o] = td[a]
-                        cc[o] = tc[a]
-                        a += 1
-                o += 1
-            lo += 2 * width
-        src_is_main = not src_is_main
-        width *= 2
-    if not src_is_main:
-        for o in range(n):
-            ix[o] = ti[o]
-            dd[o] = td[o]
-            cc[o] = tc[o]
+            b = a
+            while b >= gap and ix[b - gap] > iv:
+                ix[b] = ix[b - gap]
+                dd[b] = dd[b - gap]
+                cc[b] = cc[b - gap]
+                b -= gap
+            ix[b] = iv
+            dd[b] = dv
+            cc[b] = cv
+        gap //= 3
 
 
 # ==========================================================================================
@@ -286,20 +222,27 @@ def hash_capacity(n_keys: int) -> int:
     return cap
 
 
-@njit
+def new_hash_map(n_keys: int) -> np.ndarray:
+    """An empty table for n_keys keys: (capacity, 2) int64, column 0 the key (-1 = empty)."""
+    h = np.zeros((hash_capacity(n_keys), 2), dtype=np.int64)
+    h[:, 0] = -1
+    return h
+
+
+@_inner
 def _hash_slot(key, mask):
     h = np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)
     h ^= h >> np.uint64(29)
     return np.int64(h & np.uint64(mask))
 
 
-@njit
-def hash_find(keys, key):
-    """Slot of ``key`` or -1."""
-    mask = keys.shape[0] - 1
+@_inner
+def hash_find(table, key):
+    """Slot of ``key`` in the table, or -1."""
+    mask = table.shape[0] - 1
     s = _hash_slot(key, mask)
     while True:
-        k = keys[s]
+        k = table[s, 0]
         if k == key:
             return s
         if k == -1:
@@ -307,16 +250,16 @@ def hash_find(keys, key):
         s = (s + 1) & mask
 
 
-@njit
-def hash_insert(keys, vals, key, val):
+@_inner
+def hash_insert(table, key, val):
     """Insert (key, val); the table must have room (capacity >= 2 x keys)."""
-    mask = keys.shape[0] - 1
+    mask = table.shape[0] - 1
     s = _hash_slot(key, mask)
     while True:
-        k = keys[s]
+        k = table[s, 0]
         if k == -1 or k == key:
-            keys[s] = key
-            vals[s] = val
+            table[s, 0] = key
+            table[s, 1] = val
             return
         s = (s + 1) & mask
 
@@ -326,13 +269,13 @@ def hash_insert(keys, vals, key, val):
 # ==========================================================================================
 
 
-@njit
+@_inner
 def _heap_less(hd, hi, a, b):
     """Whether entry a must be above entry b."""
     return hd[a] < hd[b] or (hd[a] == hd[b] and hi[a] > hi[b])
 
 
-@njit
+@_inner
 def _heap_swap(hd, hi, hc, a, b):
     t = hd[a]
     hd[a] = hd[b]
@@ -345,7 +288,7 @@ def _heap_swap(hd, hi, hc, a, b):
     hc[b] = c
 
 
-@njit
+@_inner
 def _sift_up(hd, hi, hc, pos):
     while pos > 0:
         par = (pos - 1) >> 1
@@ -356,7 +299,7 @@ def _sift_up(hd, hi, hc, pos):
             break
 
 
-@njit
+@_inner
 def _sift_down(hd, hi, hc, size):
     pos = 0
     while True:
@@ -374,21 +317,23 @@ def _sift_down(hd, hi, hc, size):
             break
 
 
-@njit
+@_inner
 def _grow_f(a, need):
     if need <= a.shape[0]:
         return a
     b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
-    b[: a.shape[0]] = a
+    for k in range(a.shape[0]):
+        b[k] = a[k]
     return b
 
 
-@njit
+@_inner
 def _grow_i(a, need):
     if need <= a.shape[0]:
         return a
     b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
-    b[: a.shape[0]] = a
+    for k in range(a.shape[0]):
+        b[k] = a[k]
     return b
 
 
@@ -397,7 +342,7 @@ def _grow_i(a, need):
 # ==========================================================================================
 
 
-@njit
+@_inner
 def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
                nl_i, nl_s, want_nl):
     """Cofacets of sigma (dense graph) with lo < diam <= hi, in decreasing index order.
@@ -446,7 +391,7 @@ def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_
     return cnt, nxt, nl
 
 
-@njit
+@_inner
 def _next_common(indptr, indices, vs, dim, ptrs):
     """Advance the row pointers (moving down) to the next common neighbour; -1 when none."""
     while True:
@@ -473,7 +418,7 @@ def _next_common(indptr, indices, vs, dim, ptrs):
             return w
 
 
-@njit
+@_inner
 def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d,
                 out_s, nl_i, nl_s, want_nl, ptrs):
     """Sparse-graph version of :func:`_cob_dense` (intersection of sorted neighbour rows)."""
@@ -522,7 +467,7 @@ def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, 
     return cnt, nxt, nl
 
 
-@njit
+@_inner
 def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, lo, hi,
                out_i, out_d, out_s, nl_i, nl_s, want_nl, ptrs):
     if dense:
@@ -532,7 +477,7 @@ def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdi
                        out_d, out_s, nl_i, nl_s, want_nl, ptrs)
 
 
-@njit
+@_inner
 def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs):
     """The cofacet of largest index with the same diameter as sigma: (index, new vertex), or
     (-1, -1)."""
@@ -576,7 +521,7 @@ def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdi
             return idx_above + B[k + 1, w] + idx_below, w
 
 
-@njit
+@_inner
 def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
     """For a (dim + 1)-simplex tau with decreasing vertices us[0..dim+1] and diameter tdiam:
     the facet of smallest index with diameter tdiam, as (index, r) where us[r] is the removed
@@ -611,7 +556,7 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
     return np.int64(-1), np.int64(-1)
 
 
-@njit
+@_inner
 def _edge_is_apparent_flag(dense, eflags, indptr, indices, a, b, idx):
     """Flag of edge {a > b} from the flat edge pass (1 = apparent), or 1 when no flags given."""
     if eflags.shape[0] == 0:
@@ -629,7 +574,7 @@ def _edge_is_apparent_flag(dense, eflags, indptr, indices, a, b, idx):
     return eflags[lo] == 1
 
 
-@njit
+@_inner
 def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim, us, fv, pv, ptrs,
                         eflags):
     """For the (dim + 1)-simplex tau = (tidx, tdiam): its facet f such that (f, tau) is a
@@ -652,7 +597,7 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
     return np.int64(-1), np.int64(-1)
 
 
-@njit
+@_inner
 def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, dim, vs, us, pv,
                           ptrs):
     """For the dim-simplex sigma with vertices vs: its cofacet tau such that (sigma, tau) is a
@@ -684,7 +629,7 @@ def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, di
 # ==========================================================================================
 
 
-@njit
+@_inner
 def _pop_pivot(hd, hi, hc, size, p):
     """Pop the top entry, summing the coefficients of equal indices; skip sums that vanish.
 
@@ -713,7 +658,7 @@ def _pop_pivot(hd, hi, hc, size, p):
     return 0, False, hd[0], np.int64(-1), np.int64(0)
 
 
-@njit
+@_inner
 def _push(hd, hi, hc, size, d, i, c):
     hd[size] = d
     hi[size] = i
@@ -722,7 +667,7 @@ def _push(hd, hi, hc, size, d, i, c):
     return size + 1
 
 
-@njit
+@_inner
 def _consolidate(wi, wd, wc, wl, p):
     """Sort the working reduction column by index and add up equal entries mod p."""
     _sort_by_index(wi, wd, wc, wl)
@@ -747,25 +692,31 @@ def _consolidate(wi, wd, wc, wl, p):
 
 @njit
 def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, data, n, thresh, B,
-                   p, inv, eflags, hkeys, hvals, piv_coeff, v_ptr, v_cnt, v_idx, v_diam, v_coeff,
-                   v_len, o_birth, o_death, o_bidx, o_didx, o_len, do_cc, cc_ptr, cc_idx,
-                   cc_coeff, cc_len, stats):
+                   p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
+                   cc_st, counters, stats):
     """Reduce the coboundary columns c0..c1-1 of dimension ``dim`` (see the module docstring).
 
-    State carried between calls (so that Python can report progress between chunks): the pivot
-    map (hkeys, hvals: pivot simplex -> column position; piv_coeff: its coefficient), the
-    reduction matrix V (per column position: v_ptr, v_cnt into v_idx / v_diam / v_coeff, the
-    column's own simplex left implicit), the bars (o_*: birth, death (inf when essential), birth
-    simplex, death simplex (-1)), and the cocycles (cc_ptr per bar into cc_idx / cc_coeff).
+    State carried between calls (so that Python can report progress between chunks):
+
+    * ``hmap`` (cap, 2): the pivot map, an open-addressing table pivot simplex -> column position;
+    * ``colinfo`` (ncols, 3): per column position, the start and length of its reduction column
+      in ``vst_*`` (the column's own simplex left implicit) and the coefficient of its pivot;
+    * ``vst_i`` (2 per entry: index, coefficient) and ``vst_d`` (diameter): the reduction matrix V;
+    * ``bars_d`` (ncols, 2): birth, death (inf when essential); ``bars_i`` (ncols, 2): birth and
+      death simplices (-1 when essential), in the order found;
+    * ``cc_ptr`` (per bar) into ``cc_st`` (2 per entry: index, coefficient): the cocycles;
+    * ``counters``: [entries of V, bars, cocycle entries].
 
     Working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter at
-    most a cap L are in the heap; the heap top, once nothing below it cancels, is the true pivot
-    because every entry of W of diameter <= L is in the heap and equal indices have equal
-    diameters. When the heap empties, L is raised and the next slice of every coboundary in
-    V_work is pushed.
+    most a cap L are in the heap. The heap top, once nothing below it cancels, is the true pivot:
+    every entry of W of diameter <= L is in the heap and equal indices have equal diameters.
+    When the heap empties, L is raised and the next slice of every coboundary in V_work is
+    pushed. The first pass over sigma's own coboundary also collects its cofacets of the next
+    diameter, so that a column without additions needs one enumeration only. When a column is
+    added to cancel the pivot tau, tau is not pushed back and the added entries equal to tau are
+    skipped (their coefficients sum to minus tau's).
 
-    Returns the (possibly reallocated) growable arrays and counters:
-    (v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len).
+    Returns the (possibly reallocated) growable arrays (vst_i, vst_d, cc_st).
     stats: [columns, emergent pairs, column additions, apparent shortcuts, heap pushes,
     cap raises, zero-persistence pairs, essential bars].
     """
@@ -781,7 +732,6 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
     wi = np.empty(64, dtype=np.int64)
     wd = np.empty(64, dtype=ftype)
     wc = np.empty(64, dtype=np.int64)
-    vs = np.empty(dim + 3, dtype=np.int64)
     es = np.empty(dim + 3, dtype=np.int64)
     us = np.empty(dim + 3, dtype=np.int64)
     fv = np.empty(dim + 3, dtype=np.int64)
@@ -792,108 +742,126 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
         stats[0] += 1
         sidx = col_idx[c]
         sdiam = col_diam[c]
-        simplex_vertices(B, sidx, dim, n, vs)
         wl = 1
         wi[0] = sidx
         wd[0] = sdiam
         wc[0] = 1
         hs = 0
-        cnt, nxt, nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx,
-                                  sdiam, -INF, sdiam, out_i, out_d, out_s, nl_i, nl_s, True, ptrs)
-        if cnt > hd.shape[0]:
-            hd = _grow_f(hd, cnt)
-            hi = _grow_i(hi, cnt)
-            hc = _grow_i(hc, cnt)
-        for e in range(cnt):
-            hs = _push(hd, hi, hc, hs, out_d[e], out_i[e], pm1 if out_s[e] else 1)
-        stats[4] += cnt
+        # pending enumeration: entries [pf, pt) of V_work, cofacets with plo < diam <= phi;
+        # mode 0: sigma's first pass, 1: raising the cap, 2: entries just added, 3: sigma's
+        # next level (already in nl_i / nl_s)
+        pf = 0
+        pt = 1
+        plo = -INF
+        phi = sdiam
+        mode = 0
+        skip = np.int64(-1)
         L = sdiam
+        nxt = INF
         nxt_known = True
-        nl_pending = True
+        nl = 0
         nadd = 0
-        last_consolidated = 1
+        last_cons = 1
+        want_cons = False
+        done = False
+        essential = False
+        pd = sdiam
+        pi = np.int64(-1)
+        pc = np.int64(0)
         while True:
+            if want_cons:
+                wl = _consolidate(wi, wd, wc, wl, p)
+                last_cons = wl
+                want_cons = False
+                pf = 0 if mode == 1 else wl
+                pt = wl
+            if done:
+                break
+            if mode == 1:
+                nxt = INF
+                nxt_known = True
+            for e in range(pf, pt):
+                if mode == 3:
+                    cnt = nl
+                    ce = np.int64(1)
+                else:
+                    simplex_vertices(B, wi[e], dim, n, es)
+                    cnt, nm, nlg = coboundary(dense, D, indptr, indices, data, B, n, thresh, es,
+                                              dim, wi[e], wd[e], plo, phi, out_i, out_d, out_s,
+                                              nl_i, nl_s, mode == 0, ptrs)
+                    if mode == 0:
+                        nl = nlg
+                    if nxt_known and nm < nxt:
+                        nxt = nm
+                    ce = wc[e]
+                if hs + cnt > hd.shape[0]:
+                    hd = _grow_f(hd, hs + cnt)
+                    hi = _grow_i(hi, hs + cnt)
+                    hc = _grow_i(hc, hs + cnt)
+                cneg = (ce * pm1) % p
+                for q in range(cnt):
+                    if mode == 3:
+                        qi = nl_i[q]
+                        qd = nxt
+                        qs = nl_s[q]
+                    else:
+                        qi = out_i[q]
+                        qd = out_d[q]
+                        qs = out_s[q]
+                    if qi != skip:
+                        hs = _push(hd, hi, hc, hs, qd, qi, cneg if qs else ce)
+                stats[4] += cnt
+            pf = pt
+            if mode == 3:
+                L = nxt
+                nxt_known = False
+                nl = 0
+                mode = 1
+            if mode == 2 and wl > 64 and wl > 2 * last_cons:
+                want_cons = True
+                continue
             hs, found, pd, pi, pc = _pop_pivot(hd, hi, hc, hs, p)
             if not found:
-                if nl_pending and nadd == 0 and nl > 0:
-                    # W is still delta(sigma): its next level was collected by the first pass
-                    if nl > hd.shape[0]:
-                        hd = _grow_f(hd, nl)
-                        hi = _grow_i(hi, nl)
-                        hc = _grow_i(hc, nl)
-                    for e in range(nl):
-                        hs = _push(hd, hi, hc, hs, nxt, nl_i[e], pm1 if nl_s[e] else 1)
-                    stats[4] += nl
-                    L = nxt
-                    nxt_known = False
-                    nl_pending = False
+                if mode == 0 and nl > 0:
+                    # W is still delta(sigma): push its next level, collected by the first pass
+                    mode = 3
+                    pf = 0
+                    pt = 1
                     continue
-                nl_pending = False
                 if nxt_known and nxt == INF:
-                    # W = 0: an essential class
-                    k = o_len
-                    o_birth[k] = sdiam
-                    o_death[k] = INF
-                    o_bidx[k] = sidx
-                    o_didx[k] = -1
-                    if do_cc:
-                        wl = _consolidate(wi, wd, wc, wl, p)
-                        cc_ptr[k] = cc_len
-                        cc_idx = _grow_i(cc_idx, cc_len + wl)
-                        cc_coeff = _grow_i(cc_coeff, cc_len + wl)
-                        for e in range(wl):
-                            cc_idx[cc_len] = wi[e]
-                            cc_coeff[cc_len] = wc[e]
-                            cc_len += 1
-                        cc_ptr[k + 1] = cc_len
-                    o_len += 1
-                    stats[7] += 1
-                    break
-                # raise the cap and push the next slice of every coboundary in V_work
+                    essential = True
+                    done = True
+                    want_cons = wl > 1
+                    continue
+                # raise the cap: the next slice of every coboundary in V_work
                 stats[5] += 1
-                if wl > 1:
-                    wl = _consolidate(wi, wd, wc, wl, p)
-                    last_consolidated = wl
-                width = L - sdiam
-                Lnew = L + 2 * width
+                Lnew = L + 2 * (L - sdiam)
                 if nxt_known and nxt > Lnew:
                     Lnew = nxt
                 if not (Lnew > L):
-                    Lnew = nxt if nxt_known else INF
-                nx2 = INF
-                for e in range(wl):
-                    simplex_vertices(B, wi[e], dim, n, es)
-                    cnt, nm, _nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, es, dim,
-                                              wi[e], wd[e], L, Lnew, out_i, out_d, out_s, nl_i,
-                                              nl_s, False, ptrs)
-                    if nm < nx2:
-                        nx2 = nm
-                    if hs + cnt > hd.shape[0]:
-                        hd = _grow_f(hd, hs + cnt)
-                        hi = _grow_i(hi, hs + cnt)
-                        hc = _grow_i(hc, hs + cnt)
-                    ce = wc[e]
-                    cneg = (ce * pm1) % p
-                    for q in range(cnt):
-                        hs = _push(hd, hi, hc, hs, out_d[q], out_i[q], cneg if out_s[q] else ce)
-                    stats[4] += cnt
+                    Lnew = INF
+                pf = 0
+                pt = wl
+                plo = L
+                phi = Lnew
+                mode = 1
+                skip = -1
                 L = Lnew
-                nxt = nx2
-                nxt_known = True
+                want_cons = wl > 1
                 continue
-            slot = hash_find(hkeys, pi)
-            add_first = np.int64(-1)
-            add_first_d = sdiam
-            add_lo = 0
-            add_hi = 0
+            slot = hash_find(hmap, pi)
+            first = np.int64(-1)
+            first_d = sdiam
+            lo_e = 0
+            hi_e = 0
             factor = np.int64(0)
             if slot >= 0:
-                j = hvals[slot]
-                factor = (p - (pc * inv[piv_coeff[j]]) % p) % p
-                add_first = col_idx[j]
-                add_first_d = col_diam[j]
-                add_lo = v_ptr[j]
-                add_hi = v_ptr[j] + v_cnt[j]
+                j = hmap[slot, 1]
+                factor = (p - (pc * inv[colinfo[j, 2]]) % p) % p
+                first = col_idx[j]
+                first_d = col_diam[j]
+                lo_e = colinfo[j, 0]
+                hi_e = colinfo[j, 0] + colinfo[j, 1]
                 stats[2] += 1
             else:
                 f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, pi, pd, dim, us,
@@ -901,90 +869,77 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
                 if f >= 0:
                     sgn = 1 if ((dim + 1 - r) & 1) == 0 else pm1
                     factor = ((p - pc) * sgn) % p
-                    add_first = f
-                    add_first_d = pd
+                    first = f
+                    first_d = pd
                     stats[3] += 1
-            if add_first >= 0:
-                # W += factor * delta(add_first + stored entries); the pivot goes back in the heap
-                hs = _push(hd, hi, hc, hs, pd, pi, pc)
-                nadd += 1
-                for e in range(add_lo - 1, add_hi):
-                    if e < add_lo:
-                        s_idx = add_first
-                        s_d = add_first_d
-                        s_c = factor
-                    else:
-                        s_idx = v_idx[e]
-                        s_d = v_diam[e]
-                        s_c = (factor * v_coeff[e]) % p
-                    if wl >= wi.shape[0]:
-                        wi = _grow_i(wi, wl + 1)
-                        wd = _grow_f(wd, wl + 1)
-                        wc = _grow_i(wc, wl + 1)
-                    wi[wl] = s_idx
-                    wd[wl] = s_d
-                    wc[wl] = s_c
-                    wl += 1
-                    simplex_vertices(B, s_idx, dim, n, es)
-                    cnt, nm, _nl = coboundary(dense, D, indptr, indices, data, B, n, thresh, es, dim,
-                                              s_idx, s_d, -INF, L, out_i, out_d, out_s, nl_i, nl_s,
-                                              False, ptrs)
-                    if nxt_known and nm < nxt:
-                        nxt = nm
-                    if hs + cnt > hd.shape[0]:
-                        hd = _grow_f(hd, hs + cnt)
-                        hi = _grow_i(hi, hs + cnt)
-                        hc = _grow_i(hc, hs + cnt)
-                    cneg = (s_c * pm1) % p
-                    for q in range(cnt):
-                        hs = _push(hd, hi, hc, hs, out_d[q], out_i[q], cneg if out_s[q] else s_c)
-                    stats[4] += cnt
-                if wl > 64 and wl > 2 * last_consolidated:
-                    wl = _consolidate(wi, wd, wc, wl, p)
-                    last_consolidated = wl
+            if first < 0:
+                # a new pivot: the pair (sigma, tau)
+                done = True
+                want_cons = wl > 1
                 continue
-            # a new pivot: the pair (sigma, tau)
-            hash_insert(hkeys, hvals, pi, c)
-            piv_coeff[c] = pc
+            # W += factor * delta(first + stored entries), skipping tau (it cancels)
+            nadd += 1
+            need = wl + 1 + hi_e - lo_e
+            if need > wi.shape[0]:
+                wi = _grow_i(wi, need)
+                wd = _grow_f(wd, need)
+                wc = _grow_i(wc, need)
+            pf = wl
+            wi[wl] = first
+            wd[wl] = first_d
+            wc[wl] = factor
+            wl += 1
+            for e in range(lo_e, hi_e):
+                wi[wl] = vst_i[2 * e]
+                wd[wl] = vst_d[e]
+                wc[wl] = (factor * vst_i[2 * e + 1]) % p
+                wl += 1
+            pt = wl
+            plo = -INF
+            phi = L
+            mode = 2
+            skip = pi
+        if not essential and not (pd > sdiam):
+            stats[6] += 1
+            if nadd == 0:
+                stats[1] += 1
+        if essential:
+            stats[7] += 1
+        # ---- record the column ------------------------------------------------------------
+        if essential or pd > sdiam:
+            k = counters[1]
+            bars_d[k, 0] = sdiam
+            bars_d[k, 1] = INF if essential else pd
+            bars_i[k, 0] = sidx
+            bars_i[k, 1] = -1 if essential else pi
+            if do_cc:
+                q = counters[2]
+                cc_ptr[k] = q
+                cc_st = _grow_i(cc_st, 2 * (q + wl))
+                for e in range(wl):
+                    cc_st[2 * q] = wi[e]
+                    cc_st[2 * q + 1] = wc[e]
+                    q += 1
+                cc_ptr[k + 1] = q
+                counters[2] = q
+            counters[1] = k + 1
+        if not essential:
+            hash_insert(hmap, pi, c)
+            colinfo[c, 2] = pc
+            q = counters[0]
+            colinfo[c, 0] = q
             if wl > 1:
-                wl = _consolidate(wi, wd, wc, wl, p)
-            if pd > sdiam:
-                k = o_len
-                o_birth[k] = sdiam
-                o_death[k] = pd
-                o_bidx[k] = sidx
-                o_didx[k] = pi
-                if do_cc:
-                    cc_ptr[k] = cc_len
-                    cc_idx = _grow_i(cc_idx, cc_len + wl)
-                    cc_coeff = _grow_i(cc_coeff, cc_len + wl)
-                    for e in range(wl):
-                        cc_idx[cc_len] = wi[e]
-                        cc_coeff[cc_len] = wc[e]
-                        cc_len += 1
-                    cc_ptr[k + 1] = cc_len
-                o_len += 1
-            else:
-                stats[6] += 1
-                if nadd == 0:
-                    stats[1] += 1
-            # store V_work without sigma itself
-            v_ptr[c] = v_len
-            cntv = 0
-            if wl > 1:
-                v_idx = _grow_i(v_idx, v_len + wl)
-                v_diam = _grow_f(v_diam, v_len + wl)
-                v_coeff = _grow_i(v_coeff, v_len + wl)
+                vst_i = _grow_i(vst_i, 2 * (q + wl))
+                vst_d = _grow_f(vst_d, q + wl)
                 for e in range(wl):
                     if wi[e] != sidx:
-                        v_idx[v_len] = wi[e]
-                        v_diam[v_len] = wd[e]
-                        v_coeff[v_len] = wc[e]
-                        v_len += 1
-                        cntv += 1
-            v_cnt[c] = cntv
-            break
-    return v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len
+                        vst_i[2 * q] = wi[e]
+                        vst_i[2 * q + 1] = wc[e]
+                        vst_d[q] = wd[e]
+                        q += 1
+            colinfo[c, 1] = q - colinfo[c, 0]
+            counters[0] = q
+    return vst_i, vst_d, cc_st
 
 
 # ==========================================================================================
@@ -1006,39 +961,85 @@ def fill_dense_from_points(P, metric, D):
                 D[j, i] = x
 
 
-@njit_parallel
-def dense_row_counts(D, thresh):
-    """Edges {i > j} with D[i, j] <= thresh, counted per row i."""
-    n = D.shape[0]
+#: ``row_counts`` kinds
+ROWS_DENSE_LOWER = 0  # entries j < i with D[i, j] <= thresh
+ROWS_DENSE_DEGREE = 1  # entries j != i with D[i, j] <= thresh
+ROWS_SPARSE_LOWER = 2  # CSR entries j < i with value <= thresh
+ROWS_FLAGS = 3  # edges {i > j} whose flag is ``want`` (any non-zero flag when want < 0)
+
+
+@njit
+def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
+    """Per-row counts of one of the ROWS_* kinds (one compiled kernel for all of them)."""
     counts = np.zeros(n, dtype=np.int64)
-    for i in prange(n):
+    for i in range(n):
         c = 0
-        for j in range(i):
-            if D[i, j] <= thresh:
-                c += 1
+        if kind == ROWS_DENSE_LOWER or kind == ROWS_DENSE_DEGREE:
+            top = i if kind == ROWS_DENSE_LOWER else n
+            for j in range(top):
+                if j != i and D[i, j] <= thresh:
+                    c += 1
+        elif kind == ROWS_SPARSE_LOWER:
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                if data[q] <= thresh:
+                    c += 1
+                q += 1
+        elif dense:
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                f = flags[base + j]
+                if (want < 0 and f != 0) or f == want:
+                    c += 1
+        else:
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                f = flags[q]
+                if (want < 0 and f != 0) or f == want:
+                    c += 1
+                q += 1
         counts[i] = c
     return counts
 
 
-@njit_parallel
+_NOFLAGS = np.zeros(0, dtype=np.uint8)
+
+
+def empty_graph(dtype):
+    """(D, indptr, indices, data) placeholders of the right types for the unused representation."""
+    dt = np.dtype(dtype)
+    return (np.zeros((0, 0), dtype=dt), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=dt))
+
+
+def count_lower(dense, D, indptr, indices, data, thresh):
+    """Per row i: edges {i > j} with value <= thresh (Python wrapper of row_counts)."""
+    if dense:
+        _d, ip, ix, dv = empty_graph(D.dtype)
+        return row_counts(ROWS_DENSE_LOWER, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
+                          D.shape[0])
+    Dd, _ip, _ix, _dv = empty_graph(data.dtype)
+    return row_counts(ROWS_SPARSE_LOWER, False, Dd, indptr, indices, data, _NOFLAGS, thresh,
+                      np.int64(-1), indptr.shape[0] - 1)
+
+
 def dense_degrees(D, thresh):
-    """Per row: entries j != i with D[i, j] <= thresh."""
-    n = D.shape[0]
-    deg = np.zeros(n, dtype=np.int64)
-    for i in prange(n):
-        c = 0
-        for j in range(n):
-            if j != i and D[i, j] <= thresh:
-                c += 1
-        deg[i] = c
-    return deg
+    _d, ip, ix, dv = empty_graph(D.dtype)
+    return row_counts(ROWS_DENSE_DEGREE, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
+                      D.shape[0])
 
 
-@njit_parallel
+def count_flags(dense, D, indptr, indices, data, flags, n, want):
+    dt = D.dtype if dense else data.dtype
+    return row_counts(ROWS_FLAGS, dense, D, indptr, indices, data, flags, dt.type(0),
+                      np.int64(want), n)
+
+
+@njit
 def dense_to_csr(D, thresh, indptr, indices, data):
     """Symmetric CSR graph of the entries D[i, j] <= thresh, i != j (indptr already filled)."""
     n = D.shape[0]
-    for i in prange(n):
+    for i in range(n):
         q = indptr[i]
         for j in range(n):
             if j != i and D[i, j] <= thresh:
@@ -1047,113 +1048,14 @@ def dense_to_csr(D, thresh, indptr, indices, data):
                 q += 1
 
 
-@njit_parallel
-def sparse_row_lower_counts(indptr, indices, data, thresh):
-    """Edges {i > j} of a CSR graph with value <= thresh, counted per row i, and the number of
-    entries j < i (the row's lower prefix)."""
-    n = indptr.shape[0] - 1
-    counts = np.zeros(n, dtype=np.int64)
-    prefix = np.zeros(n, dtype=np.int64)
-    for i in prange(n):
-        c = 0
-        q = indptr[i]
-        while q < indptr[i + 1] and indices[q] < i:
-            if data[q] <= thresh:
-                c += 1
-            q += 1
-        counts[i] = c
-        prefix[i] = q - indptr[i]
-    return counts, prefix
-
-
-# ==========================================================================================
-# the flat pass over all edges: apparent pairs (edge, triangle) before any reduction
-# ==========================================================================================
-
-
 @njit
-def _edge_flag_dense(D, n, i, j, d):
-    """0 never (caller filters), 1 = apparent edge, 2 = not apparent."""
-    for k in range(n - 1, -1, -1):
-        if D[i, k] <= d and D[j, k] <= d and k != i and k != j:
-            if k > i:
-                return 1
-            if k > j:
-                return 1 if D[k, j] != d else 2
-            return 1 if (D[j, k] != d and D[i, k] != d) else 2
-    return 2
-
-
-@njit_parallel
-def edge_pass_dense(D, thresh, flags):
-    """flags[C(i,2)+j] for every edge {i > j}: 0 above thresh, 1 in a zero-persistence apparent
-    pair with a triangle (its zero-pivot cofacet has it as zero-pivot facet), 2 otherwise.
-
-    Race-free: each edge writes its own slot."""
-    n = D.shape[0]
-    nch = min(n, 512)
-    for c in prange(nch):
-        for i in range(c, n, nch):
-            base = (i * (i - 1)) >> 1
-            for j in range(i):
-                d = D[i, j]
-                if d > thresh:
-                    flags[base + j] = 0
-                else:
-                    flags[base + j] = _edge_flag_dense(D, n, i, j, d)
-
-
-@njit_parallel
-def edge_pass_sparse(indptr, indices, data, thresh, flags):
-    """Sparse version of :func:`edge_pass_dense`; flags are indexed by CSR position of the entry
-    (i, j) in row i for j < i."""
-    n = indptr.shape[0] - 1
-    nch = min(n, 512)
-    for c in prange(nch):
-        vs = np.empty(2, dtype=np.int64)
-        ptrs = np.empty(2, dtype=np.int64)
-        for i in range(c, n, nch):
-            q = indptr[i]
-            while q < indptr[i + 1] and indices[q] < i:
-                j = indices[q]
-                d = data[q]
-                if d > thresh:
-                    flags[q] = 0
-                    q += 1
-                    continue
-                vs[0] = i
-                vs[1] = j
-                ptrs[0] = indptr[i + 1] - 1
-                ptrs[1] = indptr[j + 1] - 1
-                flag = 2
-                while True:
-                    k = _next_common(indptr, indices, vs, 1, ptrs)
-                    if k < 0:
-                        break
-                    a = data[ptrs[0]]  # d(i, k)
-                    b = data[ptrs[1]]  # d(j, k)
-                    ptrs[0] -= 1
-                    ptrs[1] -= 1
-                    if a <= d and b <= d:
-                        if k > i:
-                            flag = 1
-                        elif k > j:
-                            flag = 1 if b != d else 2
-                        else:
-                            flag = 1 if (b != d and a != d) else 2
-                        break
-                flags[q] = flag
-                q += 1
-
-
-@njit_parallel
-def gather_edges(dense, D, indptr, indices, data, flags, n, want, row_counts, out_idx, out_diam):
-    """Write the edges whose flag is ``want`` (or any non-zero flag when want < 0), in index
-    order, at offsets given by the prefix sums of row_counts (computed by count_flags)."""
-    for i in prange(n):
-        o = row_counts[i]
+def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_idx, out_diam):
+    """Write the edges whose flag is ``want`` (any non-zero flag when want < 0) in index order;
+    row i starts at offsets[i] (prefix sums of ``row_counts(ROWS_FLAGS, ...)``)."""
+    for i in range(n):
+        o = offsets[i]
+        base = (i * (i - 1)) >> 1
         if dense:
-            base = (i * (i - 1)) >> 1
             for j in range(i):
                 f = flags[base + j]
                 if (want < 0 and f != 0) or f == want:
@@ -1161,7 +1063,6 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, row_counts, ou
                     out_diam[o] = D[i, j]
                     o += 1
         else:
-            base = (i * (i - 1)) >> 1
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
                 f = flags[q]
@@ -1172,30 +1073,81 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, row_counts, ou
                 q += 1
 
 
+# ==========================================================================================
+# the flat pass over all edges: apparent pairs (edge, triangle) before any reduction
+# ==========================================================================================
+
+
+@_inner
+def _edge_flag_dense(D, n, i, j, d):
+    """1 = apparent edge, 2 = not apparent (the zero-pivot cofacet is found scanning the new
+    vertex k downwards; the edge must then be that triangle's zero-pivot facet)."""
+    for k in range(n - 1, -1, -1):
+        if D[i, k] <= d and D[j, k] <= d and k != i and k != j:
+            if k > i:
+                return 1
+            if k > j:
+                return 1 if D[k, j] != d else 2
+            return 1 if (D[j, k] != d and D[i, k] != d) else 2
+    return 2
+
+
+@_inner
+def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
+    vs[0] = i
+    vs[1] = j
+    ptrs[0] = indptr[i + 1] - 1
+    ptrs[1] = indptr[j + 1] - 1
+    while True:
+        k = _next_common(indptr, indices, vs, 1, ptrs)
+        if k < 0:
+            return 2
+        a = data[ptrs[0]]  # d(i, k)
+        b = data[ptrs[1]]  # d(j, k)
+        ptrs[0] -= 1
+        ptrs[1] -= 1
+        if a <= d and b <= d:
+            if k > i:
+                return 1
+            if k > j:
+                return 1 if b != d else 2
+            return 1 if (b != d and a != d) else 2
+
+
 @njit_parallel
-def count_flags(dense, indptr, indices, flags, n, want):
-    """Per row i: number of edges {i > j} with flag ``want`` (non-zero when want < 0)."""
-    counts = np.zeros(n, dtype=np.int64)
-    for i in prange(n):
-        c = 0
-        if dense:
-            base = (i * (i - 1)) >> 1
-            for j in range(i):
-                f = flags[base + j]
-                if (want < 0 and f != 0) or f == want:
-                    c += 1
-        else:
-            q = indptr[i]
-            while q < indptr[i + 1] and indices[q] < i:
-                f = flags[q]
-                if (want < 0 and f != 0) or f == want:
-                    c += 1
-                q += 1
-        counts[i] = c
-    return counts
+def edge_pass(dense, D, indptr, indices, data, thresh, flags):
+    """Flag every edge {i > j}: 0 above thresh, 1 in a zero-persistence apparent pair with a
+    triangle (its zero-pivot cofacet has it as zero-pivot facet), 2 otherwise. Dense: flags are
+    indexed by C(i, 2) + j; sparse: by the CSR position of j in row i.
+
+    Race-free: each edge writes its own slot; rows are interleaved over the chunks."""
+    n = indptr.shape[0] - 1 if not dense else D.shape[0]
+    nch = min(n, 512)
+    for c in prange(nch):
+        vs = np.empty(2, dtype=np.int64)
+        ptrs = np.empty(2, dtype=np.int64)
+        for i in range(c, n, nch):
+            if dense:
+                base = (i * (i - 1)) >> 1
+                for j in range(i):
+                    d = D[i, j]
+                    if d > thresh:
+                        flags[base + j] = 0
+                    else:
+                        flags[base + j] = _edge_flag_dense(D, n, i, j, d)
+            else:
+                q = indptr[i]
+                while q < indptr[i + 1] and indices[q] < i:
+                    d = data[q]
+                    if d > thresh:
+                        flags[q] = 0
+                    else:
+                        flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
+                                                     ptrs)
+                    q += 1
 
 
-@njit
+@_inner
 def edge_vertices(idx):
     """Vertices (i > j) of edge index C(i, 2) + j."""
     i = np.int64((1.0 + np.sqrt(1.0 + 8.0 * idx)) / 2.0)
@@ -1223,10 +1175,11 @@ def split_edges(idx):
 # ==========================================================================================
 
 
-@njit
+@_inner
 def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, ptrs,
-                  out_i, out_d, count_only):
-    """Cofacets sigma + {w} with w > vs[0] and diameter <= thresh (written unless count_only)."""
+                  out_i, out_d, o, count_only):
+    """Cofacets sigma + {w} with w > vs[0] and diameter <= thresh, written at out_*[o:] unless
+    count_only; returns their number."""
     cnt = 0
     top = vs[0]
     if dense:
@@ -1238,8 +1191,8 @@ def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, 
                     dm = x
             if dm <= thresh:
                 if not count_only:
-                    out_i[cnt] = sidx + B[dim + 2, w]
-                    out_d[cnt] = dm
+                    out_i[o + cnt] = sidx + B[dim + 2, w]
+                    out_d[o + cnt] = dm
                 cnt += 1
         return cnt
     for s in range(dim + 1):
@@ -1256,38 +1209,21 @@ def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, 
             ptrs[s] -= 1
         if dm <= thresh:
             if not count_only:
-                out_i[cnt] = sidx + B[dim + 2, w]
-                out_d[cnt] = dm
+                out_i[o + cnt] = sidx + B[dim + 2, w]
+                out_d[o + cnt] = dm
             cnt += 1
     return cnt
 
 
 @njit_parallel
-def count_next_simplices(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim):
-    """For each dim-simplex of the list: its number of (dim+1)-cofacets with a new top vertex."""
-    m = s_idx.shape[0]
-    counts = np.zeros(m, dtype=np.int64)
-    nch = min(m, 1024) if m > 0 else 1
-    size = (m + nch - 1) // nch
-    for c in prange(nch):
-        vs = np.empty(dim + 2, dtype=np.int64)
-        ptrs = np.empty(dim + 2, dtype=np.int64)
-        dummy_i = np.empty(1, dtype=np.int64)
-        dummy_d = np.empty(1, dtype=s_diam.dtype)
-        for q in range(c * size, min(m, (c + 1) * size)):
-            simplex_vertices(B, s_idx[q], dim, n, vs)
-            counts[q] = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim,
-                                      s_idx[q], s_diam[q], ptrs, dummy_i, dummy_d, True)
-    return counts
+def assemble(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim, q0, q1, counts,
+             offsets, pkeys, eflags, out_i, out_d, out_f, count_only):
+    """The (dim+1)-simplices generated (new top vertex, diameter <= thresh) by s_idx[q0:q1].
 
-
-@njit_parallel
-def assemble_block(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim, q0, q1,
-                   offsets, pkeys, eflags, out_i, out_d, out_f):
-    """Enumerate the (dim+1)-simplices generated by s_idx[q0:q1] into out_* at offsets[q] - offsets[q0]
-    and classify each: 0 = cleared (a pivot of dimension dim, or the cofacet of a zero apparent
-    pair), 1 = the facet of a zero apparent pair (skipped), 2 = a column to reduce.
-    Race-free: each generating simplex writes its own range."""
+    ``count_only``: counts[q] = how many each generates. Otherwise write them at
+    offsets[q] - offsets[q0] and classify each in out_f: 0 = cleared (a pivot of dimension dim,
+    or the cofacet of a zero apparent pair), 1 = the facet of a zero apparent pair (skipped),
+    2 = a column to reduce. Race-free: each generating simplex writes its own range."""
     nq = q1 - q0
     nch = min(nq, 1024) if nq > 0 else 1
     size = (nq + nch - 1) // nch
@@ -1302,9 +1238,12 @@ def assemble_block(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam,
         pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
         for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
             simplex_vertices(B, s_idx[q], dim, n, vs)
-            o = offsets[q] - base
+            o = 0 if count_only else offsets[q] - base
             cnt = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, s_idx[q],
-                                s_diam[q], ptrs, out_i[o:], out_d[o:], False)
+                                s_diam[q], ptrs, out_i, out_d, o, count_only)
+            if count_only:
+                counts[q] = cnt
+                continue
             for e in range(o, o + cnt):
                 t = out_i[e]
                 td = out_d[e]
@@ -1358,7 +1297,7 @@ def h0_generators(us, vs, births, n):
     return dying, roots
 
 
-@njit
+@_inner
 def diameter_edge(dense, D, indptr, indices, data, B, n, idx, dim, diam, vs):
     """The first vertex pair (in vertex order) of simplex idx whose edge value equals diam."""
     simplex_vertices(B, idx, dim, n, vs)

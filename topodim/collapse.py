@@ -106,7 +106,7 @@ def _collapse_dense(F, order_idx):
     return removed, shifted
 
 
-@njit
+@njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _pos(indptr, indices, i, j):
     lo = indptr[i]
     hi = indptr[i + 1]
@@ -255,10 +255,7 @@ def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
     """All edges {i > j} with value <= thresh: (index, value) in decreasing filtration order."""
     flags_len = n * (n - 1) // 2 if dense else indices.shape[0]
     # every edge <= thresh gets flag 2 so that gather_edges picks it
-    if dense:
-        counts = K.dense_row_counts(D, thresh)
-    else:
-        counts, _prefix = K.sparse_row_lower_counts(indptr, indices, data, thresh)
+    counts = K.count_lower(dense, D, indptr, indices, data, thresh)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])

@@ -104,14 +104,14 @@ def _count_edges(inp: DistanceInput, g, t):
     """Edges {i > j} with value <= t (None when that would need a matrix not built)."""
     if g is not None:
         if g.dense:
-            return int(K.dense_row_counts(g.D, t).sum())
-        return int(K.sparse_row_lower_counts(g.indptr, g.indices, g.data, t)[0].sum())
+            return int(K.count_lower(True, g.D, g.indptr, g.indices, g.data, t).sum())
+        return int(K.count_lower(False, g.D, g.indptr, g.indices, g.data, t).sum())
     if inp.kind == "dense":
-        return int(K.dense_row_counts(inp.dense, t).sum())
+        return int(K.count_lower(True, inp.dense, None, None, None, t).sum())
     if inp.kind == "condensed":
         return int(np.count_nonzero(inp.condensed <= t))
     if inp.kind == "sparse":
-        return int(K.sparse_row_lower_counts(inp.indptr, inp.indices, inp.data, t)[0].sum())
+        return int(K.count_lower(False, None, inp.indptr, inp.indices, inp.data, t).sum())
     return None
 
 
@@ -137,7 +137,7 @@ def _graph_of(inp: DistanceInput, thresh: float, want_dense: bool = True,
     D = _dense_matrix(inp)
     use_sparse = representation == "sparse"
     if representation == "auto" and math.isfinite(thresh):
-        n_edges = int(K.dense_row_counts(D, K.kernel_threshold(thresh, dt)).sum())
+        n_edges = int(K.count_lower(True, D, None, None, None, K.kernel_threshold(thresh, dt)).sum())
         use_sparse = n_edges <= SPARSE_DENSITY * (n * (n - 1) // 2)
     if use_sparse:
         indptr, indices, data = _csr_from_dense(D, thresh)
@@ -261,24 +261,16 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
                       progress: _Progress):
     ncols = cols_idx.shape[0]
     dt = cols_diam.dtype
-    hkeys = np.full(K.hash_capacity(ncols), -1, dtype=np.int64)
-    hvals = np.zeros(hkeys.shape[0], dtype=np.int64)
-    piv_coeff = np.zeros(max(ncols, 1), dtype=np.int64)
-    v_ptr = np.zeros(max(ncols, 1), dtype=np.int64)
-    v_cnt = np.zeros(max(ncols, 1), dtype=np.int64)
-    v_idx = np.empty(1024, dtype=np.int64)
-    v_diam = np.empty(1024, dtype=dt)
-    v_coeff = np.empty(1024, dtype=np.int64)
-    v_len = 0
-    o_birth = np.empty(max(ncols, 1), dtype=dt)
-    o_death = np.empty(max(ncols, 1), dtype=dt)
-    o_bidx = np.empty(max(ncols, 1), dtype=np.int64)
-    o_didx = np.empty(max(ncols, 1), dtype=np.int64)
-    o_len = 0
-    cc_ptr = np.zeros(max(ncols, 1) + 1, dtype=np.int64)
-    cc_idx = np.empty(16, dtype=np.int64)
-    cc_coeff = np.empty(16, dtype=np.int64)
-    cc_len = 0
+    m = max(ncols, 1)
+    hmap = K.new_hash_map(ncols)
+    colinfo = np.zeros((m, 3), dtype=np.int64)
+    vst_i = np.empty(2048, dtype=np.int64)
+    vst_d = np.empty(1024, dtype=dt)
+    bars_d = np.empty((m, 2), dtype=dt)
+    bars_i = np.empty((m, 2), dtype=np.int64)
+    cc_ptr = np.zeros(m + 1, dtype=np.int64)
+    cc_st = np.empty(32, dtype=np.int64)
+    counters = np.zeros(4, dtype=np.int64)
     stats = np.zeros(8, dtype=np.int64)
     step = ncols if not progress.on else max(256, ncols // 100)
     stage = f"reducing H{dim}"
@@ -287,24 +279,25 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     progress(stage, 0, ncols)
     while c0 < ncols:
         c1 = min(ncols, c0 + step)
-        (v_idx, v_diam, v_coeff, v_len, o_len, cc_idx, cc_coeff, cc_len) = K.reduce_columns(
+        vst_i, vst_d, cc_st = K.reduce_columns(
             dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n, t,
-            B, p, inv, eflags, hkeys, hvals, piv_coeff, v_ptr, v_cnt, v_idx, v_diam, v_coeff,
-            v_len, o_birth, o_death, o_bidx, o_didx, o_len, do_cc, cc_ptr, cc_idx, cc_coeff,
-            cc_len, stats)
+            B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr, cc_st,
+            counters, stats)
         c0 = c1
         progress(stage, c0, ncols)
+    nb = int(counters[1])
     res = {
-        "birth": o_birth[:o_len].copy(),
-        "death": o_death[:o_len].copy(),
-        "bidx": o_bidx[:o_len].copy(),
-        "didx": o_didx[:o_len].copy(),
-        "pivots": hkeys,
+        "birth": bars_d[:nb, 0].copy(),
+        "death": bars_d[:nb, 1].copy(),
+        "bidx": bars_i[:nb, 0].copy(),
+        "didx": bars_i[:nb, 1].copy(),
+        "pivots": hmap,
         "stats": stats,
-        "reduction_entries": int(v_len),
+        "reduction_entries": int(counters[0]),
     }
     if do_cc:
-        res["cc"] = (cc_ptr[: o_len + 1].copy(), cc_idx[:cc_len].copy(), cc_coeff[:cc_len].copy())
+        nc = int(counters[2])
+        res["cc"] = (cc_ptr[: nb + 1].copy(), cc_st[0:2 * nc:2].copy(), cc_st[1:2 * nc:2].copy())
     return res
 
 
@@ -318,12 +311,12 @@ def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
         check_memory(n * (n - 1) // 2, f"the edge flags of {n} points",
                      "pass a threshold (thresh=...), or n_perm=... to subsample")
         flags = np.empty(n * (n - 1) // 2, dtype=np.uint8)
-        K.edge_pass_dense(g.D, t, flags)
+        K.edge_pass(True, g.D, g.indptr, g.indices, g.data, t, flags)
     else:
         flags = np.zeros(g.indices.shape[0], dtype=np.uint8)
-        K.edge_pass_sparse(g.indptr, g.indices, g.data, t, flags)
+        K.edge_pass(False, g.D, g.indptr, g.indices, g.data, t, flags)
     progress("apparent pairs", 1, 1)
-    counts = K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(2))
+    counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 2)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])
@@ -342,13 +335,13 @@ def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
     cols = ~keep[::-1]
     col_idx = np.ascontiguousarray(cidx[cols])
     col_diam = np.ascontiguousarray(cdiam[cols])
-    n_apparent = int(K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(1)).sum())
+    n_apparent = int(K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 1).sum())
     return flags, col_idx, col_diam, (tree_u, tree_v, tree_w), n_apparent, m
 
 
 def _all_edges(g: _Graph, flags, dt):
     n = g.n
-    counts = K.count_flags(g.dense, g.indptr, g.indices, flags, n, np.int64(-1))
+    counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, -1)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])
@@ -363,8 +356,13 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
     """Columns of dimension ``dim`` from the (dim-1)-simplices (s_idx, s_diam)."""
     dt = s_diam.dtype
     t = K.kernel_threshold(thresh, dt)
-    counts = K.count_next_simplices(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx,
-                                    s_diam, dim - 1)
+    m = s_idx.shape[0]
+    counts = np.zeros(m, dtype=np.int64)
+    noi = np.zeros(0, dtype=np.int64)
+    nod = np.zeros(0, dtype=dt)
+    nof = np.zeros(0, dtype=np.uint8)
+    K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam, dim - 1, 0, m,
+               counts, counts, pkeys, eflags, noi, nod, nof, True)
     offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
@@ -377,7 +375,6 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
     cols_i, cols_d, next_i, next_d = [], [], [], []
     n_cleared = n_apparent = 0
     q0 = 0
-    m = s_idx.shape[0]
     stage = f"assembling H{dim}"
     progress(stage, 0, m)
     while q0 < m:
@@ -387,8 +384,8 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
         oi = np.empty(size, dtype=np.int64)
         od = np.empty(size, dtype=dt)
         of = np.empty(size, dtype=np.uint8)
-        K.assemble_block(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam,
-                         dim - 1, q0, q1, offsets, pkeys, eflags, oi, od, of)
+        K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam, dim - 1,
+                   q0, q1, counts, offsets, pkeys, eflags, oi, od, of, False)
         sel = of == 2
         cols_i.append(oi[sel])
         cols_d.append(od[sel])
@@ -581,12 +578,11 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             prog("edge collapse", 1, 1)
             result_extra["collapse"] = cstats
             gr = _Graph(False, np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
-            tree = minimum_spanning_tree(inp)
         flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = _edge_columns(gr, thresh_used,
                                                                                threads, prog)
-        if not collapse:
-            tu, tv, tw = tree_arrays
-            tree = MSTResult(np.stack([tu, tv], axis=1), tw)
+        # the H0 deaths of the (collapsed) filtration: the same diagram as the MST's
+        tu, tv, tw = tree_arrays
+        tree = MSTResult(np.stack([tu, tv], axis=1), tw)
         eflags = flags
         res1 = _reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags, do_cc,
                                  prog)
