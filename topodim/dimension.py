@@ -838,6 +838,15 @@ def _run_rips(inp: DistanceInput, draws: _Draws, alpha: float, hom_dim: int, n_t
 # ==========================================================================================
 
 
+def _device_values(inp, draws, alpha, hom_dim, device, n_threads):
+    """(values, counts) computed by topodim.cuda for device="cuda" / "auto", or None (CPU)."""
+    if isinstance(device, str) and device == "cpu":
+        return None
+    from ._config import cuda_module  # noqa: PLC0415  (imports numba-cuda only here)
+
+    return cuda_module().ph_dimension_values(inp, draws, alpha, hom_dim, device, n_threads)
+
+
 def _slope_to_dim(slope, alpha):
     slope = np.asarray(slope, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -983,7 +992,7 @@ def _check_int(value, name, minimum):
 def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
                  random_state=None, metric="euclidean", distance_matrix=False, n_threads=None, *,
                  sampling="nested", n_subsamples=None, aggregate=None, method="auto",
-                 dtype=np.float64, confidence=0.95, n_bootstrap=2000):
+                 dtype=np.float64, confidence=0.95, n_bootstrap=2000, device="cpu"):
     """Persistent-homology dimension of a point cloud or a finite metric space.
 
     For each sample size n of the schedule, subsamples of n points are drawn and
@@ -1033,6 +1042,12 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         Level of ``interval``.
     n_bootstrap : int, default 2000
         Bootstrap resamples for the interval.
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        "cuda" (hom_dim = 0) computes the trees of all subsamples in one batched run on the GPU
+        (numba-cuda), from the same subsample draws and with the same lengths bit for bit, so E
+        matches the CPU's up to the order of the float64 sum (``method`` is then not used and the
+        result's ``method`` is "cuda"); "auto" uses the GPU when one is found (else the CPU, saying
+        so once). See :mod:`topodim.cuda`.
 
     Returns
     -------
@@ -1079,8 +1094,13 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
     with thread_limit(threads):
         if hom_dim == 0:
             used = _choose_method(inp, method, int(sched.sizes[-1]))
-            flat, counts = _run_h0(inp, draws, alpha, used, threads)
+            gpu = _device_values(inp, draws, alpha, hom_dim, device, threads)
+            if gpu is not None:
+                (flat, counts), used = gpu, "cuda"
+            else:
+                flat, counts = _run_h0(inp, draws, alpha, used, threads)
         else:
+            _device_values(inp, draws, alpha, hom_dim, device, threads)  # checks only (CPU below)
             if method not in ("auto", "incremental", "prim", "boruvka"):
                 raise ValueError(f"unknown method {method!r}")
             used = "rips"

@@ -11,8 +11,9 @@ float32 and float64):
 * ``topodim.mst / topodim.ph0(..., device="cuda")`` (:mod:`topodim.cuda.mst`): batched
   Borůvka with distances on the fly and per-component minima by atomics; the same sorted edge
   lengths as the CPU, hence the same H0 diagram;
-* ``topodim.ph_dimension(..., device="cuda")`` (hom_dim=0): every subsample of the schedule in one
-  batched Borůvka run, with the CPU path's subsample draws for the same ``random_state``;
+* ``topodim.ph_dimension(..., device="cuda")`` (hom_dim=0, :mod:`topodim.cuda.phdim`): every
+  subsample of the schedule in one batched Borůvka run, with the CPU path's subsample draws for
+  the same ``random_state``;
 * ``topodim.ripser(..., device="cuda")``: the distance matrix, the flat apparent-pair pass over
   all edges, the H0 spanning tree in filtration order (clearing of the dimension-1 columns) and
   the compaction of the remaining columns run on the GPU; the CPU reduces the remaining columns
@@ -44,6 +45,7 @@ __all__ = [
     "select_device",
     "simulator_enabled",
     "pairwise_distances",
+    "ph_dimension_values",
     "tree_for",
 ]
 
@@ -80,6 +82,32 @@ def tree_for(inp, device):
             )
         return None
     return minimum_spanning_tree(inp)
+
+
+def ph_dimension_values(inp, draws, alpha, hom_dim, device, n_threads=None):
+    """The dispatch behind ``topodim.ph_dimension(..., device=...)``.
+
+    Returns ``(values, counts)`` for every report of the CPU path's draws (the same subsamples:
+    they are drawn before this is called), or None when the CPU must run. The GPU path covers
+    hom_dim = 0 on points and dense / condensed matrices; ``device="cuda"`` with hom_dim >= 1
+    raises ``ValueError`` (use device="cpu"; the GPU part of Rips is in ``topodim.ripser``).
+    """
+    dev = select_device(device)
+    if dev == "cpu":
+        return None
+    explicit = device.strip().lower() == "cuda"
+    if hom_dim != 0:
+        if explicit:
+            raise ValueError(f"device='cuda' computes the PH-dimension for hom_dim=0 only, not "
+                             f"hom_dim={hom_dim}; use device='cpu' or device='auto'")
+        return None
+    if inp.kind not in GPU_TREE_KINDS:  # pragma: no cover - ph_dimension rejects sparse input first
+        if explicit:
+            raise ValueError(f"device='cuda' does not take {inp.kind} input")
+        return None
+    from . import phdim as _p  # noqa: PLC0415
+
+    return _p.h0_values(inp, draws, alpha)
 
 
 def pairwise_distances(X, Y=None, metric="euclidean", condensed=False, dtype=np.float64):
