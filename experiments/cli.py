@@ -122,6 +122,13 @@ def _environment():
             "torch": tv, "topodim": topodim.__version__, "measures_missing": {k: v for k, v in api_status().items() if v}}
 
 
+def _loadavg():
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # pragma: no cover - not on every platform
+        return "n/a"
+
+
 def summary_lines(findings):
     """One line per kind of finding: on how many trained models it holds (untrained = controls)."""
     groups = {}
@@ -156,7 +163,8 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
 
     device = str(resolve_device(device))
     ctx = Context(s, out_dir, cache_dir, device, seed, show_progress)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
+    load0 = _loadavg()
     results, failed = [], []
     for name in studies:
         LOG.info("study %s: start", name)
@@ -171,14 +179,15 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
         write_study(res, out_dir)
         results.append(res)
         LOG.info("study %s: done in %.0f s", name, res.seconds)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, time.process_time() - c0
     env = _environment()
     findings = [dict(study=r.name, **f) for r in results for f in r.findings]
     write_table(findings, out_dir / "findings")
     md = ["# Layer topology of CNNs and Transformers: report", "",
           f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} by `python -m experiments "
           f"{' '.join(sys.argv[1:]) if sys.argv and 'experiments' in ' '.join(sys.argv) else ' '.join(studies)}`; "
-          f"profile `{s['profile']}`, seed {seed}, device {device}; run time {total:.0f} s "
+          f"profile `{s['profile']}`, seed {seed}, device {device}; run time {total:.0f} s, CPU time "
+          f"{cpu:.0f} s (all threads; load average {load0} at the start, {_loadavg()} at the end) "
           f"(python {env['python']}, torch {env['torch']}, topodim {env['topodim']}, {env['cpus']} CPUs).", "",
           "Measures: PH0-dimension (paper schedule), H0 / H1 total persistence per class (topodim convention: "
           "the plain sum of bar lengths; the paper's code halves it), TwoNN and MLE intrinsic dimension, Betti "
@@ -198,7 +207,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
     from .findings import __doc__ as criteria
     md += ["", "## Criteria", "", "```", criteria.strip(), "```", ""]
     (out_dir / "report.md").write_text("\n".join(md))
-    LOG.info("report: %s (%.0f s)", out_dir / "report.md", total)
+    LOG.info("report: %s (%.0f s wall, %.0f s CPU)", out_dir / "report.md", total, cpu)
     return results, failed
 
 
