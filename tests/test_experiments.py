@@ -307,6 +307,42 @@ def test_hub_dataset_offline_says_what_to_use(monkeypatch):
         data.load("sst2")
 
 
+def test_hub_loading_path_converts_images_and_text(monkeypatch):
+    """The hub path (datasets.load_dataset) with a stand-in for the hub: CIFAR-like HWC uint8
+    images become channels-first float32 in [0, 1], labels and class names are kept, caps apply."""
+    import datasets
+
+    from experiments import data
+
+    rng = np.random.default_rng(0)
+    calls = []
+
+    def fake_load_dataset(repo, *config, split):
+        calls.append((repo, config, split))
+        n = 12 if split == "train" else 6
+        if repo == "uoft-cs/cifar10":
+            feats = datasets.Features({"img": datasets.Array3D((32, 32, 3), "uint8"),
+                                       "label": datasets.ClassLabel(names=[f"c{i}" for i in range(10)])})
+            return datasets.Dataset.from_dict({"img": rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8),
+                                               "label": np.arange(n) % 10}, features=feats)
+        feats = datasets.Features({"sentence": datasets.Value("string"), "label": datasets.ClassLabel(names=["neg", "pos"])})
+        return datasets.Dataset.from_dict({"sentence": [f"s {i}" for i in range(n)], "label": np.arange(n) % 2},
+                                          features=feats)
+
+    monkeypatch.setattr(data, "_hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(datasets, "load_dataset", fake_load_dataset)
+    for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.delenv(v, raising=False)
+    b = data.load("cifar10", max_train=10, seed=0)
+    X, y = b.arrays("train")
+    assert X.shape == (10, 3, 32, 32) and X.dtype == np.float32 and 0 <= X.min() and X.max() <= 1 and X.max() > 0.9
+    assert b.classes == [f"c{i}" for i in range(10)] and len(b.test) == 6 and b.image_shape == (3, 32, 32)
+    t = data.load("sst2", seed=0)
+    assert calls[-1] == ("stanfordnlp/sst2", (), "validation")  # SST-2's test labels are hidden
+    texts, ty = t.arrays("train")
+    assert texts[0].startswith("s ") and t.classes == ["neg", "pos"] and t.modality == "text"
+
+
 # ------------------------------------------------------------------------------------------------
 # bad input
 
