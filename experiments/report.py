@@ -97,10 +97,15 @@ def plot_depth(rows, column, path: Path, title: str) -> bool:
         return False
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=110)
+    # one colour per model, dashed for its untrained control
+    bases = list(dict.fromkeys(n.replace(" (untrained)", "").replace(" (trained)", "") for n in series))
+    cmap = plt.get_cmap("tab10" if len(bases) <= 10 else "tab20")
     for name, pts in series.items():
         pts.sort()
         style = "--" if "untrained" in name else "-"
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3.5, label=name)
+        base = name.replace(" (untrained)", "").replace(" (trained)", "")
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3.5, label=name,
+                color=cmap(bases.index(base) % cmap.N))
     ax.set_xlabel("relative depth")
     ax.set_ylabel(LABELS.get(column, column))
     ax.set_title(title, fontsize=10)
@@ -172,8 +177,11 @@ def write_study(res: StudyResult, out_dir: Path) -> Path:
     md += ["## Findings of the paper, checked here", ""]
     md += _md_table(res.findings, ["finding", "subject", "verdict", "numbers"])
     md.append("")
-    if res.notes:
-        md += ["## Notes", ""] + [f"- {n}" for n in res.notes] + [""]
+    from .measures import api_status
+
+    missing = [f"not measured: {k} ({v})" for k, v in api_status().items() if v]
+    if res.notes or missing:
+        md += ["## Notes", ""] + [f"- {n}" for n in missing + list(res.notes)] + [""]
     md += ["## Plots", ""]
     for fn, cap in plots + res.extra_plots:
         md += [f"![{cap}]({fn})", ""]
