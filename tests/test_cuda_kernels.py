@@ -274,3 +274,45 @@ def test_memory_freed_when_a_call_fails():
             scope.empty(5, np.float64)
             1 / 0
     assert memory_stats()["live"] == 0
+
+
+# ------------------------------------------------------------------------------------------
+# PH-dimension
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sampling, dtype", [("nested", np.float64), ("independent", np.float32)])
+def test_ph_dimension_equals_cpu(sampling, dtype):
+    from topodim.dimension import ph_dimension
+
+    X = np.random.default_rng(9).random((40, 2))
+    kw = dict(schedule=[8, 16, 28, 40], n_repeats=2, random_state=5, sampling=sampling, dtype=dtype)
+    gpu = ph_dimension(X, device="cuda", **kw)
+    cpu = ph_dimension(X, **kw)
+    assert gpu.method == "cuda"
+    # the same subsamples and the same lengths: E equal up to the order of the float64 sum
+    np.testing.assert_allclose(gpu.raw_values, cpu.raw_values, rtol=1e-13, atol=0)
+    assert abs(gpu.dimension - cpu.dimension) <= 1e-12 * cpu.dimension
+    assert abs(gpu.slope - cpu.slope) <= 1e-12
+
+
+def test_ph_dimension_matrix_input_and_other_seeds_differ():
+    from topodim.dimension import ph_dimension
+
+    X = np.random.default_rng(10).random((30, 3))
+    D = squareform(pdist(X))
+    kw = dict(schedule=[10, 20, 30], n_repeats=2, distance_matrix=True)
+    gpu = ph_dimension(D, device="cuda", random_state=1, **kw)
+    np.testing.assert_allclose(gpu.raw_values, ph_dimension(D, random_state=1, **kw).raw_values,
+                               rtol=1e-13, atol=0)
+    # the values depend on the draws (the comparison above is not vacuous)
+    other = ph_dimension(D, device="cuda", random_state=2, **kw)
+    assert not np.allclose(other.raw_values, gpu.raw_values)
+
+
+def test_ph_dimension_hom_dim_1_is_cpu_only():
+    from topodim.dimension import ph_dimension
+
+    X = np.random.default_rng(11).random((20, 2))
+    with pytest.raises(ValueError, match="hom_dim=0 only"):
+        ph_dimension(X, hom_dim=1, schedule=[10, 20], device="cuda")
