@@ -32,6 +32,7 @@ Essential bars have death ``np.inf``; diagrams never hold NaN.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import sys
@@ -413,7 +414,7 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
 
 def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="euclidean",
            do_cocycles=False, n_perm=None, dtype=np.float64, n_threads=None, progress=False,
-           collapse_edges="auto", keep_distances=True, _representation="auto"):
+           collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto"):
     """Vietoris–Rips persistence diagrams, a drop-in replacement for ``ripser.ripser``.
 
     Parameters
@@ -454,6 +455,13 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
     keep_distances : bool, default True
         Return the distance matrix as ``dperm2all`` (ripser.py does). With False and maxdim=0,
         point clouds never need an n x n matrix.
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        "cuda": the distance matrix, the apparent-pair pass over all edges, the H0 spanning
+        forest (which clears the dimension-1 columns) and the compaction of the remaining
+        columns run on the GPU (numba-cuda), the reduction on the CPU; the same bits, so the
+        same diagrams. The edge stage runs on the GPU for a dense graph without edge collapse
+        (maxdim <= 1 by default); otherwise only the distance matrix does. "auto": the GPU when
+        one is found, else the CPU (said once). See :mod:`topodim.cuda`.
 
     Returns
     -------
@@ -502,13 +510,22 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
-    with thread_limit(n_threads) as threads:
+    with thread_limit(n_threads) as threads, _device_session(device, inp) as gpu:
         return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
-                       bool(keep_distances), _representation, threads)
+                       bool(keep_distances), _representation, threads, gpu)
+
+
+def _device_session(device, inp):
+    """topodim.cuda's session for device="cuda" / "auto" (a context manager; None for the CPU)."""
+    if isinstance(device, str) and device == "cpu":
+        return contextlib.nullcontext(None)
+    from ._config import cuda_module  # noqa: PLC0415  (imports numba-cuda only here)
+
+    return cuda_module().rips_session(device, inp)
 
 
 def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_distances,
-            representation, threads):
+            representation, threads, gpu=None):
     dt = inp.dtype
     n_full = inp.n
     idx_perm = np.arange(n_full)
@@ -540,7 +557,8 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
     g = None
     if need_matrix:
         prog("distances", 0, 1)
-        g = _graph_of(inp, t_user, representation=representation)
+        g = (gpu.graph_of(inp, t_user, representation) if gpu is not None
+             else _graph_of(inp, t_user, representation=representation))
         prog("distances", 1, 1)
         r_enc = _enclosing_radius(g)
     else:
@@ -548,7 +566,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
 
         r_enc = enclosing_radius(inp)
     thresh_used = min(t_user, r_enc)
-    tree = minimum_spanning_tree(inp) if maxdim_eff == 0 else None
+    tree = (gpu.tree(inp) if gpu is not None else minimum_spanning_tree(inp)) if maxdim_eff == 0 else None
     if dperm2all is None and keep_distances:
         if inp.kind == "sparse":
             dperm2all = X
@@ -578,8 +596,9 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             prog("edge collapse", 1, 1)
             result_extra["collapse"] = cstats
             gr = _Graph(False, np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
-        flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = _edge_columns(gr, thresh_used,
-                                                                               threads, prog)
+        on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
+        flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
+            on_gpu if on_gpu is not None else _edge_columns(gr, thresh_used, threads, prog))
         # the H0 deaths of the (collapsed) filtration: the same diagram as the MST's
         tu, tv, tw = tree_arrays
         tree = MSTResult(np.stack([tu, tv], axis=1), tw)

@@ -46,6 +46,7 @@ __all__ = [
     "simulator_enabled",
     "pairwise_distances",
     "ph_dimension_values",
+    "rips_session",
     "tree_for",
 ]
 
@@ -108,6 +109,26 @@ def ph_dimension_values(inp, draws, alpha, hom_dim, device, n_threads=None):
     from . import phdim as _p  # noqa: PLC0415
 
     return _p.h0_values(inp, draws, alpha)
+
+
+def rips_session(device, inp):
+    """The dispatch behind ``topodim.ripser(..., device=...)``: a context manager that gives a
+    :class:`topodim.cuda.rips.RipsSession` (device memory freed at exit), or None for the CPU
+    (device "cpu", "auto" without a GPU, or "auto" with a scipy.sparse graph).
+    ``device="cuda"`` with a sparse graph raises ``ValueError``."""
+    import contextlib  # noqa: PLC0415
+
+    dev = select_device(device)
+    if dev == "cpu":
+        return contextlib.nullcontext(None)
+    if inp.kind == "sparse":
+        if device.strip().lower() == "cuda":
+            raise ValueError("device='cuda' takes point clouds and dense or condensed distance "
+                             "matrices, not a scipy.sparse graph; use device='cpu' or device='auto'")
+        return contextlib.nullcontext(None)
+    from .rips import RipsSession  # noqa: PLC0415
+
+    return RipsSession()
 
 
 def pairwise_distances(X, Y=None, metric="euclidean", condensed=False, dtype=np.float64):

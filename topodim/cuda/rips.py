@@ -146,6 +146,12 @@ class RipsSession:
         self.D_host = None
         return self.scope.__exit__(*exc)
 
+    def tree(self, inp: DistanceInput):
+        """The H0 spanning tree for maxdim = 0 (topodim.mst.minimum_spanning_tree on the GPU)."""
+        from .mst import minimum_spanning_tree  # noqa: PLC0415
+
+        return minimum_spanning_tree(inp)
+
     # -- stage 1 -------------------------------------------------------------------------------
     def graph_of(self, inp: DistanceInput, thresh: float, representation: str = "auto"):
         """topodim.rips._graph_of with the distance matrix computed (or uploaded) on the GPU."""
