@@ -295,6 +295,9 @@ def test_schedules():
     s = resolve_schedule("geometric", 2000)
     assert s.sizes[0] == 200 and s.sizes[-1] == 2000 and len(s.sizes) == 16
     assert np.all(np.diff(s.sizes) > 0)
+    s = resolve_schedule("geometric", 50000)  # capped: one repeat costs about one MST of 10,000 points
+    assert s.sizes[0] == 1000 and s.sizes[-1] == 10000 and len(s.sizes) == 16
+    assert resolve_schedule("geometric", 10).sizes.tolist() == list(range(3, 11))
     s = resolve_schedule([10, 20, 40], 40, n_subsamples=3, aggregate="mean")
     assert s.name == "explicit" and s.sizes.tolist() == [10, 20, 40] and s.n_subsamples == 3
 

@@ -107,8 +107,10 @@ SCHEDULES = ("geometric", "magai", "birdal", "gptid")
 DEFAULT_REPEATS = 5
 #: Sizes of the "geometric" schedule.
 GEOMETRIC_SIZES = 16
-#: Smallest subsample of the "geometric" schedule, as a fraction of the number of points.
+#: Smallest subsample of the "geometric" schedule, as a fraction of its largest.
 GEOMETRIC_LOW = 0.1
+#: Largest subsample of the "geometric" schedule (the cost of one repeat grows as its square).
+GEOMETRIC_MAX = 10000
 #: ``method="auto"`` picks KD-tree Borůvka for low-dimensional points from this largest size on.
 BORUVKA_AUTO_MIN_POINTS = 12000
 #: Low-R² warning threshold.
@@ -174,7 +176,8 @@ def resolve_schedule(schedule, n_points: int, n_subsamples=None, aggregate=None)
     ----------
     schedule : str or sequence of int
         ``"geometric"`` (topodim's default): 16 sizes spaced geometrically from
-        ``ceil(0.1 * N)`` (at least 3) to N, rounded and deduplicated.
+        ``ceil(0.1 * M)`` (at least 3) to M = min(N, 10000), rounded and deduplicated. (One repeat
+        costs about one MST of M points; pass explicit sizes to go beyond 10,000.)
         ``"magai"``: 500, 850, ..., every size below N in steps of 350 (Magai & Ayzenberg's code;
         one subsample per size).
         ``"birdal"``: 200, 250, ..., 950 (``range(200, 1000, 50)``, Birdal et al. and Dupuis et
@@ -196,10 +199,11 @@ def resolve_schedule(schedule, n_points: int, n_subsamples=None, aggregate=None)
     if isinstance(schedule, str):
         name = schedule.strip().lower()
         if name == "geometric":
-            lo = max(3, int(math.ceil(GEOMETRIC_LOW * n)))
             if n < 4:
                 raise ValueError(f"the 'geometric' schedule needs at least 4 points, X has {n}")
-            sizes = np.unique(np.round(np.geomspace(min(lo, n - 1), n, GEOMETRIC_SIZES)).astype(np.int64))
+            hi = min(n, GEOMETRIC_MAX)
+            lo = max(3, int(math.ceil(GEOMETRIC_LOW * hi)))
+            sizes = np.unique(np.round(np.geomspace(min(lo, hi - 1), hi, GEOMETRIC_SIZES)).astype(np.int64))
         elif name == "magai":
             sizes = np.arange(500, n, 350, dtype=np.int64)
             if sizes.size < 2:
@@ -1012,7 +1016,8 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         Exponent of the bar lengths, > 0. The estimator needs alpha < d (the true dimension); with
         alpha >= d it returns about alpha (a :class:`PHDimWarning` says so).
     schedule : str or sequence of int, default "geometric"
-        Sample sizes; see :func:`resolve_schedule`. "geometric" (16 sizes from N/10 to N), the
+        Sample sizes; see :func:`resolve_schedule`. "geometric" (16 sizes from M/10 to
+        M = min(N, 10000)), the
         seed paper's "magai" (500, 850, ... below N), "birdal" (200..950 by 50), "gptid"
         (50..490 by 40, median of 7 subsamples per size) or an explicit increasing list.
     n_repeats : int, default 5
