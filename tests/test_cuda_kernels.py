@@ -40,6 +40,7 @@ from hypothesis import strategies as st  # noqa: E402
 from scipy.spatial.distance import pdist, squareform  # noqa: E402
 
 import topodim  # noqa: E402
+import topodim.rips  # noqa: E402
 from topodim import metrics as M  # noqa: E402
 from topodim._validate import as_distance_input  # noqa: E402
 from topodim.diagrams import bottleneck_distance  # noqa: E402
@@ -64,6 +65,15 @@ def _cloud(n, d, seed, dtype=np.float64, grid=False):
     if grid:
         X = np.round(X * 2) / 2  # ties and duplicates
     return X.astype(dtype)
+
+
+def _circle(n, seed, noise=0.15, d=2):
+    """A noisy circle in the first two of d coordinates: a long H1 bar plus short ones."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, 2 * np.pi, n)
+    X = np.zeros((n, d))
+    X[:, 0], X[:, 1] = np.cos(t), np.sin(t)
+    return X + noise * rng.standard_normal((n, d))
 
 
 # ------------------------------------------------------------------------------------------
@@ -274,6 +284,109 @@ def test_memory_freed_when_a_call_fails():
             scope.empty(5, np.float64)
             1 / 0
     assert memory_stats()["live"] == 0
+
+
+# ------------------------------------------------------------------------------------------
+# Rips: the GPU edge stage and the diagrams
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("grid, thresh", [(False, np.inf), (True, np.inf), (False, 1.3)])
+def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
+    from topodim import rips as R
+    from topodim.cuda.rips import RipsSession
+
+    X = _circle(15, 12).astype(dtype)
+    if grid:
+        X = np.round(X * 3) / 3
+    inp = as_distance_input(X, dtype=dtype)
+    with RipsSession() as s:
+        g = s.graph_of(inp, thresh, "dense")
+        t = min(thresh, R._enclosing_radius(g))
+        got = s.edge_columns(g, t, R._Progress(None))
+    gc = R._graph_of(inp, thresh, representation="dense")
+    assert np.array_equal(g.D, gc.D)  # the GPU's matrix, bit for bit
+    want = R._edge_columns(gc, t, 1, R._Progress(None))
+    flags, ci, cd, tree, n_app, m = got
+    assert np.array_equal(flags, want[0])  # apparent pairs
+    assert np.array_equal(ci, want[1]) and np.array_equal(cd, want[2])  # columns after clearing
+    for a, b in zip(tree, want[3]):  # the H0 forest, in filtration order
+        assert np.array_equal(a, b)
+    assert (n_app, m) == (want[4], want[5])
+    assert n_app > 0 and ci.shape[0] > 0  # not vacuous
+
+
+RIPS_CASES = {
+    "default": (lambda: _circle(16, 13), {}),
+    "ties": (lambda: np.round(_circle(15, 14) * 3) / 3, {}),
+    "maxdim2": (lambda: _circle(13, 15, d=3), {"maxdim": 2}),
+    "thresh": (lambda: _circle(16, 16), {"thresh": 1.2, "_representation": "dense"}),
+    "maxdim0": (lambda: _cloud(14, 2, 17), {"maxdim": 0}),
+    "z3_cocycles": (lambda: _circle(14, 18), {"coeff": 3, "do_cocycles": True}),
+    "n_perm": (lambda: _circle(18, 19), {"n_perm": 12}),
+    "cosine_f32": (lambda: _circle(14, 20, noise=0.05, d=3) + np.array([0, 0, 1.0]),
+                   {"metric": "cosine", "dtype": np.float32}),
+    "manhattan": (lambda: _circle(14, 21), {"metric": "manhattan"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RIPS_CASES))
+def test_ripser_diagrams_identical(case):
+    make, kw = RIPS_CASES[case]
+    X = make()
+    gpu = topodim.rips.ripser(X, device="cuda", **kw)
+    cpu = topodim.rips.ripser(X, **kw)
+    for a, b in zip(gpu["dgms"], cpu["dgms"]):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+        assert bottleneck_distance(a, b) == 0.0
+    assert gpu["counts"] == cpu["counts"] and gpu["thresh"] == cpu["thresh"]
+    assert gpu["num_edges"] == cpu["num_edges"]
+    if kw.get("do_cocycles"):
+        for a, b in zip(gpu["cocycles"][1], cpu["cocycles"][1]):
+            assert np.array_equal(a, b)
+    if kw.get("maxdim", 1) >= 1:
+        assert len(cpu["dgms"][1]) > 0, "a case without H1 bars tests little"
+
+
+def test_ripser_distance_matrix_with_births():
+    X = _circle(13, 22)
+    D = squareform(pdist(X)) + 0.25
+    np.fill_diagonal(D, np.linspace(0, 0.25, 13))
+    gpu = topodim.rips.ripser(D, distance_matrix=True, device="cuda")
+    cpu = topodim.rips.ripser(D, distance_matrix=True)
+    for a, b in zip(gpu["dgms"], cpu["dgms"]):
+        assert np.array_equal(a, b)
+
+
+@settings(max_examples=6, deadline=None)
+@given(n=st.integers(4, 12), seed=st.integers(0, 2**31 - 1), grid=st.booleans(),
+       dtype=st.sampled_from(DTYPES))
+def test_ripser_property_equal_cpu(n, seed, grid, dtype):
+    X = _circle(n, seed).astype(dtype)
+    if grid:
+        X = np.round(X * 3) / 3
+    gpu = topodim.rips.ripser(X, device="cuda", dtype=dtype)["dgms"]
+    cpu = topodim.rips.ripser(X, dtype=dtype)["dgms"]
+    assert all(np.array_equal(a, b) for a, b in zip(gpu, cpu))
+
+
+def test_ripser_sparse_graph_and_cuda():
+    import scipy.sparse as sp
+
+    A = sp.csr_matrix(squareform(pdist(_cloud(8, 2, 23))))
+    with pytest.raises(ValueError, match="not a scipy.sparse graph"):
+        topodim.rips.ripser(A, distance_matrix=True, device="cuda")
+    a = topodim.rips.ripser(A, distance_matrix=True, device="auto")["dgms"]
+    b = topodim.rips.ripser(A, distance_matrix=True)["dgms"]
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_ripser_frees_device_memory():
+    X = _cloud(12, 2, 24)
+    for _ in range(3):
+        topodim.rips.ripser(X, device="cuda")
+        assert memory_stats()["live"] == 0
 
 
 # ------------------------------------------------------------------------------------------
