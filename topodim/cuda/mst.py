@@ -41,8 +41,9 @@ from numba import cuda
 from .._config import njit
 from ..mst import _find
 from ._device import DeviceScope, simulator_enabled
-from ._arith import device_function
-from .distances import dist_reduce_end, dist_step
+from ..metrics import CHEBYSHEV, EUCLIDEAN, MANHATTAN, SQEUCLIDEAN
+from ._arith import add_rn, device_function, mul_rn
+from .distances import dist_reduce_end
 
 __all__ = ["batch_msf", "LEX", "FILTRATION"]
 
@@ -115,10 +116,31 @@ def _search_points(X, ids, comp, needs, items, part_off, part_r, part_q, metric,
                 else:
                     Cs[u, kk] = zero
             cuda.syncthreads()
-            for kk in range(kc):
-                xk = X[prow, k0 + kk]
-                for u in range(TC):
-                    acc[u] = dist_step(acc[u], Cs[u, kk], xk, metric)
+            # topodim.metrics.reduced_distance's loop body, the metric test hoisted out of the
+            # unrolled loop over the tile (|c - x| = |x - c| and (c - x)^2 = (x - c)^2 exactly)
+            if metric == EUCLIDEAN or metric == SQEUCLIDEAN:
+                for kk in range(kc):
+                    xk = X[prow, k0 + kk]
+                    for u in range(TC):
+                        dv = Cs[u, kk] - xk
+                        acc[u] = add_rn(acc[u], mul_rn(dv, dv))
+            elif metric == MANHATTAN:
+                for kk in range(kc):
+                    xk = X[prow, k0 + kk]
+                    for u in range(TC):
+                        acc[u] = add_rn(acc[u], abs(Cs[u, kk] - xk))
+            elif metric == CHEBYSHEV:
+                for kk in range(kc):
+                    xk = X[prow, k0 + kk]
+                    for u in range(TC):
+                        dv = abs(Cs[u, kk] - xk)
+                        if dv > acc[u]:
+                            acc[u] = dv
+            else:  # COSINE: inner products of unit rows
+                for kk in range(kc):
+                    xk = X[prow, k0 + kk]
+                    for u in range(TC):
+                        acc[u] = add_rn(acc[u], mul_rn(Cs[u, kk], xk))
             cuda.syncthreads()
         for u in range(w):
             q = c0 + u
