@@ -80,7 +80,8 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--n-models", type=int, help="models of the generalization study (default 8, at least 3)")
     g.add_argument("--size", help="model size: tiny | small | medium")
     g.add_argument("--epochs", type=int, help="training epochs of the image models")
-    g.add_argument("--text-epochs", type=int, help="training epochs of the text encoder")
+    g.add_argument("--text-epochs", type=int, help="training epochs of the text encoder (default 4)")
+    g.add_argument("--vit-epochs", type=int, help="training epochs of the ViT (default 10)")
     g.add_argument("--batch-size", type=int)
     g.add_argument("--lr", type=float)
     g = p.add_argument_group("extraction and measures")
@@ -103,7 +104,7 @@ Example: python -m experiments all --out experiments-report"""
 
 SETTING_KEYS = ("dataset", "text_dataset", "max_train", "max_test", "n_samples", "text_n_samples", "models",
                 "activation", "activation_family", "activations", "vit_cnns", "n_models", "size", "epochs",
-                "text_epochs", "batch_size", "lr", "layers", "spatial_pooling", "token_pooling", "minmax",
+                "text_epochs", "vit_epochs", "batch_size", "lr", "layers", "spatial_pooling", "token_pooling", "minmax",
                 "measures", "phdim_schedule", "phdim_sizes", "phdim_repeats", "per_class_points", "h1_points", "downsample",
                 "betti_points",
                 "betti_quantile")

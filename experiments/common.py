@@ -18,20 +18,21 @@ from .measures import MeasureConfig
 PROFILES = {
     "default": dict(
         dataset="mnist5k", text_dataset="rt-snippets", max_train=3000, max_test=1000, n_samples=2000,
-        text_max_train=6000, text_n_samples=1300, epochs=2, text_epochs=3, batch_size=64, lr=3e-3,
+        text_max_train=6000, text_n_samples=1300, epochs=2, text_epochs=4, vit_epochs=10, batch_size=64, lr=3e-3,
         models=("vgg", "resnet", "mobilenetv2"), activation=None, activation_family="vgg",
         activations=("relu", "silu", "tanh", "sigmoid", "elu", "relu6"), vit_cnns=("vgg", "resnet"),
         n_models=8, phdim_schedule="magai", phdim_sizes=None, phdim_repeats=1, per_class_points=250, h1_points=120,
         downsample=2,
         betti_points=300, betti_quantile=0.05, minmax=True, spatial_pooling="gap", token_pooling="mean",
-        size="small", vocab_size=4000, text_max_len=64, layers=None, measures=None),
+        size="small", vocab_size=4000, text_max_len=48, layers=None, measures=None),
     "paper": dict(
-        max_train=None, n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=5, n_models=16, size="medium",
+        max_train=None, n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=8, vit_epochs=30, n_models=16,
+        size="medium",
         batch_size=64, lr=2e-3,
         text_max_train=None, h1_points=250, downsample=1),
     "tiny": dict(
         dataset="digits", max_train=90, max_test=60, n_samples=60, text_max_train=120, text_n_samples=40,
-        epochs=1, text_epochs=1, batch_size=32, n_models=8, phdim_sizes=(20, 30, 40), per_class_points=250,
+        epochs=1, text_epochs=1, vit_epochs=1, batch_size=32, n_models=8, phdim_sizes=(20, 30, 40), per_class_points=250,
         downsample=1,
         betti_points=40, size="tiny", vocab_size=300, text_max_len=24),
 }
@@ -46,8 +47,8 @@ SIZES = {
     "small": {"vgg": dict(widths=(16, 32, 64), convs_per_stage=2, hidden=128),
               "resnet": dict(widths=(8, 16, 32), blocks_per_stage=2),
               "mobilenetv2": dict(width_mult=0.5, head_channels=64, expansion=4),
-              "vit": dict(dim=48, depth=4, heads=4, mlp=96),
-              "text-transformer": dict(dim=128, depth=4, heads=4, mlp=256)},
+              "vit": dict(dim=32, depth=4, heads=4, mlp=64),
+              "text-transformer": dict(dim=64, depth=4, heads=4, mlp=128)},
     "medium": {"vgg": dict(widths=(32, 64, 128), convs_per_stage=2, hidden=256),
                "resnet": dict(widths=(16, 32, 64), blocks_per_stage=5),
                "mobilenetv2": dict(width_mult=1.5, head_channels=256),
@@ -63,7 +64,7 @@ def settings_for(profile: str, overrides: dict) -> dict:
     s.update(PROFILES[profile])
     for k, v in overrides.items():
         if v is not None:
-            if k not in s and k not in ("seed", "device", "out", "cache_dir", "no_cache", "progress", "profile"):
+            if k not in s and k not in ("seed", "device", "out", "cache_dir", "no_cache", "progress", "profile"):  # pragma: no cover
                 raise ExperimentError(f"unknown setting '{k}'")
             s[k] = v
     s["profile"] = profile

@@ -12,9 +12,10 @@ simplification towards the output (H0 / H1 total persistence)
     the last hooked layer's value is at most half of the largest value over the layers, and below
     the first layer's value.
 ReLU/Swish simplify earlier than Tanh/Sigmoid
-    the *half-depth* of a profile is the first relative depth at which H0 total persistence has
-    fallen to half of its maximum (1.0 when it never does); the finding holds when the mean
-    half-depth of ReLU and SiLU is below the mean of Tanh and Sigmoid.
+    the *half-depth* of a profile is the relative depth at which H0 total persistence, after its
+    maximum, first falls to half of that maximum (linearly interpolated between the two layers
+    around the crossing; 1.0 when it never does); the finding holds when the mean half-depth of
+    ReLU and SiLU is below the mean of Tanh and Sigmoid.
 lower complexity goes with better generalization
     across models, the Pearson and Spearman correlations of a measure at the penultimate layer
     with test accuracy are both negative.
@@ -67,13 +68,20 @@ def simplification(rows, subject, col):
 
 
 def half_depth(rows, col="h0_tp"):
-    """First relative depth where ``col`` is at most half of its maximum (1.0 if never); NaN if absent."""
+    """Relative depth where ``col``, after its maximum, first falls to half of it, linearly
+    interpolated between the layers around the crossing (1.0 if never); NaN if absent."""
     d, v = _profile(rows, col)
     if len(v) == 0:
         return math.nan
     k = int(np.argmax(v))
-    below = np.flatnonzero((np.arange(len(v)) > k) & (v <= 0.5 * v[k]))
-    return float(d[below[0]]) if len(below) else 1.0
+    half = 0.5 * v[k]
+    below = np.flatnonzero((np.arange(len(v)) > k) & (v <= half))
+    if not len(below):
+        return 1.0
+    j = int(below[0])
+    a, b = v[j - 1], v[j]
+    t = (a - half) / (a - b) if a != b else 1.0
+    return float(d[j - 1] + t * (d[j] - d[j - 1]))
 
 
 def activation_order(half_depths: dict):

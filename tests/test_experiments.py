@@ -424,8 +424,9 @@ def test_finding_checks():
     assert fd.rise_then_fall(rows([float("nan")] * 4), "m")["holds"] is None
     assert fd.simplification(rows([10, 12, 6, 2], "h0_tp"), "m", "h0_tp")["holds"] is True
     assert fd.simplification(rows([10, 12, 9, 8], "h0_tp"), "m", "h0_tp")["holds"] is False
-    assert fd.half_depth(rows([10, 12, 9, 5], "h0_tp"), "h0_tp") == 1.0
+    assert fd.half_depth(rows([10, 12, 9, 7], "h0_tp"), "h0_tp") == 1.0
     assert fd.half_depth(rows([10, 12, 6, 5], "h0_tp"), "h0_tp") == 0.75
+    assert fd.half_depth(rows([10, 12, 9, 3], "h0_tp"), "h0_tp") == pytest.approx(0.75 + 0.25 * 3 / 6)
     assert fd.activation_order({"relu": 0.5, "silu": 0.6, "tanh": 0.9, "sigmoid": 1.0})["holds"] is True
     assert fd.activation_order({"relu": 1.0, "silu": 0.9, "tanh": 0.5, "sigmoid": 0.6})["holds"] is False
     g = fd.generalization("H0", [5, 4, 3, 2, 1], [0.5, 0.6, 0.7, 0.8, 0.95])

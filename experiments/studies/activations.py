@@ -37,6 +37,6 @@ def run(ctx) -> StudyResult:
         res.findings.append(fd.rise_then_fall(rows, f"{fam} {a}"))
         res.findings.append(fd.simplification(rows, f"{fam} {a}", "h0_tp"))
     res.extra_tables["half_depths"] = [{"activation": a, "h0_half_depth": v} for a, v in half.items()]
-    res.notes.append("half-depth = first relative depth at which the per-class H0 total persistence has fallen "
-                     "to half of its maximum over the layers (1.0 when it never does)")
+    res.notes.append("half-depth = relative depth at which the per-class H0 total persistence, after its maximum, "
+                     "first falls to half of it (interpolated between layers; 1.0 when it never does)")
     return res

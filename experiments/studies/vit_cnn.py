@@ -19,9 +19,11 @@ def run(ctx) -> StudyResult:
     cnns = [choose("CNN for the ViT comparison", f, CNNS) for f in ctx.s["vit_cnns"]]
     hp = ctx.hp("vit")
     res.setup = ctx.image_setup_lines([f"ViT: {hp['depth']} pre-norm blocks, width {hp['dim']}, {hp['heads']} heads, "
-                                       f"CLS token classification; token layers pooled by '{ctx.s['token_pooling']}'"])
+                                       f"CLS token classification, trained {ctx.s['vit_epochs']} epochs (Transformers "
+                                       f"need more steps than CNNs); token layers pooled by '{ctx.s['token_pooling']}'"])
     for fam in ["vit"] + cnns:
-        rec, rows = ctx.run_image_model(fam, None, fam)
+        cfg = ctx.train_config(epochs=ctx.s["vit_epochs"]) if fam == "vit" else None
+        rec, rows = ctx.run_image_model(fam, None, fam, cfg=cfg)
         res.models.append(rec)
         res.rows += rows
     for rec in res.models:
