@@ -9,7 +9,8 @@ column                  what                                                    
 ``h0_tp``               H0 total persistence: sum of finite bar lengths (alpha = 1), on up    ``topodim.ph0``,
                         to 250 points per class after per-feature min-max scaling, averaged   ``diagrams.total_persistence``
                         over the classes (the paper's "local" mode)
-``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser``
+``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser`` (or
+                                                                                             ``topodim.rips.ripser``)
                         250; the README's default run uses 120 to fit its time budget)
 ``twonn``, ``mle``      TwoNN (Facco et al.) and Levina–Bickel MLE intrinsic dimension on    ``topodim.TwoNN``,
                         the layer's point cloud (no scaling)                                 ``topodim.MLE``
@@ -28,6 +29,7 @@ layer (e.g. all points equal) is NaN with the reason in ``notes``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 import warnings
@@ -56,12 +58,28 @@ NEEDS = {
 }
 
 
+def ripser_function():
+    """``topodim.ripser``, else ``topodim.rips.ripser`` (the same engine before its top-level
+    export), else None."""
+    fn = getattr(topodim, "ripser", None)
+    if fn is None:
+        try:
+            fn = getattr(importlib.import_module("topodim.rips"), "ripser", None)
+        except ImportError:
+            fn = None
+    return fn
+
+
 def api_status() -> dict:
     """measure -> None when computable with the installed topodim, else the reason it is not."""
     out = {}
     for m, (attr, issue) in NEEDS.items():
-        out[m] = None if hasattr(topodim, attr) else f"topodim.{attr} is not in this topodim ({issue})"
-    if out["betti"] is None and not hasattr(topodim, "ripser"):
+        if attr == "ripser":
+            ok = ripser_function() is not None
+        else:
+            ok = hasattr(topodim, attr)
+        out[m] = None if ok else f"topodim.{attr} is not in this topodim ({issue})"
+    if out["betti"] is None and ripser_function() is None:
         out["betti1"] = "topodim.ripser is not in this topodim (issue 4): betti1 not computed"
     return out
 
@@ -196,8 +214,9 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
         if "h1" in cfg.measures and status["h1"] is None:
             k1 = cfg.h1_points or cfg.per_class_points
             def f():
+                rips = ripser_function()
                 row["h1_tp"] = float(np.mean([topodim.diagrams.total_persistence(
-                    topodim.ripser(Xs[g[:k1]], maxdim=1)["dgms"][1]) for g in groups]))
+                    rips(Xs[g[:k1]], maxdim=1)["dgms"][1]) for g in groups]))
             attempt("h1", f)
     if "twonn" in cfg.measures and status["twonn"] is None:
         def f():
@@ -216,8 +235,9 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
             r = float(np.quantile(D[iu], cfg.betti_quantile))
             row["betti_r"] = r
             dg = [topodim.ph0(sub)]
-            if hasattr(topodim, "ripser"):
-                dg = topodim.ripser(sub, maxdim=1, thresh=r)["dgms"][:2]
+            rips = ripser_function()
+            if rips is not None:
+                dg = rips(sub, maxdim=1, thresh=r)["dgms"][:2]
                 dg = [np.asarray(d, dtype=float) for d in dg]
             b = topodim.diagrams.betti_numbers(dg, r)
             row["betti0"] = float(b[0])

@@ -402,6 +402,22 @@ def test_h0_total_persistence_is_per_class_mst_length_after_minmax():
     assert math.isnan(row["twonn"])  # not asked for
 
 
+def test_h1_total_persistence_matches_ripser_py():
+    from experiments.measures import ripser_function
+
+    if ripser_function() is None:
+        pytest.skip("topodim's Rips engine (issue 4) is not in this topodim")
+    ripser_py = pytest.importorskip("ripser")
+    rng = np.random.default_rng(3)
+    t = rng.uniform(0, 2 * np.pi, 80)
+    X = np.c_[np.cos(t), np.sin(t), 0.1 * rng.normal(size=80)]
+    y = np.repeat([0, 1], 40)
+    row = measure_layer(X, y, MeasureConfig(measures=("h1",), h1_points=40))
+    Xs = minmax_scale(X)
+    ref = np.mean([sum(d - b for b, d in ripser_py.ripser(Xs[y == c], maxdim=1)["dgms"][1]) for c in (0, 1)])
+    assert math.isclose(row["h1_tp"], ref, rel_tol=1e-6) and row["h1_tp"] > 0
+
+
 def test_betti0_at_scale_counts_clusters():
     rng = np.random.default_rng(0)
     centers = np.array([[0, 0], [10, 0], [0, 10], [10, 10.0]])
