@@ -112,10 +112,12 @@ def test_disconnected_matrix_sums_finite_edges():
     D = squareform(pdist(np.vstack([A, B])))
     D[:30, 30:] = np.inf
     D[30:, :30] = np.inf
-    res = ph_dimension(D, distance_matrix=True, schedule=[20, 40, 60], n_repeats=2, random_state=1)
     draws = same_draws(60, [20, 40, 60], 2, 1, "nested")
-    assert np.allclose(raw_in_draw_order(res, draws), energies_by_oracle(D, draws, 1.0), rtol=1e-12)
-    assert np.isfinite(res.dimension)
+    for method in ("incremental", "prim"):
+        res = ph_dimension(D, distance_matrix=True, schedule=[20, 40, 60], n_repeats=2, random_state=1,
+                           method=method)
+        assert np.allclose(raw_in_draw_order(res, draws), energies_by_oracle(D, draws, 1.0), rtol=1e-12)
+        assert np.isfinite(res.dimension)
 
 
 # ------------------------------------------------------------------------------------------
@@ -135,12 +137,14 @@ def test_energies_match_oracle_points(sampling, method):
     assert res.method == method and res.sampling == sampling
 
 
+@pytest.mark.parametrize("method", ["incremental", "prim"])
 @pytest.mark.parametrize("kind", ["dense", "condensed"])
-def test_energies_match_oracle_matrices(kind):
+def test_energies_match_oracle_matrices(kind, method):
     X = ds.cube(250, 3, random_state=2)
     D = squareform(pdist(X, "cityblock"))
     inp = D if kind == "dense" else pdist(X, "cityblock")
-    res = ph_dimension(inp, distance_matrix=True, schedule="gptid", n_repeats=2, random_state=3)
+    res = ph_dimension(inp, distance_matrix=True, schedule="gptid", n_repeats=2, random_state=3, method=method)
+    assert res.method == method
     draws = same_draws(250, "gptid", 2, 3, "nested")
     assert np.allclose(raw_in_draw_order(res, draws), energies_by_oracle(D, draws, 1.0), rtol=1e-12)
     # the same as the native manhattan metric on the points
@@ -148,6 +152,14 @@ def test_energies_match_oracle_matrices(kind):
     assert np.allclose(pts.raw_values, res.raw_values, rtol=1e-12)
     assert res.raw_values.shape == (len(res.sizes), 2, 7)
     assert np.allclose(res.values, np.median(res.raw_values, axis=2))
+
+
+def test_auto_engine_choice():
+    # the cost model: Prim per subsample in low dimension and for matrices, incremental in high dimension
+    assert ph_dimension(ds.cube(1000, 3, random_state=0), random_state=0).method == "prim"
+    hi = ds.embed(ds.cube(1000, 3, random_state=0), 256, random_state=1)
+    assert ph_dimension(hi, random_state=0).method == "incremental"
+    assert ph_dimension(pdist(ds.cube(300, 3, random_state=0)), distance_matrix=True, random_state=0).method == "prim"
 
 
 def test_float32():
@@ -371,8 +383,8 @@ def test_bad_data():
     D = squareform(pdist(ds.cube(50, 2, random_state=0))) + np.eye(50)
     with pytest.raises(ValueError, match="diagonal"):
         ph_dimension(D, distance_matrix=True)
-    with pytest.raises(ValueError, match="prim"):
-        ph_dimension(squareform(pdist(ds.cube(50, 2, random_state=0))), distance_matrix=True, method="prim")
+    with pytest.raises(ValueError, match="boruvka"):
+        ph_dimension(squareform(pdist(ds.cube(50, 2, random_state=0))), distance_matrix=True, method="boruvka")
 
 
 def test_all_duplicates_is_an_error_not_nan():
