@@ -95,7 +95,9 @@ def sparse_lookup(indptr, indices, data, i, j):
 
 @_inner
 def edge_value(dense, D, indptr, indices, data, a, b):
-    if dense:
+    """Value of edge {a, b}: from the matrix D whenever one is given (a sparse graph may come
+    with its matrix of values for O(1) lookups), else by binary search in the CSR row."""
+    if D.shape[0] > 0:
         return D[a, b]
     return sparse_lookup(indptr, indices, data, a, b)
 
@@ -265,6 +267,47 @@ def hash_insert(table, key, val):
 
 
 # ==========================================================================================
+# bitsets
+# ==========================================================================================
+
+_DEBRUIJN = np.array([0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36,
+                      53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37,
+                      16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14,
+                      19, 9, 13, 8, 7, 6], dtype=np.int64)
+
+
+@_inner
+def ctz(low, table):
+    """Index of the single set bit of ``low`` (a power of two), by a de Bruijn multiplication."""
+    return table[np.int64((low * np.uint64(0x03F79D71B4CB0A89)) >> np.uint64(58))]
+
+
+@_inner
+def msb(x, table):
+    """Index of the highest set bit of x != 0."""
+    x |= x >> np.uint64(1)
+    x |= x >> np.uint64(2)
+    x |= x >> np.uint64(4)
+    x |= x >> np.uint64(8)
+    x |= x >> np.uint64(16)
+    x |= x >> np.uint64(32)
+    return ctz(x ^ (x >> np.uint64(1)), table)
+
+
+@njit
+def csr_bitsets(indptr, indices, n):
+    """Adjacency bitsets (n, ceil(n / 64)) of a CSR graph."""
+    W = (n + 63) >> 6
+    A = np.zeros((n, W), dtype=np.uint64)
+    one = np.uint64(1)
+    for i in range(n):
+        for q in range(indptr[i], indptr[i + 1]):
+            j = indices[q]
+            A[i, j >> 6] |= one << np.uint64(j & 63)
+    return A
+
+
+# ==========================================================================================
 # binary heap of (diameter, index, coefficient): top = smallest diameter, then largest index
 # ==========================================================================================
 
@@ -392,6 +435,68 @@ def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_
 
 
 @_inner
+def _cob_dense_edge(D, B, n, thresh, i, j, sidx, sdiam, lo, hi, out_i, out_d, out_s, nl_i, nl_s,
+                    want_nl):
+    """:func:`_cob_dense` for an edge {i > j}: three branch-light loops over the new vertex w
+    (w > i, j < w < i, w < j), whose cofacet indices are C(w,3) + C(i,2) + j,
+    C(i,3) + C(w,2) + j and C(i,3) + C(j,2) + w, with coefficient parities 0, 1, 0."""
+    cnt = 0
+    nl = 0
+    nxt = INF
+    top = hi if hi < thresh else thresh
+    Ri = D[i]
+    Rj = D[j]
+    for seg in range(3):
+        if seg == 0:
+            w0 = n - 1
+            w1 = i
+            base = sidx
+            par = 0
+        elif seg == 1:
+            w0 = i - 1
+            w1 = j
+            base = B[3, i] + j
+            par = 1
+        else:
+            w0 = j - 1
+            w1 = -1
+            base = B[3, i] + B[2, j]
+            par = 0
+        for w in range(w0, w1, -1):
+            a = Ri[w]
+            b = Rj[w]
+            dm = a if a > b else b
+            if dm < sdiam:
+                dm = sdiam
+            if dm <= top:
+                if dm > lo:
+                    if seg == 0:
+                        out_i[cnt] = base + B[3, w]
+                    elif seg == 1:
+                        out_i[cnt] = base + B[2, w]
+                    else:
+                        out_i[cnt] = base + w
+                    out_d[cnt] = dm
+                    out_s[cnt] = par
+                    cnt += 1
+            elif dm <= nxt and dm <= thresh:
+                if seg == 0:
+                    t = base + B[3, w]
+                elif seg == 1:
+                    t = base + B[2, w]
+                else:
+                    t = base + w
+                if dm < nxt:
+                    nxt = dm
+                    nl = 0
+                if want_nl:
+                    nl_i[nl] = t
+                    nl_s[nl] = par
+                    nl += 1
+    return cnt, nxt, nl
+
+
+@_inner
 def _next_common(indptr, indices, vs, dim, ptrs):
     """Advance the row pointers (moving down) to the next common neighbour; -1 when none."""
     while True:
@@ -471,6 +576,9 @@ def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, 
 def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, lo, hi,
                out_i, out_d, out_s, nl_i, nl_s, want_nl, ptrs):
     if dense:
+        if dim == 1:
+            return _cob_dense_edge(D, B, n, thresh, vs[0], vs[1], sidx, sdiam, lo, hi, out_i,
+                                   out_d, out_s, nl_i, nl_s, want_nl)
         return _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
                           nl_i, nl_s, want_nl)
     return _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i,
@@ -485,6 +593,21 @@ def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdi
     idx_above = np.int64(0)
     k = dim + 1
     t = 0
+    if dense and dim == 1:
+        i = vs[0]
+        j = vs[1]
+        Ri = D[i]
+        Rj = D[j]
+        for w in range(n - 1, i, -1):
+            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+                return B[3, w] + sidx, np.int64(w)
+        for w in range(i - 1, j, -1):
+            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+                return B[3, i] + B[2, w] + j, np.int64(w)
+        for w in range(j - 1, -1, -1):
+            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+                return B[3, i] + B[2, j] + w, np.int64(w)
+        return np.int64(-1), np.int64(-1)
     if dense:
         for w in range(n - 1, -1, -1):
             if t <= dim and w == vs[t]:
@@ -557,12 +680,13 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
 
 
 @_inner
-def _edge_is_apparent_flag(dense, eflags, indptr, indices, a, b, idx):
-    """Flag of edge {a > b} from the flat edge pass (1 = apparent), or 1 when no flags given."""
-    if eflags.shape[0] == 0:
-        return True
+def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
+    """The flat pass's code of edge {a > b} (k >= 0: apparent with the triangle {a, b, k}), or
+    -3 when no codes are given."""
+    if ecof.shape[0] == 0:
+        return -3
     if dense:
-        return eflags[idx] == 1
+        return ecof[idx]
     lo = indptr[a]
     hi = indptr[a + 1]
     while lo < hi:
@@ -571,7 +695,7 @@ def _edge_is_apparent_flag(dense, eflags, indptr, indices, a, b, idx):
             lo = mid + 1
         else:
             hi = mid
-    return eflags[lo] == 1
+    return ecof[lo]
 
 
 @_inner
@@ -579,7 +703,7 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
                         eflags):
     """For the (dim + 1)-simplex tau = (tidx, tdiam): its facet f such that (f, tau) is a
     zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f; (-1, -1)
-    when there is none. ``eflags`` (edge flags of the flat pass, may be empty) short-cuts dim 1."""
+    when there is none. ``eflags`` (edge codes of the flat pass, may be empty) answer dim 1."""
     simplex_vertices(B, tidx, dim + 1, n, us)
     f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv)
     if f < 0:
@@ -589,8 +713,12 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
         if a != r:
             fv[q] = us[a]
             q += 1
-    if dim == 1 and not _edge_is_apparent_flag(dense, eflags, indptr, indices, fv[0], fv[1], f):
-        return np.int64(-1), np.int64(-1)
+    if dim == 1:
+        code = _edge_zero_cofacet(dense, eflags, indptr, indices, fv[0], fv[1], f)
+        if code != -3:
+            if code == us[r]:
+                return f, r
+            return np.int64(-1), np.int64(-1)
     c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, fv, dim, f, tdiam, ptrs)
     if c == tidx:
         return f, r
@@ -961,6 +1089,17 @@ def fill_dense_from_points(P, metric, D):
                 D[j, i] = x
 
 
+@_inner
+def _flag_of(code):
+    """Edge codes of the flat pass (-2 no edge, -1 not apparent, k >= 0 apparent with zero
+    cofacet vertex k) as flags 0 / 2 / 1."""
+    if code == -2:
+        return 0
+    if code == -1:
+        return 2
+    return 1
+
+
 #: ``row_counts`` kinds
 ROWS_DENSE_LOWER = 0  # entries j < i with D[i, j] <= thresh
 ROWS_DENSE_DEGREE = 1  # entries j != i with D[i, j] <= thresh
@@ -988,13 +1127,13 @@ def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
         elif dense:
             base = (i * (i - 1)) >> 1
             for j in range(i):
-                f = flags[base + j]
+                f = _flag_of(flags[base + j])
                 if (want < 0 and f != 0) or f == want:
                     c += 1
         else:
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
-                f = flags[q]
+                f = _flag_of(flags[q])
                 if (want < 0 and f != 0) or f == want:
                     c += 1
                 q += 1
@@ -1002,7 +1141,7 @@ def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
     return counts
 
 
-_NOFLAGS = np.zeros(0, dtype=np.uint8)
+_NOFLAGS = np.zeros(0, dtype=np.int32)
 
 
 def empty_graph(dtype):
@@ -1057,7 +1196,7 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_i
         base = (i * (i - 1)) >> 1
         if dense:
             for j in range(i):
-                f = flags[base + j]
+                f = _flag_of(flags[base + j])
                 if (want < 0 and f != 0) or f == want:
                     out_idx[o] = base + j
                     out_diam[o] = D[i, j]
@@ -1065,7 +1204,7 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_i
         else:
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
-                f = flags[q]
+                f = _flag_of(flags[q])
                 if (want < 0 and f != 0) or f == want:
                     out_idx[o] = base + indices[q]
                     out_diam[o] = data[q]
@@ -1080,16 +1219,21 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_i
 
 @_inner
 def _edge_flag_dense(D, n, i, j, d):
-    """1 = apparent edge, 2 = not apparent (the zero-pivot cofacet is found scanning the new
-    vertex k downwards; the edge must then be that triangle's zero-pivot facet)."""
-    for k in range(n - 1, -1, -1):
-        if D[i, k] <= d and D[j, k] <= d and k != i and k != j:
-            if k > i:
-                return 1
-            if k > j:
-                return 1 if D[k, j] != d else 2
-            return 1 if (D[j, k] != d and D[i, k] != d) else 2
-    return 2
+    """k when the edge is in a zero apparent pair with the triangle {i, j, k}, else -1: its
+    zero-pivot cofacet is found scanning the new vertex k downwards, and the edge must then be
+    that triangle's zero-pivot facet (the facet of smallest index with the same diameter)."""
+    Ri = D[i]
+    Rj = D[j]
+    for k in range(n - 1, i, -1):
+        if Ri[k] <= d and Rj[k] <= d:
+            return k
+    for k in range(i - 1, j, -1):
+        if Ri[k] <= d and Rj[k] <= d:
+            return k if Rj[k] != d else -1
+    for k in range(j - 1, -1, -1):
+        if Ri[k] <= d and Rj[k] <= d:
+            return k if (Rj[k] != d and Ri[k] != d) else -1
+    return -1
 
 
 @_inner
@@ -1101,24 +1245,25 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
     while True:
         k = _next_common(indptr, indices, vs, 1, ptrs)
         if k < 0:
-            return 2
+            return -1
         a = data[ptrs[0]]  # d(i, k)
         b = data[ptrs[1]]  # d(j, k)
         ptrs[0] -= 1
         ptrs[1] -= 1
         if a <= d and b <= d:
             if k > i:
-                return 1
+                return k
             if k > j:
-                return 1 if b != d else 2
-            return 1 if (b != d and a != d) else 2
+                return k if b != d else -1
+            return k if (b != d and a != d) else -1
 
 
 @njit_parallel
 def edge_pass(dense, D, indptr, indices, data, thresh, flags):
-    """Flag every edge {i > j}: 0 above thresh, 1 in a zero-persistence apparent pair with a
-    triangle (its zero-pivot cofacet has it as zero-pivot facet), 2 otherwise. Dense: flags are
-    indexed by C(i, 2) + j; sparse: by the CSR position of j in row i.
+    """Code every edge {i > j} (int32): -2 above thresh, k >= 0 when it is in a zero-persistence
+    apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has it as
+    zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by the CSR
+    position of j in row i.
 
     Race-free: each edge writes its own slot; rows are interleaved over the chunks."""
     n = indptr.shape[0] - 1 if not dense else D.shape[0]
@@ -1132,7 +1277,7 @@ def edge_pass(dense, D, indptr, indices, data, thresh, flags):
                 for j in range(i):
                     d = D[i, j]
                     if d > thresh:
-                        flags[base + j] = 0
+                        flags[base + j] = -2
                     else:
                         flags[base + j] = _edge_flag_dense(D, n, i, j, d)
             else:
@@ -1140,7 +1285,7 @@ def edge_pass(dense, D, indptr, indices, data, thresh, flags):
                 while q < indptr[i + 1] and indices[q] < i:
                     d = data[q]
                     if d > thresh:
-                        flags[q] = 0
+                        flags[q] = -2
                     else:
                         flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
                                                      ptrs)
@@ -1215,20 +1360,167 @@ def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, 
     return cnt
 
 
+@_inner
+def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd, wi, wj, pkeys,
+                    eflags, vs, ptrs, table):
+    """Class (see :func:`assemble`) of the triangle t = {w > i > j} of diameter dt, whose edge
+    values are sd = d(i, j), wi = d(w, i), wj = d(w, j)."""
+    if hash_find(pkeys, t) >= 0:
+        return 0
+    # the cofacet of a zero apparent pair? its zero-pivot facet is the first with value dt of
+    # {i, j} (without w), {w, j} (without i), {w, i} (without j); is t that edge's zero cofacet?
+    if sd == dt:
+        code = _edge_zero_cofacet(dense, eflags, indptr, indices, i, j, t - B[3, w])
+        r = w
+    elif wj == dt:
+        code = _edge_zero_cofacet(dense, eflags, indptr, indices, w, j, B[2, w] + j)
+        r = i
+    else:
+        code = _edge_zero_cofacet(dense, eflags, indptr, indices, w, i, B[2, w] + i)
+        r = j
+    if code == r:
+        return 0
+    # the facet of a zero apparent pair? x: the new vertex of its zero-pivot cofacet (largest
+    # x with d(w,x), d(i,x), d(j,x) <= dt); the tetrahedron's zero-pivot facet must be t, i.e.
+    # every facet without a vertex v > x (of w, i, j) must have a diameter below dt
+    x = -1
+    xw = 0.0
+    xi = 0.0
+    xj = 0.0
+    if dense:
+        Rw = D[w]
+        Ri = D[i]
+        Rj = D[j]
+        for y in range(n - 1, -1, -1):
+            if Rw[y] <= dt and Ri[y] <= dt and Rj[y] <= dt and y != w and y != i and y != j:
+                x = y
+                xw = Rw[y]
+                xi = Ri[y]
+                xj = Rj[y]
+                break
+    elif A.shape[0] > 0:
+        for k in range(A.shape[1] - 1, -1, -1):
+            word = A[w, k] & A[i, k] & A[j, k]
+            while word != 0:
+                b = msb(word, table)
+                word ^= np.uint64(1) << np.uint64(b)
+                y = k * 64 + b
+                a1 = D[w, y]
+                a2 = D[i, y]
+                a3 = D[j, y]
+                if a1 <= dt and a2 <= dt and a3 <= dt:
+                    x = y
+                    xw = a1
+                    xi = a2
+                    xj = a3
+                    break
+            if x >= 0:
+                break
+    else:
+        vs[0] = w
+        vs[1] = i
+        vs[2] = j
+        for s in range(3):
+            ptrs[s] = indptr[vs[s] + 1] - 1
+        while True:
+            y = _next_common(indptr, indices, vs, 2, ptrs)
+            if y < 0:
+                break
+            a1 = data[ptrs[0]]
+            a2 = data[ptrs[1]]
+            a3 = data[ptrs[2]]
+            for s in range(3):
+                ptrs[s] -= 1
+            if a1 <= dt and a2 <= dt and a3 <= dt:
+                x = y
+                xw = a1
+                xi = a2
+                xj = a3
+                break
+    if x < 0:
+        return 2
+    if w > x and max(xi, xj, sd) == dt:
+        return 2
+    if i > x and max(xw, xj, wj) == dt:
+        return 2
+    if j > x and max(xw, xi, wi) == dt:
+        return 2
+    return 1
+
+
+@_inner
+def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, sidx, sd, pkeys,
+                        eflags, out_i, out_d, out_f, o, count_only, vs, ptrs, table):
+    """The triangles {w > i > j} (diameter <= thresh) of the edge {i, j}: counted, or written at
+    out_*[o:] and classified."""
+    cnt = 0
+    if dense:
+        Ri = D[i]
+        Rj = D[j]
+        for w in range(n - 1, i, -1):
+            wi = Ri[w]
+            wj = Rj[w]
+            dt = sd
+            if wi > dt:
+                dt = wi
+            if wj > dt:
+                dt = wj
+            if dt <= thresh:
+                if not count_only:
+                    t = sidx + B[3, w]
+                    out_i[o + cnt] = t
+                    out_d[o + cnt] = dt
+                    out_f[o + cnt] = _triangle_class(dense, D, indptr, indices, data, A, B, n, t,
+                                                     dt, w, i, j, sd, wi, wj, pkeys, eflags, vs,
+                                                     ptrs, table)
+                cnt += 1
+        return cnt
+    vs[0] = i
+    vs[1] = j
+    ptrs[0] = indptr[i + 1] - 1
+    ptrs[1] = indptr[j + 1] - 1
+    while True:
+        w = _next_common(indptr, indices, vs, 1, ptrs)
+        if w <= i:
+            break
+        wi = data[ptrs[0]]
+        wj = data[ptrs[1]]
+        ptrs[0] -= 1
+        ptrs[1] -= 1
+        dt = sd
+        if wi > dt:
+            dt = wi
+        if wj > dt:
+            dt = wj
+        if dt <= thresh:
+            if not count_only:
+                t = sidx + B[3, w]
+                out_i[o + cnt] = t
+                out_d[o + cnt] = dt
+                out_f[o + cnt] = _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt,
+                                                 w, i, j, sd, wi, wj, pkeys, eflags, vs[2:],
+                                                 ptrs[2:], table)
+            cnt += 1
+    return cnt
+
+
 @njit_parallel
-def assemble(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim, q0, q1, counts,
-             offsets, pkeys, eflags, out_i, out_d, out_f, count_only):
+def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, dim, q0, q1,
+             counts, offsets, pkeys, eflags, out_i, out_d, out_f, count_only):
     """The (dim+1)-simplices generated (new top vertex, diameter <= thresh) by s_idx[q0:q1].
 
     ``count_only``: counts[q] = how many each generates. Otherwise write them at
     offsets[q] - offsets[q0] and classify each in out_f: 0 = cleared (a pivot of dimension dim,
     or the cofacet of a zero apparent pair), 1 = the facet of a zero apparent pair (skipped),
-    2 = a column to reduce. Race-free: each generating simplex writes its own range."""
+    2 = a column to reduce. Race-free: each generating simplex writes its own range.
+    Triangles (dim == 1, with the edge codes of the flat pass) take a specialised path; ``A``
+    (adjacency bitsets, may be empty) speeds up a sparse graph that comes with its matrix D."""
     nq = q1 - q0
     nch = min(nq, 1024) if nq > 0 else 1
     size = (nq + nch - 1) // nch
     base = offsets[q0]
     d1 = dim + 1
+    table = _DEBRUIJN
     for c in prange(nch):
         vs = np.empty(dim + 4, dtype=np.int64)
         ts = np.empty(dim + 4, dtype=np.int64)
@@ -1239,6 +1531,13 @@ def assemble(dense, D, indptr, indices, data, B, n, thresh, s_idx, s_diam, dim, 
         for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
             simplex_vertices(B, s_idx[q], dim, n, vs)
             o = 0 if count_only else offsets[q] - base
+            if dim == 1 and eflags.shape[0] > 0:
+                cnt = _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, vs[0],
+                                          vs[1], s_idx[q], s_diam[q], pkeys, eflags, out_i, out_d,
+                                          out_f, o, count_only, ts, ptrs, table)
+                if count_only:
+                    counts[q] = cnt
+                continue
             cnt = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, s_idx[q],
                                 s_diam[q], ptrs, out_i, out_d, o, count_only)
             if count_only:

@@ -39,70 +39,169 @@ from ._validate import as_distance_input, check_threshold
 __all__ = ["collapse_edges", "collapse_graph"]
 
 
+_inner = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
+_DEBRUIJN = K._DEBRUIJN
+_ctz = K.ctz
+
+
 @njit
-def _collapse_dense(F, order_idx):
+def _collapse_dense(F, order_idx, thresh):
     """Backward sweep on a dense value matrix F (inf = no edge), modified in place.
 
-    ``order_idx``: edge indices C(i,2)+j in decreasing filtration order. Returns
-    (removed, shifted)."""
+    ``order_idx``: edge indices C(i,2)+j in decreasing filtration order. The graph G(t) at the
+    time t of the edge being visited is kept as bitsets (visited edges leave it once the sweep
+    goes below their value), so that common neighbours and dominators cost n/64 word operations;
+    the neighbours that become common later are joined by visited, kept edges (bitsets too),
+    which tells how long a dominator keeps dominating; at a later time T
+    the adjacencies gained through kept edges of value in (t, T] are read from the matrix.
+    Returns (removed, shifted)."""
     n = F.shape[0]
-    nbr = np.empty(n, dtype=np.int64)
+    W = (n + 63) >> 6
+    one = np.uint64(1)
+    bits = np.zeros((n, W), dtype=np.uint64)
+    for i in range(n):
+        for j in range(n):
+            if j != i and F[i, j] <= thresh:
+                bits[i, j >> 6] |= one << np.uint64(j & 63)
+    m = order_idx.shape[0]
+    # the visited, kept edges (any value >= the sweep's current time), as bitsets too
+    kbits = np.zeros((n, W), dtype=np.uint64)
+    pend_u = np.empty(m + 1, dtype=np.int64)
+    pend_v = np.empty(m + 1, dtype=np.int64)
+    pend_t = np.empty(m + 1, dtype=F.dtype)
+    npend = 0
+    pp = 0
+    N = np.empty(W, dtype=np.uint64)
+    Xc = np.empty(2 * n + 2, dtype=F.dtype)
+    Xv = np.empty(2 * n + 2, dtype=np.int64)
+    table = _DEBRUIJN
+    last = np.full(n, -1, dtype=np.int64)
+    bestw = -1
     removed = 0
     shifted = 0
-    for e in range(order_idx.shape[0]):
+    for e in range(m):
         u, v = K.edge_vertices(order_idx[e])
         t = F[u, v]
+        while pp < npend and pend_t[pp] > t:
+            a = pend_u[pp]
+            b = pend_v[pp]
+            bits[a, b >> 6] &= ~(one << np.uint64(b & 63))
+            bits[b, a >> 6] &= ~(one << np.uint64(a & 63))
+            pp += 1
+        for k in range(W):
+            N[k] = bits[u, k] & bits[v, k]
         T = t
         while True:
-            nn = 0
-            best = -1
-            bestc = np.inf
-            for x in range(n):
-                a = F[u, x]
-                b = F[v, x]
-                c = a if a > b else b
-                if c <= T and x != u and x != v:
-                    if c < bestc:
-                        bestc = c
-                        best = nn
-                    nbr[nn] = x
-                    nn += 1
-            if nn == 0:
-                break
-            w = -1
-            for ci in range(-1, nn):
-                if ci == best:
-                    continue
-                cand = nbr[best] if ci < 0 else nbr[ci]
-                ok = True
-                for y in range(nn):
-                    z = nbr[y]
-                    if z != cand and F[cand, z] > T:
-                        ok = False
+            # Future common neighbours x (joined to u and v by time c_x > T): one of the two
+            # edges has a value > T >= t, so it is an edge already visited and kept: they are
+            # found with word operations on the kept bitsets and listed with c_x, sorted by c_x.
+            # Neighbours common by time T but not in the bitsets of G(t) are added to N.
+            nX = 0
+            for k in range(W):
+                word = (kbits[u, k] & (bits[v, k] | kbits[v, k])) | (kbits[v, k] & bits[u, k])
+                while word != 0:
+                    low = word & (~word + one)
+                    word ^= low
+                    x = k * 64 + _ctz(low, table)
+                    fa = F[u, x]
+                    fb = F[v, x]
+                    c = fa if fa > fb else fb
+                    if c <= T:
+                        if T > t:
+                            N[k] |= low
+                    else:
+                        r = nX
+                        while r > 0 and Xc[r - 1] > c:
+                            Xc[r] = Xc[r - 1]
+                            Xv[r] = Xv[r - 1]
+                            r -= 1
+                        Xc[r] = c
+                        Xv[r] = x
+                        nX += 1
+            bestT = -1.0
+            # candidates: the last vertices that dominated an edge at u or at v first, then all
+            # of N in order
+            for k in range(-2, W):
+                if k < 0:
+                    w = last[u] if k == -2 else last[v]
+                    if w < 0 or (N[w >> 6] & (one << np.uint64(w & 63))) == 0:
+                        continue
+                    word = np.uint64(0)
+                    single = True
+                else:
+                    word = N[k]
+                    single = False
+                while single or word != 0:
+                    if not single:
+                        low = word & (~word + one)
+                        word ^= low
+                        w = k * 64 + _ctz(low, table)
+                    single = False
+                    ok = True
+                    wk = w >> 6
+                    wb = one << np.uint64(w & 63)
+                    for k2 in range(W):
+                        x = N[k2] & ~bits[w, k2]
+                        if k2 == wk:
+                            x &= ~wb
+                        if x != 0 and T == t:
+                            ok = False
+                            break
+                        while x != 0:
+                            # not adjacent in G(t): adjacent by time T through a kept edge?
+                            lo2 = x & (~x + one)
+                            x ^= lo2
+                            y = k2 * 64 + _ctz(lo2, table)
+                            if (kbits[w, k2] & lo2) == 0 or F[w, y] > T:
+                                ok = False
+                                break
+                        if not ok:
+                            break
+                    if not ok:
+                        continue
+                    # w dominates at T; it keeps dominating until a future common neighbour
+                    # appears that w is not adjacent to by then
+                    Tw = np.inf
+                    for r in range(nX):
+                        x = Xv[r]
+                        if x != w and F[w, x] > Xc[r]:
+                            Tw = Xc[r]
+                            break
+                    if Tw > bestT:
+                        bestT = Tw
+                        bestw = w
+                    if Tw == np.inf:
                         break
-                if ok:
-                    w = cand
+                if bestT == np.inf:
                     break
-            if w < 0:
-                break
-            Tw = np.inf
-            for x in range(n):
-                a = F[u, x]
-                b = F[v, x]
-                c = a if a > b else b
-                if c > T and c < Tw and F[w, x] > c and x != w:
-                    Tw = c
-            T = Tw
+            if bestT < 0:
+                break  # not dominated at T: the edge's value becomes T
+            last[u] = bestw
+            last[v] = bestw
+            T = bestT
             if T == np.inf:
                 break
+        # u, v leave the bitsets now unless the edge keeps its value (then when t goes below it)
+        if T == t:
+            pend_u[npend] = u
+            pend_v[npend] = v
+            pend_t[npend] = t
+            npend += 1
+        else:
+            bits[u, v >> 6] &= ~(one << np.uint64(v & 63))
+            bits[v, u >> 6] &= ~(one << np.uint64(u & 63))
         if T == np.inf:
             F[u, v] = np.inf
             F[v, u] = np.inf
             removed += 1
-        elif T > t:
+            continue
+        if T > t:
             F[u, v] = T
             F[v, u] = T
             shifted += 1
+        kbits[u, v >> 6] |= one << np.uint64(v & 63)
+        kbits[v, u >> 6] |= one << np.uint64(u & 63)
     return removed, shifted
 
 
@@ -254,7 +353,6 @@ def _csr_drop_inf(indptr, indices, data):
 def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
     """All edges {i > j} with value <= thresh: (index, value) in decreasing filtration order."""
     flags_len = n * (n - 1) // 2 if dense else indices.shape[0]
-    # every edge <= thresh gets flag 2 so that gather_edges picks it
     counts = K.count_lower(dense, D, indptr, indices, data, thresh)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
@@ -269,19 +367,20 @@ def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
 
 @njit
 def _threshold_flags(dense, D, indptr, indices, data, n, thresh, length):
-    flags = np.zeros(length, dtype=np.uint8)
+    """Edge codes as the flat pass writes them: -1 for an edge <= thresh, -2 otherwise."""
+    flags = np.full(length, -2, dtype=np.int32)
     if dense:
         for i in range(n):
             base = (i * (i - 1)) >> 1
             for j in range(i):
                 if D[i, j] <= thresh:
-                    flags[base + j] = 2
+                    flags[base + j] = -1
     else:
         for i in range(n):
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
                 if data[q] <= thresh:
-                    flags[q] = 2
+                    flags[q] = -1
                 q += 1
     return flags
 
@@ -289,8 +388,9 @@ def _threshold_flags(dense, D, indptr, indices, data, n, thresh, length):
 def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float):
     """Collapse the flag filtration of a graph (dense matrix or CSR, edges <= thresh).
 
-    Returns ``(indptr, indices, data, stats)``: a symmetric CSR graph with the surviving edges and
-    their (possibly raised) values, and a dict with the edge counts before and after.
+    Returns ``(indptr, indices, data, stats, F)``: a symmetric CSR graph with the surviving edges
+    and their (possibly raised) values, a dict with the edge counts before and after, and for a
+    dense input the (n, n) matrix of the new values (inf = no edge), else None.
     Internal: arrays are the kernel representation of :mod:`topodim._rips_kernels`.
     """
     dt = D.dtype if dense else data.dtype
@@ -300,21 +400,21 @@ def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float)
     if dense:
         F = np.where(D <= thresh, D, np.inf).astype(D.dtype, copy=False)
         np.fill_diagonal(F, 0)
-        removed, shifted = _collapse_dense(F, order_idx)
+        removed, shifted = _collapse_dense(F, order_idx, thresh)
         deg = K.dense_degrees(F, thresh)
         ip = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(deg, out=ip[1:])
         ix = np.empty(int(ip[-1]), dtype=np.int64)
         dv = np.empty(int(ip[-1]), dtype=D.dtype)
         K.dense_to_csr(F, thresh, ip, ix, dv)
-        del F
     else:
+        F = None
         dv0 = np.where(data <= thresh, data, np.inf).astype(data.dtype)
         removed, shifted = _collapse_sparse(indptr, indices, dv0, order_idx)
         ip, ix, dv = _csr_drop_inf(indptr, indices, dv0)
     stats = {"edges_before": int(m0), "edges_after": int(ix.shape[0] // 2),
              "removed": int(removed), "shifted": int(shifted)}
-    return ip, ix, dv, stats
+    return ip, ix, dv, stats, F
 
 
 def collapse_edges(X, thresh=np.inf, distance_matrix=False, metric="euclidean", dtype=np.float64,
@@ -344,7 +444,7 @@ def collapse_edges(X, thresh=np.inf, distance_matrix=False, metric="euclidean", 
 
     with thread_limit(n_threads):
         g = _graph_of(inp, t, want_dense=True)
-        ip, ix, dv, _stats = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, inp.n, t)
+        ip, ix, dv, _stats, _F = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, inp.n, t)
     rows = np.repeat(np.arange(inp.n), np.diff(ip))
     lower = ix < rows
     edges = np.stack([rows[lower], ix[lower]], axis=1).astype(np.int64)

@@ -80,6 +80,12 @@ class _Graph:
     n: int
     full: np.ndarray | None = None  # the dense matrix, when one was built (for dperm2all)
 
+    def bitsets(self) -> np.ndarray:
+        """Adjacency bitsets of a sparse graph that comes with its value matrix (else empty)."""
+        if self.dense or self.D.shape[0] == 0:
+            return np.zeros((0, 0), dtype=np.uint64)
+        return K.csr_bitsets(self.indptr, self.indices, self.n)
+
 
 def _empty_csr(dt):
     return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=dt)
@@ -309,12 +315,12 @@ def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
     t = K.kernel_threshold(thresh, dt)
     progress("apparent pairs", 0, 1)
     if g.dense:
-        check_memory(n * (n - 1) // 2, f"the edge flags of {n} points",
+        check_memory(n * (n - 1) // 2 * 4, f"the edge codes of {n} points",
                      "pass a threshold (thresh=...), or n_perm=... to subsample")
-        flags = np.empty(n * (n - 1) // 2, dtype=np.uint8)
+        flags = np.empty(n * (n - 1) // 2, dtype=np.int32)
         K.edge_pass(True, g.D, g.indptr, g.indices, g.data, t, flags)
     else:
-        flags = np.zeros(g.indices.shape[0], dtype=np.uint8)
+        flags = np.full(g.indices.shape[0], -2, dtype=np.int32)
         K.edge_pass(False, g.D, g.indptr, g.indices, g.data, t, flags)
     progress("apparent pairs", 1, 1)
     counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 2)
@@ -361,9 +367,10 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
     counts = np.zeros(m, dtype=np.int64)
     noi = np.zeros(0, dtype=np.int64)
     nod = np.zeros(0, dtype=dt)
-    nof = np.zeros(0, dtype=np.uint8)
-    K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam, dim - 1, 0, m,
-               counts, counts, pkeys, eflags, noi, nod, nof, True)
+    nof = np.zeros(0, dtype=np.int32)
+    A = g.bitsets()
+    K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1, 0,
+               m, counts, counts, pkeys, eflags, noi, nod, nof, True)
     offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
@@ -385,8 +392,8 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
         oi = np.empty(size, dtype=np.int64)
         od = np.empty(size, dtype=dt)
         of = np.empty(size, dtype=np.uint8)
-        K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, B, g.n, t, s_idx, s_diam, dim - 1,
-                   q0, q1, counts, offsets, pkeys, eflags, oi, od, of, False)
+        K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam,
+                   dim - 1, q0, q1, counts, offsets, pkeys, eflags, oi, od, of, False)
         sel = of == 2
         cols_i.append(oi[sel])
         cols_d.append(od[sel])
@@ -591,11 +598,12 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             from .collapse import collapse_graph  # noqa: PLC0415
 
             prog("edge collapse", 0, 1)
-            ip, ix, dv, cstats = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, n,
-                                                thresh_used)
+            ip, ix, dv, cstats, F = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, n,
+                                                   thresh_used)
             prog("edge collapse", 1, 1)
             result_extra["collapse"] = cstats
-            gr = _Graph(False, np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
+            # the sparse graph of the surviving edges; with the value matrix for O(1) lookups
+            gr = _Graph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
         on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
         flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
             on_gpu if on_gpu is not None else _edge_columns(gr, thresh_used, threads, prog))
@@ -615,10 +623,10 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             if prev is None:
                 prev = _all_edges(gr, flags, dt)
             ci, cd, nxt, acounts = _assemble(dim, prev[0], prev[1], gr, thresh_used, B, pkeys,
-                                             eflags if dim == 2 else np.zeros(0, dtype=np.uint8),
+                                             eflags if dim == 2 else np.zeros(0, dtype=np.int32),
                                              dim < maxdim_eff, prog)
             resd = _reduce_dimension(dim, ci, cd, gr, thresh_used, B, p, inv,
-                                     np.zeros(0, dtype=np.uint8), do_cc, prog)
+                                     np.zeros(0, dtype=np.int32), do_cc, prog)
             _store_dimension(dim, resd, dgms, cocycles, fin_hi, ess_hi, counts, gr, B, n, p, do_cc,
                              idx_perm if n_perm is not None else None)
             counts[dim].update(acounts)
