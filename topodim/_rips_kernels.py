@@ -681,8 +681,8 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
 
 @_inner
 def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
-    """The flat pass's code of edge {a > b} (k >= 0: apparent with the triangle {a, b, k}), or
-    -3 when no codes are given."""
+    """The flat pass's code of edge {a > b}: k >= 0 apparent with the triangle {a, b, k}, -1 not
+    apparent, -2 no edge, -4 apparent with the cofacet not recorded; -3 when no codes are given."""
     if ecof.shape[0] == 0:
         return -3
     if dense:
@@ -715,10 +715,13 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
             q += 1
     if dim == 1:
         code = _edge_zero_cofacet(dense, eflags, indptr, indices, fv[0], fv[1], f)
-        if code != -3:
+        if code == -1 or code == -2:
+            return np.int64(-1), np.int64(-1)
+        if code >= 0:
             if code == us[r]:
                 return f, r
             return np.int64(-1), np.int64(-1)
+        # -3 (no codes) or -4 (apparent, cofacet not recorded): look for it
     c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, fv, dim, f, tdiam, ptrs)
     if c == tidx:
         return f, r
@@ -1380,6 +1383,17 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
         r = j
     if code == r:
         return 0
+    if code == -4:
+        # apparent, but its cofacet was not recorded (edge flags from elsewhere): find it
+        if sd == dt:
+            vs[0], vs[1], f = i, j, t - B[3, w]
+        elif wj == dt:
+            vs[0], vs[1], f = w, j, B[2, w] + j
+        else:
+            vs[0], vs[1], f = w, i, B[2, w] + i
+        c, _k = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, 1, f, dt, ptrs)
+        if c == t:
+            return 0
     # the facet of a zero apparent pair? x: the new vertex of its zero-pivot cofacet (largest
     # x with d(w,x), d(i,x), d(j,x) <= dt); the tetrahedron's zero-pivot facet must be t, i.e.
     # every facet without a vertex v > x (of w, i, j) must have a diameter below dt

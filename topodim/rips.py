@@ -309,7 +309,18 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
 
 
 def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
-    """Flat pass over the edges; returns flags, the H1 columns (sorted), the spanning forest."""
+    """:func:`_edge_stage` with the edge codes given as flags (uint8): 0 no edge, 1 apparent,
+    2 not apparent -- the format of topodim.cuda's edge stage."""
+    codes, col_idx, col_diam, tree, n_apparent, m = _edge_stage(g, thresh, progress)
+    flags = np.where(codes == -2, 0, np.where(codes == -1, 2, 1)).astype(np.uint8)
+    return flags, col_idx, col_diam, tree, n_apparent, m
+
+
+def _edge_stage(g: _Graph, thresh, progress):
+    """Flat pass over the edges. Returns (edge codes, the H1 columns sorted, the spanning forest
+    (u, v, length) in filtration order, the number of apparent edges, the number of edges not
+    apparent). Codes (int32, per C(i,2)+j or per CSR position): -2 no edge, -1 not apparent,
+    k >= 0 apparent with the triangle {i, j, k}."""
     n = g.n
     dt = g.D.dtype if g.dense else g.data.dtype
     t = K.kernel_threshold(thresh, dt)
@@ -606,7 +617,11 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             gr = _Graph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
         on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
         flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
-            on_gpu if on_gpu is not None else _edge_columns(gr, thresh_used, threads, prog))
+            on_gpu if on_gpu is not None else _edge_stage(gr, thresh_used, prog))
+        if flags.dtype != np.int32:
+            # flags 0 / 1 / 2 (no edge / apparent / not apparent) without the apparent cofacet:
+            # as edge codes, -4 meaning "apparent, cofacet not recorded" (looked up when needed)
+            flags = np.where(flags == 0, -2, np.where(flags == 2, -1, -4)).astype(np.int32)
         # the H0 deaths of the (collapsed) filtration: the same diagram as the MST's
         tu, tv, tw = tree_arrays
         tree = MSTResult(np.stack([tu, tv], axis=1), tw)
