@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 import weakref
 
 __all__ = [
@@ -202,6 +203,16 @@ class DeviceScope:
     def __enter__(self):
         with _lock:
             _counters["scopes"] += 1
+        # numba-cuda's low-occupancy notes ("Grid size N will likely result in GPU
+        # under-utilization") on the small bookkeeping launches are noise for topodim's users
+        self._quiet = warnings.catch_warnings()
+        self._quiet.__enter__()
+        try:
+            from numba.cuda.core.errors import NumbaPerformanceWarning  # noqa: PLC0415
+
+            warnings.filterwarnings("ignore", category=NumbaPerformanceWarning)
+        except ImportError:  # pragma: no cover - other numba-cuda layouts
+            pass
         return self
 
     def _track(self, arr):
@@ -230,6 +241,10 @@ class DeviceScope:
 
     def __exit__(self, *exc):
         self._arrays.clear()
+        quiet = getattr(self, "_quiet", None)
+        if quiet is not None:
+            self._quiet = None
+            quiet.__exit__(None, None, None)
         if not simulator_enabled():
             try:
                 ctx = self._cuda.current_context()
