@@ -13,6 +13,10 @@ filtration_persistence, Filtration, complexes, reduction
     Persistent homology over Z/p of any filtered simplicial complex (a list of simplices with
     values, a Rips skeleton, a weighted graph, a lower-star function, an image) by explicit sparse
     matrix reduction, with representative cycles.
+ripser, RipsPersistence, estimate_memory
+    Vietoris–Rips persistence diagrams (H0..Hk) of point clouds and distance matrices, a drop-in for
+    ripser.py (the Ripser algorithm in Numba, edge collapse for maxdim >= 2), a batch transformer,
+    and the memory a call would need.
 ph_dimension, PHDim, TwoNN, MLE, datasets
     The persistent-homology dimension (PH0 by incremental minimum spanning trees, PHi through the
     Rips engine) with repeats, a bootstrap interval and diagnostics; the TwoNN and MLE intrinsic
@@ -26,6 +30,8 @@ from .mst import MSTResult, mst, ph0
 from . import complexes, reduction
 from . import datasets
 from .dimension import MLE, PHDim, PHDimResult, PHDimWarning, TwoNN, ph_dimension
+from . import rips
+from .rips import RipsPersistence, estimate_memory, ripser
 from .complexes import (
     Filtration,
     filtration_persistence,
@@ -60,4 +66,8 @@ __all__ = [
     "ph0",
     "reduction",
     "rips_filtration",
+    "rips",
+    "ripser",
+    "estimate_memory",
+    "RipsPersistence",
 ]

@@ -263,6 +263,59 @@ def _run_filtration(args):
                 fh.writelines(lines)
 
 
+def _add_ph(sub):
+    p = sub.add_parser("ph", help="Vietoris-Rips persistence diagrams (H0..Hk), like ripser",
+                       description="Vietoris-Rips persistent homology of a point cloud or distance matrix "
+                                   "(topodim.ripser). Writes one (dim, birth, death) row per bar; death inf "
+                                   "for essential classes; bars of zero length are left out.")
+    _add_input_options(p)
+    p.add_argument("--maxdim", type=int, default=1, help="largest homology dimension (default 1)")
+    p.add_argument("--thresh", type=float, default=np.inf,
+                   help="largest diameter (default: the enclosing radius, same diagrams)")
+    p.add_argument("--coeff", type=int, default=2, help="prime p of the coefficient field Z/p (default 2)")
+    p.add_argument("--n-perm", type=int, default=None, help="greedy subsample of this many points")
+    p.add_argument("--cocycles", action="store_true",
+                   help="also write a representative cocycle per bar (in .json output, or as # lines in text)")
+    p.add_argument("--progress", action="store_true", help="draw a progress bar on stderr")
+    return p
+
+
+def _run_ph(args):
+    from .rips import ripser  # noqa: PLC0415
+
+    ext = os.path.splitext(args.output)[1].lower() if args.output and args.output != "-" else ""
+    if args.cocycles and ext in (".npy", ".csv", ".tsv"):
+        raise CLIError("--cocycles needs .json or text (.txt / stdout) output")
+    X = read_array(args.file, args.key)
+    res = ripser(X, maxdim=args.maxdim, thresh=args.thresh, coeff=args.coeff,
+                 distance_matrix=args.distance_matrix, metric=args.metric, do_cocycles=args.cocycles,
+                 n_perm=args.n_perm, dtype=args.dtype, n_threads=_threads(args), progress=args.progress,
+                 keep_distances=False)
+    rows = [(k, b, d) for k, dgm in enumerate(res["dgms"]) for b, d in dgm.tolist()]
+    if ext == ".npy":
+        table = np.asarray(rows, dtype=float).reshape(-1, 3)
+    else:
+        table = np.empty((len(rows), 3), dtype=object)
+        for i, row in enumerate(rows):
+            table[i] = row
+    # H0 has no cocycles (as ripser.py): one empty list per H0 bar keeps them aligned with rows
+    cocycles = [c.tolist() for k, per_dim in enumerate(res["cocycles"])
+                for c in (per_dim if k else [np.zeros((0, 2), np.int64)] * len(res["dgms"][0]))]
+    extra = {"thresh": res["thresh"], "num_edges": res["num_edges"]}
+    if args.cocycles:
+        extra.update({"cocycles": cocycles, "cocycles_note": "per bar, rows of vertex ids then a value mod coeff",
+                      "coeff": args.coeff})
+    write_table(table, args.output, ["dim", "birth", "death"], name="bars", extra=extra)
+    if args.cocycles and ext != ".json":
+        lines = [f"# bar {i}: " + " + ".join(f"{int(r[-1])}*[{','.join(str(int(v)) for v in r[:-1])}]" for r in c) + "\n"
+                 for i, c in enumerate(cocycles) if c]
+        if args.output is None or args.output == "-":
+            sys.stdout.writelines(lines)
+        else:
+            with open(args.output, "a") as fh:
+                fh.writelines(lines)
+
+
 def _add_dim(sub):
     p = sub.add_parser(
         "dim", help="intrinsic dimension: PH-dimension, TwoNN or MLE",
@@ -355,6 +408,7 @@ SUBCOMMANDS = [
     ("ph0", _add_ph0, _run_ph0),
     ("mst", _add_mst, _run_mst),
     ("filtration", _add_filtration, _run_filtration),
+    ("ph", _add_ph, _run_ph),
     ("dim", _add_dim, _run_dim),
     ("demo", _add_demo, _run_demo),
 ]

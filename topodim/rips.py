@@ -171,8 +171,8 @@ def _enclosing_radius(g: _Graph) -> float:
 # ==========================================================================================
 
 
-def _binomial_table(n: int, kmax: int, maxdim: int) -> np.ndarray:
-    """B[k, v] = C(v, k) for k <= kmax, v <= n, with the overflow check of the index type."""
+def _check_index_range(n: int, maxdim: int) -> None:
+    """Simplex indices go up to C(n, maxdim + 2); they must stay below 2**62 (int64 arithmetic)."""
     top = math.comb(n, maxdim + 2)
     if top >= MAX_SIMPLEX_INDEX:
         raise ValueError(
@@ -180,6 +180,11 @@ def _binomial_table(n: int, kmax: int, maxdim: int) -> np.ndarray:
             f"{float(top):.3g}, above the int64 index limit 2^62; use n_perm=... to subsample, a "
             "smaller maxdim, or fewer points"
         )
+
+
+def _binomial_table(n: int, kmax: int, maxdim: int) -> np.ndarray:
+    """B[k, v] = C(v, k) for k <= kmax, v <= n, with the overflow check of the index type."""
+    _check_index_range(n, maxdim)
     B = np.zeros((kmax + 1, n + 1), dtype=np.int64)
     for k in range(kmax + 1):
         for v in range(n + 1):
@@ -564,6 +569,8 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
     n = inp.n
     births = inp.births if inp.births is not None else np.zeros(n, dtype=dt)
     maxdim_eff = min(maxdim, max(n - 2, 0))
+    if maxdim_eff >= 1:
+        _check_index_range(n, maxdim_eff)  # before anything is allocated
     counts = [dict() for _ in range(maxdim + 1)]
     dgms = [np.zeros((0, 2), dtype=dt) for _ in range(maxdim + 1)]
     cocycles = [[] for _ in range(maxdim + 1)]
