@@ -429,3 +429,15 @@ def test_ph_dimension_hom_dim_1_is_cpu_only():
     X = np.random.default_rng(11).random((20, 2))
     with pytest.raises(ValueError, match="hom_dim=0 only"):
         ph_dimension(X, hom_dim=1, schedule=[10, 20], device="cuda")
+
+
+def test_too_little_gpu_memory_is_a_clear_error(monkeypatch):
+    from topodim.cuda import _device
+
+    monkeypatch.setattr(_device, "device_free_bytes", lambda: 1000)
+    X = _cloud(40, 8, 25)
+    with pytest.raises(MemoryError, match="of GPU memory but only 1000 B is free; use device='cpu'"):
+        topodim.ph0(X, device="cuda")
+    with pytest.raises(MemoryError, match="GPU memory"):
+        topodim.rips.ripser(X, device="cuda")
+    assert memory_stats()["live"] == 0

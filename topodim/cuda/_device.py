@@ -265,3 +265,15 @@ def device_free_bytes():
         return int(cuda.current_context().get_memory_info()[0])
     except Exception:  # noqa: BLE001
         return None
+
+
+def check_device_memory(nbytes: int, what: str, way_out: str) -> None:
+    """Raise ``MemoryError`` (one line, naming the way out) before allocating ``nbytes`` on a
+    GPU that has less free memory; nothing under the simulator or when the size is unknown."""
+    free = device_free_bytes()
+    if free is not None and nbytes > free:
+        from .._validate import format_bytes  # noqa: PLC0415
+
+        raise MemoryError(f"{what} needs {format_bytes(nbytes)} of GPU memory but only "
+                          f"{format_bytes(free)} is free; {way_out}")
+

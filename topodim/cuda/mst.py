@@ -40,7 +40,7 @@ from numba import cuda
 
 from .._config import njit
 from ..mst import _find
-from ._device import DeviceScope, simulator_enabled
+from ._device import DeviceScope, check_device_memory, simulator_enabled
 from ..metrics import CHEBYSHEV, EUCLIDEAN, MANHATTAN, SQEUCLIDEAN
 from ._arith import add_rn, device_function, mul_rn
 from .distances import dist_reduce_end
@@ -386,6 +386,9 @@ def batch_msf(source, ids, offs, metric=None, mode=LEX, scope=None, source_on_de
     n_edges = 0
     if M < 2:
         return out_a[:0], out_b[:0], out_w[:0], seg_of[:0]
+    if source_on_device is None:
+        check_device_memory(source.nbytes + M * (40 + 2 * dt.itemsize),
+                            f"the spanning forests of {M:,} points", "use device='cpu'")
     src = source_on_device if source_on_device is not None else scope.to_device(source)
     ids_d = scope.to_device(ids)
     comp = np.arange(M, dtype=np.int64)

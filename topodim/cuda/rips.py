@@ -33,7 +33,7 @@ from numba import cuda
 
 from .._validate import DistanceInput, check_memory
 from ._arith import add_rn, device_function, mul_rn
-from ._device import DeviceScope, simulator_enabled
+from ._device import DeviceScope, check_device_memory, simulator_enabled
 from .distances import device_distances
 from .mst import FILTRATION, batch_msf
 
@@ -162,6 +162,8 @@ class RipsSession:
             return R._graph_of(inp, thresh, representation=representation)
         n = inp.n
         dt = inp.dtype
+        check_device_memory(n * n * dt.itemsize + n * n, f"the {n}x{n} distance matrix and edge flags",
+                            "use n_perm=... to subsample, dtype=np.float32, or device='cpu'")
         if inp.kind == "points":
             check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix",
                          "pass a threshold (thresh=...) with sparse input, dtype=np.float32, or n_perm=... to subsample")
