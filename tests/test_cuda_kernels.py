@@ -423,12 +423,17 @@ def test_ph_dimension_matrix_input_and_other_seeds_differ():
     assert not np.allclose(other.raw_values, gpu.raw_values)
 
 
-def test_ph_dimension_hom_dim_1_is_cpu_only():
+@pytest.mark.filterwarnings("ignore::topodim.dimension.PHDimWarning")  # a poor fit on 30 points
+def test_ph_dimension_hom_dim_1_equals_cpu():
     from topodim.dimension import ph_dimension
 
-    X = np.random.default_rng(11).random((20, 2))
-    with pytest.raises(ValueError, match="hom_dim=0 only"):
-        ph_dimension(X, hom_dim=1, schedule=[10, 20], device="cuda")
+    X = np.random.default_rng(11).random((30, 2))
+    kw = dict(hom_dim=1, schedule=[14, 22, 30], n_repeats=2, random_state=3)
+    gpu = ph_dimension(X, device="cuda", **kw)
+    cpu = ph_dimension(X, **kw)
+    assert gpu.method == "rips-cuda" and cpu.method == "rips"
+    assert np.array_equal(gpu.raw_values, cpu.raw_values)  # same diagrams, same sums
+    assert np.all(cpu.raw_values > 0) and gpu.dimension == cpu.dimension
 
 
 def test_too_little_gpu_memory_is_a_clear_error(monkeypatch):

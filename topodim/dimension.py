@@ -1142,8 +1142,9 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         "cuda" (hom_dim = 0) computes the trees of all subsamples in one batched run on the GPU
         (numba-cuda), from the same subsample draws and with the same lengths bit for bit, so E
         matches the CPU's up to the order of the float64 sum (``method`` is then not used and the
-        result's ``method`` is "cuda"); "auto" uses the GPU when one is found (else the CPU, saying
-        so once). See :mod:`topodim.cuda`.
+        result's ``method`` is "cuda"); for hom_dim >= 1 every subsample runs
+        ``ripser(..., device="cuda")`` (same diagrams; method "rips-cuda"). "auto" uses the GPU
+        when one is found (else the CPU, saying so once). See :mod:`topodim.cuda`.
 
     Returns
     -------
@@ -1196,11 +1197,14 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
             else:
                 flat, counts = _run_h0(inp, draws, alpha, used, threads)
         else:
-            _device_values(inp, draws, alpha, hom_dim, device, threads)  # checks only (CPU below)
             if method not in ("auto", "incremental", "prim", "boruvka"):
                 raise ValueError(f"unknown method {method!r}")
             used = "rips"
-            flat, counts = _run_rips(inp, draws, alpha, hom_dim, threads)
+            gpu = _device_values(inp, draws, alpha, hom_dim, device, threads)
+            if gpu is not None:
+                (flat, counts), used = gpu, "rips-cuda"
+            else:
+                flat, counts = _run_rips(inp, draws, alpha, hom_dim, threads)
     K, R, S = len(sched.sizes), n_repeats, sched.n_subsamples
     raw = np.zeros((K, R, S))
     cnt = np.zeros((K, R, S), dtype=np.int64)

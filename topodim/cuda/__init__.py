@@ -89,19 +89,18 @@ def ph_dimension_values(inp, draws, alpha, hom_dim, device, n_threads=None):
     """The dispatch behind ``topodim.ph_dimension(..., device=...)``.
 
     Returns ``(values, counts)`` for every report of the CPU path's draws (the same subsamples:
-    they are drawn before this is called), or None when the CPU must run. The GPU path covers
-    hom_dim = 0 on points and dense / condensed matrices; ``device="cuda"`` with hom_dim >= 1
-    raises ``ValueError`` (use device="cpu"; the GPU part of Rips is in ``topodim.ripser``).
+    they are drawn before this is called), or None when the CPU must run. hom_dim = 0: every
+    subsample's tree in one batched run (:mod:`topodim.cuda.phdim`); hom_dim >= 1: one
+    ``ripser(..., device="cuda")`` per subsample (its GPU edge stage, CPU reduction).
     """
     dev = select_device(device)
     if dev == "cpu":
         return None
     explicit = device.strip().lower() == "cuda"
     if hom_dim != 0:
-        if explicit:
-            raise ValueError(f"device='cuda' computes the PH-dimension for hom_dim=0 only, not "
-                             f"hom_dim={hom_dim}; use device='cpu' or device='auto'")
-        return None
+        from . import phdim as _p  # noqa: PLC0415
+
+        return _p.rips_values(inp, draws, alpha, hom_dim, n_threads)
     if inp.kind not in GPU_TREE_KINDS:  # pragma: no cover - ph_dimension rejects sparse input first
         if explicit:
             raise ValueError(f"device='cuda' does not take {inp.kind} input")

@@ -21,7 +21,7 @@ import numpy as np
 from .._validate import DistanceInput, check_memory
 from .mst import LEX, batch_msf
 
-__all__ = ["h0_values", "subsample_segments"]
+__all__ = ["h0_values", "rips_values", "subsample_segments"]
 
 
 def subsample_segments(draws):
@@ -66,4 +66,31 @@ def h0_values(inp: DistanceInput, draws, alpha: float):
         x = x[np.isfinite(x)]
         out[s] = float(np.sum(x ** alpha)) if alpha != 1.0 else float(np.sum(x))
         counts[s] = x.shape[0]
+    return out, counts
+
+
+def rips_values(inp: DistanceInput, draws, alpha: float, hom_dim: int, n_threads=None):
+    """(E_alpha, finite-bar count) of every report for hom_dim >= 1: topodim.dimension._run_rips
+    with ``ripser(..., device="cuda")`` for each subsample (the same subsamples, diagrams and
+    sums as the CPU path)."""
+    from ..dimension import _subsample_input  # noqa: PLC0415
+    from ..rips import ripser  # noqa: PLC0415
+
+    n_rep = len(draws.reports)
+    out = np.zeros(n_rep, dtype=np.float64)
+    counts = np.zeros(n_rep, dtype=np.int64)
+    metric = inp.metric if inp.kind == "points" else "precomputed"
+    for c in range(len(draws.offs) - 1):
+        ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
+        for j in range(draws.roffs[c], draws.roffs[c + 1]):
+            Xs, is_dm = _subsample_input(inp, ids[: int(draws.reports[j])])
+            kwargs = {"maxdim": hom_dim, "distance_matrix": is_dm, "n_threads": n_threads,
+                      "dtype": inp.dtype, "keep_distances": False, "device": "cuda"}
+            if not is_dm:
+                kwargs["metric"] = metric
+            dgm = np.asarray(ripser(Xs, **kwargs)["dgms"][hom_dim], dtype=np.float64)
+            fin = dgm[np.isfinite(dgm[:, 1])] if len(dgm) else dgm.reshape(0, 2)
+            life = fin[:, 1] - fin[:, 0]
+            out[j] = float(np.sum(life ** alpha))
+            counts[j] = len(life)
     return out, counts
