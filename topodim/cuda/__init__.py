@@ -11,9 +11,9 @@ float32 and float64):
 * ``topodim.mst / topodim.ph0(..., device="cuda")`` (:mod:`topodim.cuda.mst`): batched
   Borůvka with distances on the fly and per-component minima by atomics; the same sorted edge
   lengths as the CPU, hence the same H0 diagram;
-* ``topodim.ph_dimension(..., device="cuda")`` (hom_dim=0, :mod:`topodim.cuda.phdim`): every
+* ``topodim.ph_dimension(..., device="cuda")`` (:mod:`topodim.cuda.phdim`): for hom_dim=0 every
   subsample of the schedule in one batched Borůvka run, with the CPU path's subsample draws for
-  the same ``random_state``;
+  the same ``random_state``; for hom_dim >= 1 each subsample through the Rips path below;
 * ``topodim.ripser(..., device="cuda")``: the distance matrix, the flat apparent-pair pass over
   all edges, the H0 spanning tree in filtration order (clearing of the dimension-1 columns) and
   the compaction of the remaining columns run on the GPU; the CPU reduces the remaining columns
