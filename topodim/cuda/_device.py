@@ -249,7 +249,12 @@ class DeviceScope:
             try:
                 ctx = self._cuda.current_context()
                 ctx.synchronize()
-                ctx.deallocations.clear()
+                # device frees wait in the memory manager's queue (numba-cuda's default manager;
+                # an external one, e.g. RMM, frees by itself), other resources in the context's
+                mm = getattr(ctx, "memory_manager", None)
+                for queue in (getattr(mm, "deallocations", None), getattr(ctx, "deallocations", None)):
+                    if queue is not None:
+                        queue.clear()
             except Exception:  # noqa: BLE001 - freeing must never mask the real error
                 pass
         return False
