@@ -153,8 +153,49 @@ def _merge(sd, si, lo, mid, hi, td, ti):
         o += 1
 
 
-@njit_parallel
+@njit
+def _sort_columns_serial(d, ix):
+    """:func:`sort_columns` on one thread (small arrays: no parallel region to wait on)."""
+    n = d.shape[0]
+    run = 32
+    for r in range(0, n, run):
+        _insertion_sort(d, ix, r, min(n, r + run))
+    if n <= run:
+        return
+    td = np.empty_like(d)
+    ti = np.empty_like(ix)
+    width = run
+    in_src = True
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(n, lo + width)
+            hi = min(n, lo + 2 * width)
+            if in_src:
+                _merge(d, ix, lo, mid, hi, td, ti)
+            else:
+                _merge(td, ti, lo, mid, hi, d, ix)
+        in_src = not in_src
+        width *= 2
+    if not in_src:
+        for k in range(n):
+            d[k] = td[k]
+            ix[k] = ti[k]
+
+
+#: Arrays shorter than this are sorted on one thread.
+PARALLEL_SORT_MIN = 1 << 16
+
+
 def sort_columns(d, ix):
+    """Sort the pairs (d[k], ix[k]) in place by diameter descending, then index ascending."""
+    if d.shape[0] < PARALLEL_SORT_MIN:
+        _sort_columns_serial(d, ix)
+    else:
+        _sort_columns_parallel(d, ix)
+
+
+@njit_parallel
+def _sort_columns_parallel(d, ix):
     """Sort the pairs (d[k], ix[k]) in place by diameter descending, then index ascending.
 
     Runs of 32 are insertion-sorted in parallel, then merged pairwise in parallel rounds. The

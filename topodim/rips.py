@@ -39,6 +39,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from . import _rips_kernels as K
@@ -533,7 +534,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
-    with thread_limit(n_threads) as threads, _device_session(device, inp) as gpu:
+    # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
+    # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
+    with thread_limit(n_threads) as threads, numba.parallel_chunksize(1), \
+            _device_session(device, inp) as gpu:
         return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
                        bool(keep_distances), _representation, threads, gpu)
 

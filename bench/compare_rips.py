@@ -1,0 +1,155 @@
+"""Vietoris–Rips persistence side by side: topodim.ripser against GUDHI, ripser.py and giotto-ph.
+
+    python bench/compare_rips.py [--repeats 3] [--cases ...] [--tools ...]
+    python bench/compare_rips.py --compile      # Numba compile time, cold and with the cache
+
+Every tool computes the diagrams H0..Hk of the same seeded input (the cases of issue 4). One
+fresh process per measurement, tools alternating, after a warm-up call on a small input of the
+same kind (see harness.py); the compile time of topodim is measured separately by --compile.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import harness
+
+
+def _torus(n, seed=0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    u = rng.random(n) * 2 * np.pi
+    v = rng.random(n) * 2 * np.pi
+    X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
+    return X + noise * rng.standard_normal(X.shape)
+
+
+def _cube(n, seed=0):
+    return np.random.default_rng(seed).random((n, 3))
+
+
+def _gauss(n, seed=0):
+    return np.random.default_rng(seed).standard_normal((n, 50))
+
+
+def _dm(n, seed=0):
+    X = _cube(n, seed)
+    from scipy.spatial.distance import cdist
+
+    return cdist(X, X)
+
+
+def _case(make, n, maxdim, dm=False):
+    return lambda small: (make(min(n, 120) if small else n), maxdim, dm)
+
+
+CASES = {
+    "[0,1]³, n=1,000, H≤1": _case(_cube, 1000, 1),
+    "[0,1]³, n=2,000, H≤1": _case(_cube, 2000, 1),
+    "[0,1]³, n=500, H≤2": _case(_cube, 500, 2),
+    "[0,1]³, n=1,000, H≤2": _case(_cube, 1000, 2),
+    "noisy torus in R³, n=1,000, H≤2": _case(_torus, 1000, 2),
+    "Gaussian R⁵⁰, n=1,000, H≤1": _case(_gauss, 1000, 1),
+    "distance matrix (cube³), n=1,000, H≤1": _case(_dm, 1000, 1, True),
+}
+
+
+def run_topodim(data, n_threads=None):
+    import topodim
+
+    X, maxdim, dm = data
+    return topodim.ripser(X, maxdim=maxdim, distance_matrix=dm, n_threads=n_threads)
+
+
+def run_topodim_1thread(data):
+    return run_topodim(data, n_threads=1)
+
+
+def run_gudhi(data):
+    from gudhi.sklearn.rips_persistence import RipsPersistence
+
+    X, maxdim, dm = data
+    rp = RipsPersistence(homology_dimensions=list(range(maxdim + 1)), homology_coeff_field=2,
+                         input_type="full distance matrix" if dm else "point cloud")
+    return rp.fit_transform([X])
+
+
+def run_ripser(data):
+    from ripser import ripser
+
+    X, maxdim, dm = data
+    return ripser(X, maxdim=maxdim, distance_matrix=dm)
+
+
+def run_giotto(data, collapse=False):
+    from gph import ripser_parallel
+
+    X, maxdim, dm = data
+    return ripser_parallel(X, maxdim=maxdim, metric="precomputed" if dm else "euclidean",
+                           n_threads=-1, collapse_edges=collapse)
+
+
+def run_giotto_collapse(data):
+    return run_giotto(data, collapse=True)
+
+
+TOOLS = {
+    "topodim": run_topodim,
+    "topodim 1 thread": run_topodim_1thread,
+    "GUDHI RipsPersistence": run_gudhi,
+    "ripser.py": run_ripser,
+    "giotto-ph all threads": run_giotto,
+    "giotto-ph all + collapse": run_giotto_collapse,
+}
+
+
+def skip(case, tool):
+    """Pairs that the anchors (shared/notes/anchors.md) put above 30 s or out of memory here."""
+    if tool == "ripser.py" and "H≤2" in case and "n=500" not in case:
+        return "over 120 s / 834 MB at n=500 already"
+    if tool == "giotto-ph all + collapse" and "H≤1" in case and ("2,000" in case or "R⁵⁰" in case):
+        return "about 30 s"
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# compile time
+# ------------------------------------------------------------------------------------------
+
+SNIPPETS = {
+    "maxdim=1": "import numpy as np, topodim; topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim=1)",
+    "maxdim=2": "import numpy as np, topodim; topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim=2)",
+}
+
+
+def _time(snippet, env):
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", snippet], check=True, env=env, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def compile_table(repeats=1, out=sys.stdout):
+    base_env = dict(os.environ)
+    base = min(_time("import numpy, scipy, numba, topodim", base_env) for _ in range(2))
+    out.write("| first call | no cache (compile) | second process (cache) |\n|---|---|---|\n")
+    for name, snippet in SNIPPETS.items():
+        cold = [_time(snippet, dict(base_env, TOPODIM_NUMBA_CACHE="0")) - base for _ in range(repeats)]
+        cache_dir = tempfile.mkdtemp(prefix="topodim-rips-cache-")
+        env = dict(base_env, NUMBA_CACHE_DIR=cache_dir, TOPODIM_NUMBA_CACHE="1")
+        _time(snippet, env)  # fills the cache
+        warm = [_time(snippet, env) - base for _ in range(repeats)]
+        out.write(f"| {name} | {np.median(cold):.1f} s | {np.median(warm):.2f} s |\n")
+    out.write(f"\nTimes above `import numpy, scipy, numba, topodim` ({base:.2f} s); medians of {repeats}.\n")
+
+
+if __name__ == "__main__":
+    if "--compile" in sys.argv:
+        reps = 1
+        if "--repeats" in sys.argv:
+            reps = int(sys.argv[sys.argv.index("--repeats") + 1])
+        compile_table(reps)
+    else:
+        harness.main(os.path.splitext(os.path.basename(__file__))[0], CASES, TOOLS, skip=skip)
