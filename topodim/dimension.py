@@ -40,10 +40,10 @@ MST engines (``method=``)
     ``"auto"``: "boruvka" for points with a box metric in at most 8 dimensions and a largest
     subsample of at least :data:`BORUVKA_AUTO_MIN_POINTS`; otherwise whichever of "incremental"
     and "prim" a cost model (:data:`PRIM_PAIR_NS`, :data:`INCREMENTAL_VISIT_NS`) says is cheaper
-    for these subsamples. The incremental engine pays a tree update of about 30 ns per (new,
+    for these subsamples. The incremental engine pays a tree update of about 17 ns per (new,
     earlier) vertex pair but computes each distance once per ordering; Prim pays per pair of
-    every subsample but streams: in practice Prim below about 15-20 dimensions and for distance
-    matrices, the incremental engine above (5x faster than Prim in R^512).
+    every subsample but streams: with the default schedule, Prim below about 17 dimensions and
+    for distance matrices, the incremental engine above (4x less CPU than Prim in R^200).
 
 All engines give the same E values for the same subsamples (up to the order of a floating-point
 sum). Randomness comes only from ``random_state``; all subsamples are drawn before any parallel
@@ -254,7 +254,7 @@ def resolve_schedule(schedule, n_points: int, n_subsamples=None, aggregate=None)
 #   parent[x], x >= 1    its parent (the tree is rooted at vertex 0)
 #   wt[x], x < n         weight (reduced distance) of the tree edge (parent[x], x)
 #   wt[n + u]            weight of the star edge (u, v) of the vertex v being inserted
-#   order[0..v-1]        vertices sorted by depth (parents before children)
+#   order[0..v-1]        the vertices, every parent before its children
 # Edge ids: tree edge of x -> x (1 <= x < n); star edge of u -> n + u.
 
 
@@ -263,22 +263,24 @@ def _chain_state(n, dtype_like):
     parent = np.zeros(n, dtype=np.int64)
     wt = np.zeros(2 * n, dtype=dtype_like.dtype)
     order = np.zeros(n, dtype=np.int64)
-    M = np.zeros(n + 2, dtype=np.int64)
-    dead = np.zeros(2 * n, dtype=np.bool_)
-    depth = np.zeros(n, dtype=np.int64)
-    stack = np.zeros(n, dtype=np.int64)
-    return parent, wt, order, M, dead, depth, stack
+    M = np.zeros(n, dtype=np.int64)
+    flags = np.zeros(4 * n, dtype=np.bool_)  # dead edge ids [0, 2n), moved [2n, 3n), on a path [3n, 4n)
+    work = np.zeros(3 * n, dtype=np.int64)  # new order [0, n), path vertices [n, 2n), cut edges [2n, 3n)
+    return parent, wt, order, M, flags, work
 
 
 @njit
-def _insert_vertex(v, parent, wt, order, M, dead, depth, stack):
-    """Insert vertex v (star weights in wt[n:n+v]) into the MST of vertices 0..v-1.
+def _insert_vertex(v, parent, wt, order, M, flags, work):
+    """Insert vertex v (star weights in wt[n:n+v], M[u] = n + u) into the MST of vertices 0..v-1.
 
     Dynamic programme over the tree, children before parents: M[u] is the heaviest edge on the
     path from u to v in the MST of (u's subtree + v). Merging child c into its parent u closes
     the cycle (u, c) + path(c -> v) + path(v -> u); its heaviest edge is the heavier of w(u, c),
-    M[c] and M[u], and is deleted. Then every piece of the old tree left by the deletions hangs
-    from v by exactly one surviving star edge: re-root those pieces at v. O(v) time.
+    M[c] and M[u], and is deleted. Every piece of the old tree left by the deleted tree edges then
+    hangs from v by exactly one surviving star edge: re-root it there. The new order (parents
+    before children) is the old one with the root's piece first, then v, then the re-rooted paths,
+    then the rest of the moved pieces in their old order. O(v) time; when no tree edge is cut
+    (v joins as a leaf) only the programme itself runs.
     """
     cap = parent.shape[0]
     if v == 1:
@@ -287,8 +289,7 @@ def _insert_vertex(v, parent, wt, order, M, dead, depth, stack):
         order[0] = 0
         order[1] = 1
         return
-    for u in range(v):
-        M[u] = cap + u
+    ncut = 0
     for idx in range(v - 1, 0, -1):
         c = order[idx]
         u = parent[c]
@@ -298,72 +299,83 @@ def _insert_vertex(v, parent, wt, order, M, dead, depth, stack):
         mu = M[u]
         wmu = wt[mu]
         if wc >= wpc and wc >= wmu:
-            dead[c] = True
+            kill = c
         elif wpc >= wmu:
-            dead[pc] = True
+            kill = pc
         else:
-            dead[mu] = True
+            kill = mu
             M[u] = c if wc >= wpc else pc
-    # re-attach the pieces: each has exactly one surviving star edge
+        flags[kill] = True
+        if kill < cap:
+            work[2 * cap + ncut] = kill
+            ncut += 1
+    if ncut == 0:  # v is a leaf: exactly one star edge survives
+        for u in range(v):
+            if flags[cap + u]:
+                flags[cap + u] = False
+            else:
+                parent[v] = u
+                wt[v] = wt[cap + u]
+        order[v] = v
+        return
+    # moved[x]: x is below a deleted tree edge (computed in the old order, before re-rooting)
+    mv = 2 * cap
+    nroot = 0
+    for idx in range(v):
+        x = order[idx]
+        if x != 0 and (flags[x] or flags[mv + parent[x]]):
+            flags[mv + x] = True
+        else:
+            nroot += 1
+    # re-root every moved piece at its surviving star edge
+    op = 3 * cap
+    npath = 0
     for u in range(v):
-        if dead[cap + u]:
-            dead[cap + u] = False
+        if flags[cap + u]:
+            flags[cap + u] = False
             continue
-        x = u
-        while x != 0 and not dead[x]:
-            x = parent[x]
-        if x == 0:  # u is in the root's piece: v hangs from u
+        if not flags[mv + u]:  # u is in the root's piece: v hangs from u
             parent[v] = u
             wt[v] = wt[cap + u]
-        else:  # reverse the path u -> x (x: the top of u's piece) and hang u from v
-            prev = v
-            prevw = wt[cap + u]
-            y = u
-            while True:
-                nxt = parent[y]
-                nw = wt[y]
-                parent[y] = prev
-                wt[y] = prevw
-                if y == x:
-                    break
-                prev = y
-                prevw = nw
-                y = nxt
-    for x in range(1, v):
-        dead[x] = False
-    # depths (memoised walks up), then order = counting sort by depth
-    n = v + 1
-    depth[0] = 0
-    for x in range(1, n):
-        depth[x] = -1
-    maxd = 0
-    for x in range(1, n):
-        if depth[x] >= 0:
             continue
-        top = 0
-        y = x
-        while depth[y] < 0:
-            stack[top] = y
-            top += 1
-            y = parent[y]
-        dd = depth[y]
-        while top > 0:
-            top -= 1
-            dd += 1
-            depth[stack[top]] = dd
-        if dd > maxd:
-            maxd = dd
-    cnt = M
-    for k in range(maxd + 2):
-        cnt[k] = 0
-    for x in range(n):
-        cnt[depth[x] + 1] += 1
-    for k in range(1, maxd + 2):
-        cnt[k] += cnt[k - 1]
-    for x in range(n):
-        dd = depth[x]
-        order[cnt[dd]] = x
-        cnt[dd] += 1
+        prev = v
+        prevw = wt[cap + u]
+        y = u
+        while True:  # reverse the path u -> top of the piece
+            nxt = parent[y]
+            nw = wt[y]
+            parent[y] = prev
+            wt[y] = prevw
+            work[cap + npath] = y
+            npath += 1
+            flags[op + y] = True
+            if flags[y]:
+                break
+            prev = y
+            prevw = nw
+            y = nxt
+    for k in range(ncut):
+        flags[work[2 * cap + k]] = False
+    # the new order: root piece, v, re-rooted paths, the other moved vertices (old order)
+    a = 0
+    b = nroot + 1 + npath
+    work[nroot] = v
+    for k in range(npath):
+        work[nroot + 1 + k] = work[cap + k]
+    for idx in range(v):
+        x = order[idx]
+        if not flags[mv + x]:
+            work[a] = x
+            a += 1
+        else:
+            flags[mv + x] = False
+            if flags[op + x]:
+                flags[op + x] = False
+            else:
+                work[b] = x
+                b += 1
+    for k in range(v + 1):
+        order[k] = work[k]
 
 
 @njit
@@ -467,7 +479,7 @@ def _gather(Xp, ids):
 
 
 @njit
-def _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, metric, reports, r, alpha,
+def _insert_block(s, e, tile, parent, wt, order, M, flags, work, metric, reports, r, alpha,
                   out, counts):
     """Insert vertices s..e-1 (distances in tile rows); record E at the report sizes."""
     cap = parent.shape[0]
@@ -475,7 +487,8 @@ def _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, metric, 
         row = tile[v - s]
         for u in range(v):
             wt[cap + u] = row[u]
-        _insert_vertex(v, parent, wt, order, M, dead, depth, stack)
+            M[u] = cap + u
+        _insert_vertex(v, parent, wt, order, M, flags, work)
         if r < reports.shape[0] and v + 1 == reports[r]:
             out[r] = _tree_energy(wt, v, metric, alpha)
             counts[r] = _finite_count(wt, v)
@@ -489,7 +502,7 @@ def _chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
     n = ids.shape[0]
     W = _gather(Xp, ids)
     P = to_panels(W)
-    parent, wt, order, M, dead, depth, stack = _chain_state(n, W[:0, 0])
+    parent, wt, order, M, flags, work = _chain_state(n, W[:0, 0])
     tile = np.empty((chunk, n), dtype=W.dtype)
     acc = np.empty((4, PANEL), dtype=W.dtype)
     r = 0
@@ -497,7 +510,7 @@ def _chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
     while s < n:
         e = min(n, s + chunk)
         _tile_serial(W, P, s, e, metric, tile, acc)
-        r = _insert_block(s, e, tile, parent, wt, order, M, dead, depth, stack, metric, reports, r,
+        r = _insert_block(s, e, tile, parent, wt, order, M, flags, work, metric, reports, r,
                           alpha, out, counts)
         s = e
 
@@ -506,7 +519,7 @@ def _chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
 def _chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
     """As :func:`_chain_points` for a dense (D) or condensed (C) distance matrix of N points."""
     n = ids.shape[0]
-    parent, wt, order, M, dead, depth, stack = _chain_state(n, D[:0, 0] if dense else C[:0])
+    parent, wt, order, M, flags, work = _chain_state(n, D[:0, 0] if dense else C[:0])
     cap = n
     r = 0
     for v in range(1, n):
@@ -516,7 +529,8 @@ def _chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
                 wt[cap + u] = D[a, ids[u]]
             else:
                 wt[cap + u] = C[condensed_index(a, ids[u], N)]
-        _insert_vertex(v, parent, wt, order, M, dead, depth, stack)
+            M[u] = cap + u
+        _insert_vertex(v, parent, wt, order, M, flags, work)
         if r < reports.shape[0] and v + 1 == reports[r]:
             out[r] = _tree_energy(wt, v, -1, alpha)
             counts[r] = _finite_count(wt, v)
@@ -684,10 +698,10 @@ class _ParallelChunks:
 #: Cost model of ``method="auto"`` (nanoseconds, measured on a 2-core AMD EPYC): Prim per pair of
 #: a subsample, and the incremental engine per (new vertex, earlier vertex) visit, for points in d
 #: dimensions (a + b·d) and for distance matrices (lookups).
-PRIM_PAIR_NS = (1.5, 0.47)
-INCREMENTAL_VISIT_NS = (30.0, 0.18)
+PRIM_PAIR_NS = (1.5, 0.205)
+INCREMENTAL_VISIT_NS = (17.0, 0.125)
 MATRIX_PRIM_PAIR_NS = 6.0
-MATRIX_INCREMENTAL_VISIT_NS = 36.0
+MATRIX_INCREMENTAL_VISIT_NS = 25.0
 
 
 def _pairs(lengths) -> float:
@@ -820,7 +834,7 @@ def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_
     n = len(ids)
     d = Xp.shape[1]
     W, P = _init_chain_state(Xp, ids)
-    parent, wt, order, M, dead, depth, stack = _chain_state(n, W[:0, 0])
+    parent, wt, order, M, flags, work = _chain_state(n, W[:0, 0])
     tiles = (np.empty((chunk, n), dtype=W.dtype), np.empty((chunk, n), dtype=W.dtype))
     acc = np.empty((4, PANEL), dtype=W.dtype)
     rbox = np.zeros(1, dtype=np.int64)
@@ -836,15 +850,15 @@ def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_
             s2, e2 = e, min(n, e + chunk)
             probing = n_threads > 1 and (rate[not parallel] is None or since_probe >= interval)
             mode = (not parallel) if probing else parallel
-            work = d * (s2 + e2) * (e2 - s2) / 2 + 8.0 * (s + e) * (e - s) / 2
+            step_work = d * (s2 + e2) * (e2 - s2) / 2 + 8.0 * (s + e) * (e - s) / 2
             t0 = time.perf_counter()
             if mode:
-                _overlap_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, dead,
-                              depth, stack, reports, rbox, alpha, out, counts)
+                _overlap_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, flags,
+                              work, reports, rbox, alpha, out, counts)
             else:
-                _serial_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, dead,
-                             depth, stack, reports, rbox, alpha, out, counts, acc)
-            rate[mode] = work / max(time.perf_counter() - t0, 1e-9)
+                _serial_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, flags,
+                             work, reports, rbox, alpha, out, counts, acc)
+            rate[mode] = step_work / max(time.perf_counter() - t0, 1e-9)
             if probing:
                 since_probe = 0
                 if rate[parallel] is None or rate[mode] > rate[parallel]:
@@ -857,23 +871,23 @@ def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_
 
 
 @njit
-def _serial_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, dead, depth, stack,
+def _serial_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, flags, work,
                  reports, rbox, alpha, out, counts, acc):
     """The serial twin of :func:`_overlap_step`."""
-    rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, dead, depth, stack, code, reports, rbox[0],
+    rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, flags, work, code, reports, rbox[0],
                             alpha, out, counts)
     if s2 < e2:
         _tile_serial(W, P, s2, e2, code, tile_next, acc)
 
 
 @njit_parallel
-def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, dead, depth, stack,
+def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, flags, work,
                   reports, rbox, alpha, out, counts):
     """Task 0 inserts rows s..e-1 (tile_cur); tasks 1.. fill tile_next (rows s2..e2-1) by panel."""
     nb = (e2 - 2) // PANEL + 1 if s2 < e2 else 0
     for t in prange(nb + 1):  # task 0 writes the tree state, task b+1 its own columns of tile_next
         if t == 0:
-            rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, dead, depth, stack, code, reports,
+            rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, flags, work, code, reports,
                                     rbox[0], alpha, out, counts)
         else:
             acc = np.empty((4, PANEL), dtype=P.dtype)
