@@ -191,7 +191,7 @@ except Exception as exc:
 cuda_paths._get_nvrtc_path = lambda: cuda_paths._env_path_tuple("none", None)
 nvrtc.get_supported_ccs = lambda: [(7, 5), (8, 0), (9, 0)]
 _disp.get_current_device = lambda: _pytypes.SimpleNamespace(compute_capability=(8, 0))
-from numba import cuda, float32, float64, int64, uint8, boolean
+from numba import cuda, float32, float64, int32, int64, uint8, boolean
 try:
     nvvm.NVVM()
 except Exception as exc:
@@ -224,9 +224,9 @@ for ty in (float32, float64):
         "reset_components": (M._reset_components, (f1, i1, ty, int64)),
         "component_min_value": (M._component_min_value, (i1, f1, i1, f1)),
         "component_min_key": (M._component_min_key, (i1, f1, i1, f1, i1, int64, int64)),
-        "edge_flags": (R._edge_flags, (f2, ty, uint8[::1], i1)),
+        "edge_flags": (R._edge_flags, (f2, ty, int32[::1], i1)),
         "mark_cleared": (R._mark_cleared, (i1, uint8[::1])),
-        "compact_columns": (R._compact_columns, (f2, uint8[::1], uint8[::1], i1, i1, f1)),
+        "compact_columns": (R._compact_columns, (f2, int32[::1], uint8[::1], i1, i1, f1)),
     }
     for name, (k, sig) in kernels.items():
         report[f"{name}[{ty}]"] = count(cuda.compile_ptx(k.py_func, sig, cc=(8, 0))[0])

@@ -307,9 +307,10 @@ def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
         got = s.edge_columns(g, t, R._Progress(None))
     gc = R._graph_of(inp, thresh, representation="dense")
     assert np.array_equal(g.D, gc.D)  # the GPU's matrix, bit for bit
-    want = R._edge_columns(gc, t, 1, R._Progress(None))
+    want = R._edge_stage(gc, t, R._Progress(None))
     flags, ci, cd, tree, n_app, m = got
-    assert np.array_equal(flags, want[0])  # apparent pairs
+    assert flags.dtype == want[0].dtype == np.int32
+    assert np.array_equal(flags, want[0])  # edge codes: apparent pairs with their cofacets
     assert np.array_equal(ci, want[1]) and np.array_equal(cd, want[2])  # columns after clearing
     for a, b in zip(tree, want[3]):  # the H0 forest, in filtration order
         assert np.array_equal(a, b)

@@ -5,14 +5,14 @@ On the GPU (this module):
 1. the (n, n) distance matrix of a point cloud (:mod:`topodim.cuda.distances`, bit-identical to
    :func:`topodim._rips_kernels.fill_dense_from_points`, zero diagonal), or the upload of a
    dense / condensed input matrix;
-2. the flat pass over all edges {i > j} (one thread per edge): flag 0 above the threshold,
-   1 when the edge is the facet of a zero-persistence apparent pair (edge, triangle), 2 otherwise
-   — the same flags as :func:`topodim._rips_kernels.edge_pass` (the dense branch, ported line by
-   line);
+2. the flat pass over all edges {i > j} (one thread per edge), writing the int32 edge codes of
+   :func:`topodim._rips_kernels.edge_pass` (its dense branch, ported): -2 above the threshold,
+   k >= 0 when the edge is the facet of a zero-persistence apparent pair with the triangle
+   {i, j, k}, -1 otherwise;
 3. the H0 spanning forest in the filtration order (diameter ascending, larger edge index first)
    by the batched Borůvka of :mod:`topodim.cuda.mst`: its edges are the pivots of dimension 0,
    so their columns are *cleared*;
-4. the compaction of the remaining columns (flag 2, not cleared) with one atomic per block.
+4. the compaction of the remaining columns (code -1, not cleared) with one atomic per block.
 
 On the CPU (topodim.rips): the columns are sorted (diameter descending, index ascending) and
 reduced by the same code as on the CPU path (apparent-pair shortcuts, emergent pairs, the capped
@@ -58,8 +58,8 @@ def _edge_vertices(e):
 
 @cuda.jit
 def _edge_flags(D, thresh, flags, counts):
-    """flags[C(i, 2) + j] for every edge (see topodim._rips_kernels.edge_pass); counts[0] +=
-    apparent edges, counts[1] += flag-2 edges (one atomic per block)."""
+    """codes[C(i, 2) + j] for every edge (topodim._rips_kernels.edge_pass); counts[0] +=
+    apparent edges, counts[1] += edges not apparent (one atomic per block)."""
     block = cuda.shared.array(2, dtype=np.int64)
     t = cuda.threadIdx.x
     if t == 0:
@@ -71,23 +71,25 @@ def _edge_flags(D, thresh, flags, counts):
     if e < (n * (n - 1)) // 2:
         i, j = _edge_vertices(e)
         d = D[i, j]
-        f = 2
+        f = -1
         if d > thresh:
-            f = 0
+            f = -2
         else:
+            # the zero-pivot cofacet: the largest k with both new edges <= d; the edge must be
+            # that triangle's zero-pivot facet (no other facet of diameter d with a smaller index)
             for k in range(n - 1, -1, -1):
                 if D[k, i] <= d and D[k, j] <= d and k != i and k != j:
                     if k > i:
-                        f = 1
+                        f = k
                     elif k > j:
-                        f = 1 if D[k, j] != d else 2
+                        f = k if D[k, j] != d else -1
                     else:
-                        f = 1 if (D[k, j] != d and D[k, i] != d) else 2
+                        f = k if (D[k, j] != d and D[k, i] != d) else -1
                     break
         flags[e] = f
-        if f == 1:
+        if f >= 0:
             cuda.atomic.add(block, 0, 1)
-        elif f == 2:
+        elif f == -1:
             cuda.atomic.add(block, 1, 1)
     cuda.syncthreads()
     if t == 0:
@@ -104,7 +106,8 @@ def _mark_cleared(tree_idx, cleared):
 
 @cuda.jit
 def _compact_columns(D, flags, cleared, counter, out_idx, out_diam):
-    """Write every flag-2, not cleared edge (index, diameter), in no particular order."""
+    """Write every edge that is not apparent (code -1) and not cleared, (index, diameter), in no
+    particular order."""
     local = cuda.shared.array(2, dtype=np.int64)
     t = cuda.threadIdx.x
     if t == 0:
@@ -114,7 +117,7 @@ def _compact_columns(D, flags, cleared, counter, out_idx, out_diam):
     n = D.shape[0]
     keep = False
     if e < (n * (n - 1)) // 2:
-        keep = flags[e] == 2 and cleared[e] == 0
+        keep = flags[e] == -1 and cleared[e] == 0
     slot = 0
     if keep:
         slot = cuda.atomic.add(local, 0, 1)
@@ -162,7 +165,7 @@ class RipsSession:
             return R._graph_of(inp, thresh, representation=representation)
         n = inp.n
         dt = inp.dtype
-        check_device_memory(n * n * dt.itemsize + n * n, f"the {n}x{n} distance matrix and edge flags",
+        check_device_memory(n * n * dt.itemsize + 3 * n * n, f"the {n}x{n} distance matrix and edge codes",
                             "use n_perm=... to subsample, dtype=np.float32, or device='cpu'")
         if inp.kind == "points":
             check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix",
@@ -185,8 +188,9 @@ class RipsSession:
 
     # -- stage 2 -------------------------------------------------------------------------------
     def edge_columns(self, g, thresh, progress):
-        """topodim.rips._edge_columns on the GPU for the dense graph built by :meth:`graph_of`;
-        None when ``g`` is not that graph (the caller then runs the CPU pass)."""
+        """topodim.rips._edge_stage on the GPU for the dense graph built by :meth:`graph_of`: the
+        same (int32 edge codes, columns sorted, H0 forest in filtration order, apparent count,
+        count of edges not apparent); None when ``g`` is not that graph (the CPU pass runs)."""
         from .. import _rips_kernels as K  # noqa: PLC0415
 
         if self.D_dev is None or not g.dense or g.D is not self.D_host:
@@ -196,10 +200,10 @@ class RipsSession:
         t = K.kernel_threshold(thresh, dt)
         total = n * (n - 1) // 2
         progress("apparent pairs", 0, 1)
-        check_memory(2 * total, f"the edge flags of {n} points",
+        check_memory(5 * total, f"the edge codes of {n} points",
                      "pass a threshold (thresh=...), or n_perm=... to subsample")
         scope = self.scope
-        flags_d = scope.empty(max(total, 1), np.uint8)
+        flags_d = scope.empty(max(total, 1), np.int32)
         counts_d = scope.to_device(np.zeros(2, dtype=np.int64))
         grid = (max(1, (total + EB - 1) // EB),)
         _edge_flags[grid, EB](self.D_dev, t, flags_d, counts_d)
