@@ -1120,17 +1120,35 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
 
 
 @njit_parallel
-def fill_dense_from_points(P, metric, D):
-    """D[i, j] = D[j, i] = point_distance(P, i, P, j) for i < j (one evaluation per pair)."""
+def fill_dense_from_points(P, metric, D, r0, r1):
+    """Rows r0..r1-1 of the upper triangle: D[i, j] = point_distance(P, i, P, j) for j > i, one
+    evaluation per pair, contiguous writes (the lower triangle is then filled by
+    :func:`mirror_lower`). D[i, i] = 0."""
     n = P.shape[0]
-    nch = min(n, 256)
+    nr = r1 - r0
+    nch = min(nr, 256) if nr > 0 else 1
     for c in prange(nch):
-        for i in range(c, n, nch):
+        for i in range(r0 + c, r1, nch):
             D[i, i] = 0
             for j in range(i + 1, n):
-                x = point_distance(P, i, P, j, metric)
-                D[i, j] = x
-                D[j, i] = x
+                D[i, j] = point_distance(P, i, P, j, metric)
+
+
+@njit_parallel
+def mirror_lower(D):
+    """D[j, i] = D[i, j] for j > i, by 64 x 64 tiles so that the strided reads stay in cache."""
+    n = D.shape[0]
+    nt = (n + 63) >> 6
+    for bj in prange(nt):
+        j0 = bj << 6
+        j1 = min(n, j0 + 64)
+        for bi in range(bj + 1):
+            i0 = bi << 6
+            i1 = min(n, i0 + 64)
+            for j in range(j0, j1):
+                top = i1 if i1 < j else j
+                for i in range(i0, top):
+                    D[j, i] = D[i, j]
 
 
 @_inner
@@ -1303,19 +1321,21 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
 
 
 @njit_parallel
-def edge_pass(dense, D, indptr, indices, data, thresh, flags):
+def edge_pass(dense, D, indptr, indices, data, thresh, flags, r0, r1):
     """Code every edge {i > j} (int32): -2 above thresh, k >= 0 when it is in a zero-persistence
     apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has it as
     zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by the CSR
     position of j in row i.
 
-    Race-free: each edge writes its own slot; rows are interleaved over the chunks."""
+    Rows r0..r1-1 only. Race-free: each edge writes its own slot; rows are interleaved over the
+    chunks."""
     n = indptr.shape[0] - 1 if not dense else D.shape[0]
-    nch = min(n, 512)
+    nr = r1 - r0
+    nch = min(nr, 512) if nr > 0 else 1
     for c in prange(nch):
         vs = np.empty(2, dtype=np.int64)
         ptrs = np.empty(2, dtype=np.int64)
-        for i in range(c, n, nch):
+        for i in range(r0 + c, r1, nch):
             if dense:
                 base = (i * (i - 1)) >> 1
                 for j in range(i):
@@ -1561,11 +1581,11 @@ def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, 
 
 @njit_parallel
 def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, dim, q0, q1,
-             counts, offsets, pkeys, eflags, out_i, out_d, out_f, count_only):
+             counts, offsets, base, pkeys, eflags, out_i, out_d, out_f, count_only):
     """The (dim+1)-simplices generated (new top vertex, diameter <= thresh) by s_idx[q0:q1].
 
     ``count_only``: counts[q] = how many each generates. Otherwise write them at
-    offsets[q] - offsets[q0] and classify each in out_f: 0 = cleared (a pivot of dimension dim,
+    offsets[q] - base and classify each in out_f: 0 = cleared (a pivot of dimension dim,
     or the cofacet of a zero apparent pair), 1 = the facet of a zero apparent pair (skipped),
     2 = a column to reduce. Race-free: each generating simplex writes its own range.
     Triangles (dim == 1, with the edge codes of the flat pass) take a specialised path; ``A``
@@ -1573,7 +1593,6 @@ def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, di
     nq = q1 - q0
     nch = min(nq, 1024) if nq > 0 else 1
     size = (nq + nch - 1) // nch
-    base = offsets[q0]
     d1 = dim + 1
     table = _DEBRUIJN
     for c in prange(nch):

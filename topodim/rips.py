@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -64,6 +65,84 @@ MAX_SIMPLEX_INDEX = 2**62
 #: A thresholded dense input is converted to a sparse graph when at most this fraction of the
 #: pairs are edges.
 SPARSE_DENSITY = 0.25
+
+
+# ==========================================================================================
+# parallel stages: one thread or all, whichever measures faster
+# ==========================================================================================
+
+#: Stages with less work than this (pairs, edges or simplices) run on one thread.
+SERIAL_WORK = 1 << 18
+#: Number of batches a parallel stage is cut into (see :func:`_run_batches`).
+BATCHES = 16
+
+
+def _default_threads(n_threads):
+    """``n_threads=None``: all of Numba's threads, or one when the machine is already busy.
+
+    When the 1-minute load average reaches the number of CPUs this process may use (plus a half),
+    other processes keep the cores busy: parallel regions then wait on descheduled threads and
+    idle OpenMP workers spin, and one thread was measured faster here (up to 2x). An explicit
+    ``n_threads`` is always honoured. The result does not depend on the choice."""
+    if n_threads is not None:
+        return n_threads
+    try:
+        load = os.getloadavg()[0]
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    except (OSError, AttributeError):  # pragma: no cover - platform without load averages
+        return None
+    return 1 if cpus and load >= cpus + 0.5 else None
+
+
+def _run_batches(weights, run):
+    """Run ``run(lo, hi)`` over consecutive ranges of items cut into BATCHES of equal weight.
+
+    On an idle machine the parallel kernels are up to twice as fast on two threads, but when
+    other processes keep the cores busy a descheduled thread stalls every barrier and one thread
+    can be faster (measured here). So, as topodim.mst's Prim: the first batch runs on all
+    threads, the second on one, later batches in the mode of the higher rate (weight per second),
+    the other mode re-probed at doubling intervals. Every mode computes the same values, so the
+    result never depends on the choice. Small stages run on one thread.
+    """
+    threads = numba.get_num_threads()
+    m = weights.shape[0]
+    total = float(weights.sum())
+    if threads <= 1 or total < SERIAL_WORK or m < 2 * BATCHES:
+        numba.set_num_threads(1)
+        try:
+            run(0, m)
+        finally:
+            numba.set_num_threads(threads)
+        return
+    cum = np.cumsum(weights, dtype=np.float64)
+    cuts = np.searchsorted(cum, total * np.arange(1, BATCHES) / BATCHES, side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [m]]))
+    rate = {True: None, False: None}
+    parallel = True
+    since, interval = 0, 2
+    try:
+        for k in range(bounds.shape[0] - 1):
+            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            probing = k == 1 or since >= interval
+            mode = (not parallel) if probing else parallel
+            numba.set_num_threads(threads if mode else 1)
+            t0 = time.perf_counter()
+            run(lo, hi)
+            w = float(cum[hi - 1] - (cum[lo - 1] if lo > 0 else 0.0))
+            rate[mode] = w / max(time.perf_counter() - t0, 1e-9)
+            if k == 0:
+                continue  # the first parallel region also starts the thread pool
+            if probing:
+                since = 0
+                if rate[parallel] is None or rate[mode] > rate[parallel]:
+                    parallel = mode
+                    interval = 2
+                else:
+                    interval = min(2 * interval, 64)
+            else:
+                since += 1
+    finally:
+        numba.set_num_threads(threads)
 
 
 # ==========================================================================================
@@ -104,7 +183,10 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
         return squareform(inp.condensed)
     P = prepare_points(inp.points, inp.metric)
     D = np.empty((n, n), dtype=dt)
-    K.fill_dense_from_points(P, metric_code(inp.metric), D)
+    code = metric_code(inp.metric)
+    _run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
+                 lambda lo, hi: K.fill_dense_from_points(P, code, D, lo, hi))
+    K.mirror_lower(D)
     return D
 
 
@@ -335,10 +417,12 @@ def _edge_stage(g: _Graph, thresh, progress):
         check_memory(n * (n - 1) // 2 * 4, f"the edge codes of {n} points",
                      "pass a threshold (thresh=...), or n_perm=... to subsample")
         flags = np.empty(n * (n - 1) // 2, dtype=np.int32)
-        K.edge_pass(True, g.D, g.indptr, g.indices, g.data, t, flags)
+        weights = np.arange(n, dtype=np.float64)
     else:
         flags = np.full(g.indices.shape[0], -2, dtype=np.int32)
-        K.edge_pass(False, g.D, g.indptr, g.indices, g.data, t, flags)
+        weights = np.diff(g.indptr).astype(np.float64) ** 2
+    _run_batches(weights, lambda lo, hi: K.edge_pass(g.dense, g.D, g.indptr, g.indices, g.data, t,
+                                                     flags, lo, hi))
     progress("apparent pairs", 1, 1)
     counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 2)
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -384,10 +468,11 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
     counts = np.zeros(m, dtype=np.int64)
     noi = np.zeros(0, dtype=np.int64)
     nod = np.zeros(0, dtype=dt)
-    nof = np.zeros(0, dtype=np.int32)
+    nof = np.zeros(0, dtype=np.uint8)
     A = g.bitsets()
-    K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1, 0,
-               m, counts, counts, pkeys, eflags, noi, nod, nof, True)
+    _run_batches(np.ones(m), lambda lo, hi: K.assemble(
+        g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1, lo, hi,
+        counts, counts, 0, pkeys, eflags, noi, nod, nof, True))
     offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
@@ -409,8 +494,10 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
         oi = np.empty(size, dtype=np.int64)
         od = np.empty(size, dtype=dt)
         of = np.empty(size, dtype=np.uint8)
-        K.assemble(g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam,
-                   dim - 1, q0, q1, counts, offsets, pkeys, eflags, oi, od, of, False)
+        base = int(offsets[q0])
+        _run_batches(counts[q0:q1].astype(np.float64), lambda lo, hi: K.assemble(
+            g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1,
+            q0 + lo, q0 + hi, counts, offsets, base, pkeys, eflags, oi, od, of, False))
         sel = of == 2
         cols_i.append(oi[sel])
         cols_d.append(od[sel])
@@ -470,7 +557,8 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
     dtype : float64 (default) or float32
         Compute dtype; diagrams keep it.
     n_threads : int, optional
-        Threads for the parallel stages (default all); results do not depend on it.
+        Threads for the parallel stages. Default: all of Numba's, or one when the load average
+        says that other processes already keep the cores busy. Results do not depend on it.
     progress : bool or callable, default False
         ``True`` draws a progress bar on stderr; a callable receives ``(stage, done, total)``.
     collapse_edges : "auto", True or False
@@ -536,7 +624,7 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
     # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
     # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
-    with thread_limit(n_threads) as threads, numba.parallel_chunksize(1), \
+    with thread_limit(_default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
             _device_session(device, inp) as gpu:
         return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
                        bool(keep_distances), _representation, threads, gpu)
