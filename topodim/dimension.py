@@ -18,17 +18,19 @@ Sampling designs (``sampling=``)
     ``"nested"`` (default): each repeat draws one random ordering of the points (a uniform random
     subset of the largest size, in random order) per subsample slot and uses its *prefixes* as the
     subsamples of the schedule. Every subsample is still a uniform random subset of its size (the
-    same marginal law as independent draws), the sizes share points (their errors are positively
-    correlated, which makes the slope less noisy), and all the MSTs of one ordering come out of
-    one incremental computation costing about as much as a single MST of the largest subsample.
+    same marginal law as independent draws, hence the same expected E per size), and all the MSTs
+    of one ordering come out of one incremental computation costing about one MST of the largest
+    subsample. The sizes share points, so the errors of one repeat are correlated along the sizes
+    and its slope is about as noisy as with independent draws (measured: docs/estimators.md), not
+    less; the saving pays for the 5 default repeats.
     ``"independent"``: a fresh random subset for every size, repeat and subsample (the published
     implementations' design).
 
 MST engines (``method=``)
     ``"incremental"``: the points of an ordering are inserted one at a time; the MST of the first
     v + 1 points is the MST of (the MST of the first v points) plus the v edges of the new point
-    (the cycle property discards every other old edge), computed by a linear-time tree dynamic
-    programme (Chin & Houck 1978 style). Distances of a block of new points to all earlier points
+    (the cycle property discards every other old edge), computed by a linear-time dynamic
+    programme over the tree (the classical vertex-insertion update of a minimum spanning tree). Distances of a block of new points to all earlier points
     are computed together in the panel layout of :mod:`topodim.metrics` (bit-identical to
     :func:`topodim.metrics.reduced_distance`). O(n·d) memory; works on points, dense and
     condensed distance matrices. Orderings run in parallel; a single ordering parallelises its
@@ -1467,7 +1469,7 @@ class PHDim(_DimensionEstimator):
 
     ``fit(X)`` sets ``dimension_`` (float), ``interval_``, ``slope_``, ``intercept_``, ``r2_``,
     ``sizes_``, ``values_``, ``repeat_estimates_``, ``result_`` (the full :class:`PHDimResult`)
-    and ``n_features_in_``. ``fit_transform``-style use: ``PHDim().fit(X).dimension_``.
+    and ``n_features_in_``. ``metric="precomputed"`` reads X as a square distance matrix.
     """
 
     def __init__(self, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
