@@ -29,7 +29,7 @@ import numpy as np
 from numba import prange
 
 from ._config import njit, njit_parallel
-from .metrics import point_distance
+from .metrics import PANEL, finish_distance, panel_reduced_distances
 from .mst import _find
 
 #: Kernels called only from other kernels: no Python / C wrappers (less to compile).
@@ -485,8 +485,6 @@ def _cob_dense_edge(D, B, n, thresh, i, j, sidx, sdiam, lo, hi, out_i, out_d, ou
     nl = 0
     nxt = INF
     top = hi if hi < thresh else thresh
-    Ri = D[i]
-    Rj = D[j]
     for seg in range(3):
         if seg == 0:
             w0 = n - 1
@@ -504,8 +502,8 @@ def _cob_dense_edge(D, B, n, thresh, i, j, sidx, sdiam, lo, hi, out_i, out_d, ou
             base = B[3, i] + B[2, j]
             par = 0
         for w in range(w0, w1, -1):
-            a = Ri[w]
-            b = Rj[w]
+            a = D[i, w]
+            b = D[j, w]
             dm = a if a > b else b
             if dm < sdiam:
                 dm = sdiam
@@ -637,16 +635,14 @@ def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdi
     if dense and dim == 1:
         i = vs[0]
         j = vs[1]
-        Ri = D[i]
-        Rj = D[j]
         for w in range(n - 1, i, -1):
-            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+            if D[i, w] <= sdiam and D[j, w] <= sdiam:
                 return B[3, w] + sidx, np.int64(w)
         for w in range(i - 1, j, -1):
-            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+            if D[i, w] <= sdiam and D[j, w] <= sdiam:
                 return B[3, i] + B[2, w] + j, np.int64(w)
         for w in range(j - 1, -1, -1):
-            if Ri[w] <= sdiam and Rj[w] <= sdiam:
+            if D[i, w] <= sdiam and D[j, w] <= sdiam:
                 return B[3, i] + B[2, j] + w, np.int64(w)
         return np.int64(-1), np.int64(-1)
     if dense:
@@ -890,7 +886,7 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
 
     Returns the (possibly reallocated) growable arrays (vst_i, vst_d, cc_st).
     stats: [columns, emergent pairs, column additions, apparent shortcuts, heap pushes,
-    cap raises, zero-persistence pairs, essential bars].
+    cap raises, zero-persistence pairs, essential bars, coboundary enumerations].
     """
     ftype = col_diam.dtype
     out_i = np.empty(n + 1, dtype=np.int64)
@@ -957,6 +953,7 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
                     cnt = nl
                     ce = np.int64(1)
                 else:
+                    stats[8] += 1
                     simplex_vertices(B, wi[e], dim, n, es)
                     cnt, nm, nlg = coboundary(dense, D, indptr, indices, data, B, n, thresh, es,
                                               dim, wi[e], wd[e], plo, phi, out_i, out_d, out_s,
@@ -1120,18 +1117,29 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
 
 
 @njit_parallel
-def fill_dense_from_points(P, metric, D, r0, r1):
-    """Rows r0..r1-1 of the upper triangle: D[i, j] = point_distance(P, i, P, j) for j > i, one
-    evaluation per pair, contiguous writes (the lower triangle is then filled by
-    :func:`mirror_lower`). D[i, i] = 0."""
-    n = P.shape[0]
+def fill_dense_from_points(X, Pn, metric, D, r0, r1):
+    """Rows r0..r1-1 of the upper triangle: D[i, j] = distance of points i < j, one evaluation
+    per pair, contiguous writes (the lower triangle is then filled by :func:`mirror_lower`).
+
+    ``Pn`` is ``topodim.metrics.to_panels(X)``: the distances from point i to a block of points
+    come from :func:`topodim.metrics.panel_reduced_distances` (vectorised across the points,
+    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0."""
+    n = X.shape[0]
     nr = r1 - r0
     nch = min(nr, 256) if nr > 0 else 1
+    nb = Pn.shape[0]
     for c in prange(nch):
+        acc = np.empty(PANEL, dtype=D.dtype)
         for i in range(r0 + c, r1, nch):
             D[i, i] = 0
-            for j in range(i + 1, n):
-                D[i, j] = point_distance(P, i, P, j, metric)
+            x = X[i]
+            for b in range((i + 1) // PANEL, nb):
+                lo = b * PANEL
+                w = min(PANEL, n - lo)
+                panel_reduced_distances(Pn, b, w, x, metric, acc)
+                t0 = i + 1 - lo if i + 1 > lo else 0
+                for t in range(t0, w):
+                    D[i, lo + t] = finish_distance(acc[t], metric)
 
 
 @njit_parallel
@@ -1284,17 +1292,15 @@ def _edge_flag_dense(D, n, i, j, d):
     """k when the edge is in a zero apparent pair with the triangle {i, j, k}, else -1: its
     zero-pivot cofacet is found scanning the new vertex k downwards, and the edge must then be
     that triangle's zero-pivot facet (the facet of smallest index with the same diameter)."""
-    Ri = D[i]
-    Rj = D[j]
     for k in range(n - 1, i, -1):
-        if Ri[k] <= d and Rj[k] <= d:
+        if D[i, k] <= d and D[j, k] <= d:
             return k
     for k in range(i - 1, j, -1):
-        if Ri[k] <= d and Rj[k] <= d:
-            return k if Rj[k] != d else -1
+        if D[i, k] <= d and D[j, k] <= d:
+            return k if D[j, k] != d else -1
     for k in range(j - 1, -1, -1):
-        if Ri[k] <= d and Rj[k] <= d:
-            return k if (Rj[k] != d and Ri[k] != d) else -1
+        if D[i, k] <= d and D[j, k] <= d:
+            return k if (D[j, k] != d and D[i, k] != d) else -1
     return -1
 
 
@@ -1463,15 +1469,12 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
     xi = 0.0
     xj = 0.0
     if dense:
-        Rw = D[w]
-        Ri = D[i]
-        Rj = D[j]
         for y in range(n - 1, -1, -1):
-            if Rw[y] <= dt and Ri[y] <= dt and Rj[y] <= dt and y != w and y != i and y != j:
+            if D[w, y] <= dt and D[i, y] <= dt and D[j, y] <= dt and y != w and y != i and y != j:
                 x = y
-                xw = Rw[y]
-                xi = Ri[y]
-                xj = Rj[y]
+                xw = D[w, y]
+                xi = D[i, y]
+                xj = D[j, y]
                 break
     elif A.shape[0] > 0:
         for k in range(A.shape[1] - 1, -1, -1):
@@ -1530,11 +1533,9 @@ def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, 
     out_*[o:] and classified."""
     cnt = 0
     if dense:
-        Ri = D[i]
-        Rj = D[j]
         for w in range(n - 1, i, -1):
-            wi = Ri[w]
-            wj = Rj[w]
+            wi = D[i, w]
+            wj = D[j, w]
             dt = sd
             if wi > dt:
                 dt = wi

@@ -55,7 +55,7 @@ from ._validate import (
     check_threshold,
     format_bytes,
 )
-from .metrics import metric_code, prepare_points, squareform
+from .metrics import metric_code, prepare_points, squareform, to_panels
 from .mst import MSTResult, _kruskal, elder_rule_h0, minimum_spanning_tree
 
 __all__ = ["ripser", "estimate_memory", "RipsPersistence"]
@@ -184,8 +184,9 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
     P = prepare_points(inp.points, inp.metric)
     D = np.empty((n, n), dtype=dt)
     code = metric_code(inp.metric)
+    Pn = to_panels(P)
     _run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
-                 lambda lo, hi: K.fill_dense_from_points(P, code, D, lo, hi))
+                 lambda lo, hi: K.fill_dense_from_points(P, Pn, code, D, lo, hi))
     K.mirror_lower(D)
     return D
 
@@ -366,7 +367,7 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     cc_ptr = np.zeros(m + 1, dtype=np.int64)
     cc_st = np.empty(32, dtype=np.int64)
     counters = np.zeros(4, dtype=np.int64)
-    stats = np.zeros(8, dtype=np.int64)
+    stats = np.zeros(9, dtype=np.int64)
     step = ncols if not progress.on else max(256, ncols // 100)
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
@@ -795,7 +796,8 @@ def _store_dimension(dim, res, dgms, cocycles, fin_hi, ess_hi, counts, g, B, n, 
     counts[dim] = {"columns": 0, "emergent_pairs": int(st[1]), "additions": int(st[2]),
                    "apparent_shortcuts": int(st[3]), "heap_pushes": int(st[4]),
                    "cap_raises": int(st[5]), "zero_persistence_pairs": int(st[6]),
-                   "essential": int(st[7]), "reduction_entries": res["reduction_entries"]}
+                   "essential": int(st[7]), "enumerations": int(st[8]),
+                   "reduction_entries": res["reduction_entries"]}
     if do_cc:
         ptr, idx, coeff = res["cc"]
         lst = []
