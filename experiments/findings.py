@@ -18,7 +18,8 @@ ReLU/Swish simplify earlier than Tanh/Sigmoid
     ReLU and SiLU is below the mean of Tanh and Sigmoid.
 lower complexity goes with better generalization
     across models, the Pearson and Spearman correlations of a measure at the penultimate layer
-    with test accuracy are both negative.
+    with test accuracy are both negative and the Pearson correlation is significant (p < 0.05);
+    a negative but non-significant correlation is reported as not holding, with its numbers.
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ def generalization(col_label, x, acc):
     r, pr, rho, ps = correlations(x, acc)
     if not np.isfinite(r):
         return finding(name, "generalization", None, "not computed (fewer than 3 models with a value)")
-    holds = bool(r < 0 and rho < 0)
+    holds = bool(r < 0 and rho < 0 and pr < 0.05)
     nums = f"Pearson r = {r:.2f} (p = {pr:.2g}), Spearman rho = {rho:.2f} (p = {ps:.2g}), {int(np.isfinite(np.asarray(x, float)).sum())} models"
+    if r < 0 and rho < 0 and not pr < 0.05:
+        nums += "; negative but not significant"
     return finding(name, "generalization", holds, nums)

@@ -77,11 +77,17 @@ def run(ctx) -> StudyResult:
         pen_rows.append(row)
     acc = [r["test_accuracy"] for r in pen_rows]
     table = []
+    for fam in sorted({r["model"] for r in pen_rows}):  # per family: penultimate widths differ across families
+        sel = [r for r in pen_rows if r["model"] == fam]
+        for col in ("h0_tp", "h1_tp", "phdim", "twonn", "mle"):
+            r_, pr_, rho_, ps_ = fd.correlations([r.get(col, float("nan")) for r in sel], [r["test_accuracy"] for r in sel])
+            table.append({"models": fam, "measure": col, "pearson_r": r_, "pearson_p": pr_, "spearman_rho": rho_,
+                          "spearman_p": ps_, "n_models": len(sel)})
     for col, label in (("h0_tp", "H0 total persistence"), ("h1_tp", "H1 total persistence"),
                        ("phdim", "PH-dimension"), ("twonn", "TwoNN dimension"), ("mle", "MLE dimension")):
         x = [r.get(col, float("nan")) for r in pen_rows]
         r, pr, rho, ps = fd.correlations(x, acc)
-        table.append({"measure": col, "pearson_r": r, "pearson_p": pr, "spearman_rho": rho, "spearman_p": ps,
+        table.append({"models": "all", "measure": col, "pearson_r": r, "pearson_p": pr, "spearman_rho": rho, "spearman_p": ps,
                       "n_models": int(np.isfinite(np.asarray(x, float)).sum())})
         if col in ("h0_tp", "h1_tp", "phdim"):
             res.findings.append(fd.generalization(label, x, acc))
@@ -90,7 +96,12 @@ def run(ctx) -> StudyResult:
             plot_scatter(x, acc, [r["series"].split()[0] for r in pen_rows], ctx.out_dir / NAME / fn,
                          f"{label} (penultimate layer, train set)", "test accuracy", f"{label} vs test accuracy")
             res.extra_plots.append((fn, f"{label} vs test accuracy"))
+    table.sort(key=lambda t: t["models"] != "all")
     res.extra_tables["correlations"] = table
+    res.notes.append("correlations (all models, then per family; the penultimate layers of VGG and ResNet differ in "
+                     "width, which shifts total persistence): " + "; ".join(
+                         f"{t['models']} {t['measure']} r={t['pearson_r']:.2f} rho={t['spearman_rho']:.2f}"
+                         for t in table if t["measure"] in ("h0_tp", "h1_tp", "phdim") and np.isfinite(t["pearson_r"])))
     res.extra_tables["penultimate"] = pen_rows
     res.notes.append("the paper correlates one class's lifespans sum (n_class=1) with test accuracy over ~40 "
                      "ResNets on CIFAR-10; here the per-class values are averaged over all classes")
