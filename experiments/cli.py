@@ -41,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser():
     epilog = "studies:\n" + "\n".join(f"  {k:<15} {v}" for k, v in STUDY_HELP.items()) + """
 
-profiles: default (embedded MNIST-5k + Rotten Tomatoes snippets, about 10 minutes on 2 cores),
+profiles: default (embedded MNIST-5k + Rotten Tomatoes snippets; 30 min measured on 2 cores shared
+with other jobs (load 5-6), estimated well under 15 min on 2 idle cores),
 paper (3,000 samples, more epochs, 16 generalization models), tiny (tests: a few dozen samples).
 datasets: offline digits, mnist5k, rt-snippets; hub (online) mnist, fashion-mnist, cifar10, svhn,
 rotten-tomatoes, sst2. models: vgg, resnet, mobilenetv2, vit, text-transformer, minilm.
