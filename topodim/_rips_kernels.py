@@ -1142,12 +1142,13 @@ def fill_dense_from_points(X, Pn, metric, D, r0, r1):
                     D[i, lo + t] = finish_distance(acc[t], metric)
 
 
-@njit_parallel
+@njit
 def mirror_lower(D):
-    """D[j, i] = D[i, j] for j > i, by 64 x 64 tiles so that the strided reads stay in cache."""
+    """D[j, i] = D[i, j] for j > i, by 64 x 64 tiles so that the strided reads stay in cache
+    (about a millisecond per million pairs: not worth a parallel region)."""
     n = D.shape[0]
     nt = (n + 63) >> 6
-    for bj in prange(nt):
+    for bj in range(nt):
         j0 = bj << 6
         j1 = min(n, j0 + 64)
         for bi in range(bj + 1):
