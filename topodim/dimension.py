@@ -682,8 +682,10 @@ def _draw(rng, N, sched: Schedule, n_repeats: int, sampling: str) -> _Draws:
 
 
 def _chunk_rows(n: int, d: int) -> int:
-    """New points per distance block: the block's rows fit in L2, the tile stays O(n)."""
-    return int(max(4, min(256, max(16, 32768 // max(d, 1)), max(4, 4_194_304 // max(n, 1)))))
+    """New points per distance block: at most d (the blocks stay O(n·d)), at most 32768 / d (the
+    block's rows stay in L2: 256 KB in float64), at least 16 (kernel-call overhead)."""
+    d = max(d, 1)
+    return int(max(16, min(256, d, 32768 // d, 4_194_304 // max(n, 1))))
 
 
 class _ParallelChunks:
