@@ -823,6 +823,8 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
     of simplices one dimension below the top (at most C(n, k) entries of index + diameter; with a
     finite threshold or the edge collapse the true number is usually far smaller, so this is an
     upper bound there). The columns and the reduction matrix are usually small in comparison.
+    Measured peaks (bench/README.md): 10 MB at n = 1,000 and 41 MB at n = 2,000 for maxdim 1,
+    23 MB at n = 1,000 for maxdim 2 (estimates 9.5, 38 and 25 MB).
     """
     dt = as_dtype(dtype)
     maxdim = check_nonnegative_int(maxdim, "maxdim")
@@ -849,16 +851,16 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
     item = dt.itemsize
     pairs = n * (n - 1) // 2
     if sparse_nnz is not None:
-        base = sparse_nnz * (8 + item + 1) * 2
+        base = sparse_nnz * (8 + item + 4) * 2  # CSR copy + edge codes
         edges = sparse_nnz // 2
     else:
-        base = n * n * item + pairs  # matrix + flags
+        base = n * n * item + pairs * 4  # matrix + int32 edge codes
         edges = pairs
     total = base
     if maxdim >= 2:
-        total += edges * (8 + item)  # the edge list
-        # the edge collapse keeps a second value matrix
-        total += n * n * item if sparse_nnz is None else sparse_nnz * item
+        total += edges * (8 + item)  # the sorted edge list (collapse) / the edges (assembly)
+        # the edge collapse keeps a second value matrix and two adjacency bitsets
+        total += (n * n * item + n * n // 4) if sparse_nnz is None else sparse_nnz * item
     if maxdim >= 3:
         total += math.comb(n, 3) * (8 + item)
     for k in range(4, maxdim + 1):
