@@ -38,7 +38,9 @@ def test_pairwise_distances_match_scipy(metric, X):
     atol = 1e-9 if metric == "cosine" else 1e-10
     v = topodim.pairwise_distances(X, metric=metric, condensed=True)
     np.testing.assert_allclose(v, ref, rtol=1e-10, atol=atol)
-    np.testing.assert_allclose(topodim.pairwise_distances(X, metric=metric), squareform(ref), rtol=1e-10, atol=atol)
+    square = topodim.pairwise_distances(X, metric=metric)
+    np.testing.assert_allclose(square, squareform(ref), rtol=1e-10, atol=atol)
+    assert (np.diagonal(square) == 0).all()
     Y = X[: max(1, len(X) // 2)] + 1.0
     if metric == "cosine":
         Y = Y[np.linalg.norm(Y, axis=1) > 1e-3]

@@ -341,6 +341,9 @@ def pairwise_distances(X, Y=None, metric="euclidean", condensed=False, dtype=np.
                      "pass condensed=True (half the memory) or use topodim.ph0 (no matrix)")
         out = np.empty((n, n), dtype=P.dtype)
         _cdist_kernel(P, P, code, out)
+        # d(x, x) = 0 exactly (cosine's 1 - <x, x> may round to a tiny positive number, which a
+        # distance-matrix consumer would read as a vertex birth)
+        np.fill_diagonal(out, 0)
         return out
 
 
