@@ -23,15 +23,8 @@ ph_dimension, PHDim, TwoNN, MLE, datasets
     dimension estimators (scikit-learn estimator contract); samplers of sets of known dimension.
 """
 
-from . import diagrams, metrics
+from . import complexes, datasets, diagrams, metrics, reduction, rips
 from ._validate import InputShapeWarning
-from .metrics import pairwise_distances
-from .mst import MSTResult, mst, ph0
-from . import complexes, reduction
-from . import datasets
-from .dimension import MLE, PHDim, PHDimResult, PHDimWarning, TwoNN, ph_dimension
-from . import rips
-from .rips import RipsPersistence, estimate_memory, ripser
 from .complexes import (
     Filtration,
     filtration_persistence,
@@ -40,34 +33,43 @@ from .complexes import (
     lower_star_filtration,
     rips_filtration,
 )
+from .dimension import MLE, PHDim, PHDimResult, PHDimWarning, TwoNN, ph_dimension
+from .metrics import pairwise_distances
+from .mst import MSTResult, mst, ph0
+from .rips import RipsPersistence, estimate_memory, ripser
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # PH0 and minimum spanning trees
+    "MSTResult",
+    "mst",
+    "ph0",
+    # Vietoris-Rips persistence
+    "RipsPersistence",
+    "estimate_memory",
+    "ripser",
+    # general filtrations
+    "Filtration",
+    "filtration_persistence",
+    "graph_filtration",
+    "image_filtration",
+    "lower_star_filtration",
+    "rips_filtration",
+    # dimension estimators
     "MLE",
     "PHDim",
     "PHDimResult",
     "PHDimWarning",
     "TwoNN",
-    "datasets",
     "ph_dimension",
-    "Filtration",
+    # helpers and modules
     "InputShapeWarning",
-    "MSTResult",
-    "complexes",
-    "diagrams",
-    "filtration_persistence",
-    "graph_filtration",
-    "image_filtration",
-    "lower_star_filtration",
-    "metrics",
-    "mst",
     "pairwise_distances",
-    "ph0",
+    "complexes",
+    "datasets",
+    "diagrams",
+    "metrics",
     "reduction",
-    "rips_filtration",
     "rips",
-    "ripser",
-    "estimate_memory",
-    "RipsPersistence",
 ]
