@@ -35,6 +35,36 @@ if _SIM:
     # switch interval makes simulated kernels ~5x faster (this process only runs these tests)
     sys.setswitchinterval(5e-5)
 
+    import threading
+
+    from numba.cuda.simulator import kernelapi as _kernelapi
+
+    _dynamic_shared = _kernelapi.FakeCUDAShared.array
+    _shared_lock = threading.Lock()
+
+    def _shared_array_locked(self, shape, dtype):
+        """The simulator's cuda.shared.array with its check-then-create under a lock.
+
+        numba-cuda's simulator keys a block's shared arrays by the caller's file and line and
+        creates one on first use without a lock: two simulated threads can both miss and get
+        different "shared" arrays, and a kernel then reads values no thread wrote for it (seen
+        as rare, non-reproducible mismatches, more often with the short switch interval above).
+        """
+        if shape == 0:
+            return _dynamic_shared(self, shape, dtype)
+        if isinstance(dtype, _kernelapi.types.Type):
+            dtype = _kernelapi.numpy_support.as_dtype(dtype)
+        frame = sys._getframe(1)
+        caller = (frame.f_code.co_filename, frame.f_lineno)
+        with _shared_lock:
+            arr = self._allocations.get(caller)
+            if arr is None:
+                arr = np.empty(shape, dtype)
+                self._allocations[caller] = arr
+        return arr
+
+    _kernelapi.FakeCUDAShared.array = _shared_array_locked
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from scipy.spatial.distance import pdist, squareform  # noqa: E402

@@ -175,7 +175,8 @@ def pairwise_distances(P, Q, code: int, condensed: bool, max_block_bytes=None) -
         flat = out.reshape(-1)
         for r0, r1 in _row_blocks(n, m * item, limit):
             od = scope.empty((r1 - r0) * m, P.dtype)
-            _launch(Xd, Yd, code, od, r0, r1, FULL)
+            # d(x, x) = 0 exactly for the self matrix, as topodim.metrics.pairwise_distances
+            _launch(Xd, Yd, code, od, r0, r1, FULL if Q is not None else FULL_ZERO_DIAGONAL)
             od.copy_to_host(flat[r0 * m:r1 * m])
             scope.release(od)
             del od
