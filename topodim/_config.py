@@ -19,7 +19,8 @@ import os
 
 import numba
 
-__all__ = ["CACHE", "njit", "njit_parallel", "thread_limit", "resolve_n_threads", "max_threads"]
+__all__ = ["CACHE", "njit", "njit_parallel", "thread_limit", "resolve_n_threads", "max_threads",
+           "ParallelOrSerial"]
 
 
 def _cache_enabled() -> bool:
@@ -74,6 +75,55 @@ def thread_limit(n_threads):
         yield n
     finally:
         numba.set_num_threads(previous)
+
+
+class ParallelOrSerial:
+    """Chooses, batch by batch, whether a parallel stage runs on all threads or on one.
+
+    On an idle machine the parallel kernels are faster, but when other processes keep the cores
+    busy a descheduled thread stalls every barrier and one thread can be several times faster
+    (measured on the 2-core development machine). So the caller times each batch and reports its
+    work: the mode with the higher rate (work per second) is kept, and the other mode is probed
+    when it has no rate yet, then at intervals that double (up to 64 batches) while it loses.
+    The parallel and serial kernels of every caller compute the same values, so the choice never
+    changes a result. Run the first parallel batch before using this (it starts the thread pool,
+    which would distort its rate).
+
+    Usage::
+
+        chooser = ParallelOrSerial()
+        for batch in batches:
+            parallel = chooser.next_mode()
+            t0 = time.perf_counter()
+            run(batch, n_threads if parallel else 1)
+            chooser.record(parallel, work_of(batch), time.perf_counter() - t0)
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled  # False: always serial (one thread available)
+        self.parallel = enabled  # the current mode
+        self.rate = {True: None, False: None}
+        self.probing = False  # whether the batch of the last next_mode() is a probe
+        self._since_probe = 0
+        self._interval = 2
+
+    def next_mode(self) -> bool:
+        """True: run the next batch in parallel; False: on one thread."""
+        self.probing = self.enabled and (self.rate[not self.parallel] is None
+                                         or self._since_probe >= self._interval)
+        return (not self.parallel) if self.probing else self.parallel
+
+    def record(self, parallel: bool, work: float, seconds: float) -> None:
+        """Report the batch just run in mode ``parallel``: ``work`` units in ``seconds``."""
+        self.rate[parallel] = work / max(seconds, 1e-9)
+        if not self.probing:
+            self._since_probe += 1
+            return
+        self._since_probe = 0
+        if self.rate[self.parallel] is None or self.rate[parallel] > self.rate[self.parallel]:
+            self.parallel, self._interval = parallel, 2
+        else:
+            self._interval = min(2 * self._interval, 64)
 
 
 def cuda_module():

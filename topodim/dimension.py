@@ -74,7 +74,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from ._config import njit, njit_parallel, resolve_n_threads, thread_limit
+from ._config import ParallelOrSerial, njit, njit_parallel, resolve_n_threads, thread_limit
 from ._validate import DistanceInput, as_distance_input, check_memory, warn
 from .metrics import (
     BOX_METRICS,
@@ -844,16 +844,13 @@ def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_
     rbox = np.zeros(1, dtype=np.int64)
     e = min(n, 1 + chunk)
     _tile_serial(W, P, 1, e, code, tiles[0], acc)
-    rate = {True: None, False: None}
-    parallel = n_threads > 1
-    since_probe, interval = 0, 2
+    chooser = ParallelOrSerial(enabled=n_threads > 1)
     s, cur = 1, 0
     with _ParallelChunks():
         while s < n:
             e = min(n, s + chunk)
             s2, e2 = e, min(n, e + chunk)
-            probing = n_threads > 1 and (rate[not parallel] is None or since_probe >= interval)
-            mode = (not parallel) if probing else parallel
+            mode = chooser.next_mode()
             step_work = d * (s2 + e2) * (e2 - s2) / 2 + 8.0 * (s + e) * (e - s) / 2
             t0 = time.perf_counter()
             if mode:
@@ -862,15 +859,7 @@ def _chain_points_parallel(Xp, ids, code, reports, alpha, out, counts, chunk, n_
             else:
                 _serial_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, flags,
                              work, reports, rbox, alpha, out, counts, acc)
-            rate[mode] = step_work / max(time.perf_counter() - t0, 1e-9)
-            if probing:
-                since_probe = 0
-                if rate[parallel] is None or rate[mode] > rate[parallel]:
-                    parallel, interval = mode, 2
-                else:
-                    interval = min(2 * interval, 64)
-            else:
-                since_probe += 1
+            chooser.record(mode, step_work, time.perf_counter() - t0)
             s, cur = e, 1 - cur
 
 

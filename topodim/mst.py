@@ -33,7 +33,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import prange
 
-from ._config import njit, njit_parallel, resolve_n_threads, thread_limit
+from ._config import ParallelOrSerial, njit, njit_parallel, resolve_n_threads, thread_limit
 from ._validate import DistanceInput, as_distance_input, check_threshold
 from .metrics import (
     BOX_METRICS,
@@ -212,31 +212,18 @@ def _prim_points(X, metric, n_threads, parallel_work=PRIM_PARALLEL_WORK):
     probe = max(4, batch // 8)
     # the first parallel region starts the thread pool: do it outside the measurements
     m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, 1, metric, n_threads, parallel_work)
-    rate = {True: None, False: None}  # latest work (active points x features) per second
-    parallel = True
-    since_probe = 0
-    interval = 2
+    chooser = ParallelOrSerial()  # work: active points x features
     while m > 0:
         if m * d < parallel_work:
             _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, m, metric, 1, parallel_work)
             break
-        probing = rate[not parallel] is None or since_probe >= interval
-        mode = (not parallel) if probing else parallel
-        steps = probe if probing else batch
+        mode = chooser.next_mode()
+        steps = probe if chooser.probing else batch
         work = d * (steps * m - steps * (steps - 1) // 2)
         t0 = time.perf_counter()
         m = _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, steps, metric,
                         n_threads if mode else 1, parallel_work)
-        rate[mode] = work / max(time.perf_counter() - t0, 1e-9)
-        if probing:
-            since_probe = 0
-            if rate[parallel] is None or rate[mode] > rate[parallel]:
-                parallel = mode
-                interval = 2
-            else:
-                interval = min(2 * interval, 64)
-        else:
-            since_probe += 1
+        chooser.record(mode, work, time.perf_counter() - t0)
     return out_u, out_v, out_w
 
 

@@ -50,6 +50,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._config import njit
+from .mst import _find  # union-find root with path compression (one implementation)
 from ._validate import check_nonnegative_int, check_prime
 
 __all__ = [
@@ -322,18 +323,6 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
     r_len = n_store if implicit else r_ptr[n_store]
     return (r_ptr[: n_store + 1], r_rows[: r_ptr[n_store]], r_vals[:r_len],
             v_ptr[: n_store + 1 if keep_v else 1], v_rows, v_vals, n_reduced, n_add)
-
-
-@njit
-def _find(parent, x):
-    root = x
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:  # path compression
-        nxt = parent[x]
-        parent[x] = root
-        x = nxt
-    return root
 
 
 @njit

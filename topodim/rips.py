@@ -44,7 +44,7 @@ import numba
 import numpy as np
 
 from . import _rips_kernels as K
-from ._config import resolve_n_threads, thread_limit
+from ._config import ParallelOrSerial, resolve_n_threads, thread_limit
 from ._validate import (
     DistanceInput,
     as_distance_input,
@@ -99,10 +99,11 @@ def _run_batches(weights, run):
 
     On an idle machine the parallel kernels are up to twice as fast on two threads, but when
     other processes keep the cores busy a descheduled thread stalls every barrier and one thread
-    can be faster (measured here). So, as topodim.mst's Prim: the first batch runs on all
-    threads, the second on one, later batches in the mode of the higher rate (weight per second),
-    the other mode re-probed at doubling intervals. Every mode computes the same values, so the
-    result never depends on the choice. Small stages run on one thread.
+    can be faster (measured here). So the first batch runs on all threads (untimed: it starts the
+    thread pool) and later batches in the mode :class:`topodim._config.ParallelOrSerial` picks
+    from their measured rates (weight per second), as topodim.mst's Prim does. Every mode
+    computes the same values, so the result never depends on the choice. Small stages run on one
+    thread.
     """
     threads = numba.get_num_threads()
     m = weights.shape[0]
@@ -117,30 +118,17 @@ def _run_batches(weights, run):
     cum = np.cumsum(weights, dtype=np.float64)
     cuts = np.searchsorted(cum, total * np.arange(1, BATCHES) / BATCHES, side="right")
     bounds = np.unique(np.concatenate([[0], cuts, [m]]))
-    rate = {True: None, False: None}
-    parallel = True
-    since, interval = 0, 2
+    chooser = ParallelOrSerial()
     try:
         for k in range(bounds.shape[0] - 1):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
-            probing = k == 1 or since >= interval
-            mode = (not parallel) if probing else parallel
+            # the first batch runs in parallel, untimed: it also starts the thread pool
+            mode = chooser.next_mode() if k > 0 else True
             numba.set_num_threads(threads if mode else 1)
             t0 = time.perf_counter()
             run(lo, hi)
-            w = float(cum[hi - 1] - (cum[lo - 1] if lo > 0 else 0.0))
-            rate[mode] = w / max(time.perf_counter() - t0, 1e-9)
-            if k == 0:
-                continue  # the first parallel region also starts the thread pool
-            if probing:
-                since = 0
-                if rate[parallel] is None or rate[mode] > rate[parallel]:
-                    parallel = mode
-                    interval = 2
-                else:
-                    interval = min(2 * interval, 64)
-            else:
-                since += 1
+            if k > 0:
+                chooser.record(mode, float(cum[hi - 1] - cum[lo - 1]), time.perf_counter() - t0)
     finally:
         numba.set_num_threads(threads)
 
