@@ -68,6 +68,17 @@ def simplification(rows, subject, col):
     return finding(name, subject, holds, nums)
 
 
+def per_model(res):
+    """The depth findings of every model of a study: PH-dim rise-then-fall and the H0 / H1
+    simplification towards the output, each on that model's rows."""
+    out = []
+    for rec in res.models:
+        rows = [r for r in res.rows if r["series"] == rec["series"]]
+        out += [rise_then_fall(rows, rec["series"]), simplification(rows, rec["series"], "h0_tp"),
+                simplification(rows, rec["series"], "h1_tp")]
+    return out
+
+
 def half_depth(rows, col="h0_tp"):
     """Relative depth where ``col``, after its maximum, first falls to half of it, linearly
     interpolated between the layers around the crossing (1.0 if never); NaN if absent."""

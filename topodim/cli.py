@@ -234,13 +234,7 @@ def _run_filtration(args):
     res = filtration_persistence(simplices, values, coeff=args.coeff, maxdim=args.maxdim,
                                  algorithm=args.algorithm, keep_zero=args.keep_zero,
                                  representatives=args.representatives)
-    rows = [(k, b, d) for k, dgm in enumerate(res["dgms"]) for b, d in dgm.tolist()]
-    if ext == ".npy":
-        table = np.asarray(rows, dtype=float).reshape(-1, 3)
-    else:
-        table = np.empty((len(rows), 3), dtype=object)
-        for i, row in enumerate(rows):
-            table[i] = row
+    table = _bars_table(res["dgms"], ext)
     extra = None
     if args.representatives:
         reps = [[rep.tolist() for rep in per_dim] for per_dim in res["representatives"]]
@@ -249,18 +243,30 @@ def _run_filtration(args):
                  "coeff": res["coeff"]}
     write_table(table, args.output, ["dim", "birth", "death"], name="bars", extra=extra)
     if args.representatives and ext != ".json":
-        lines = []
-        i = 0
-        for per_dim in res["representatives"]:
-            for rep in per_dim:
-                terms = " + ".join(f"{int(r[-1])}*[{','.join(str(int(v)) for v in r[:-1])}]" for r in rep)
-                lines.append(f"# bar {i}: {terms}\n")
-                i += 1
-        if args.output is None or args.output == "-":
-            sys.stdout.writelines(lines)
-        else:
-            with open(args.output, "a") as fh:
-                fh.writelines(lines)
+        _append_chains([rep for per_dim in res["representatives"] for rep in per_dim], args.output)
+
+
+def _bars_table(dgms, ext):
+    """Rows (dim, birth, death) of all diagrams: float for .npy, else dim kept an int."""
+    rows = [(k, b, d) for k, dgm in enumerate(dgms) for b, d in dgm.tolist()]
+    if ext == ".npy":
+        return np.asarray(rows, dtype=float).reshape(-1, 3)
+    table = np.empty((len(rows), 3), dtype=object)
+    for i, row in enumerate(rows):
+        table[i] = row
+    return table
+
+
+def _append_chains(chains, output):
+    """Append "# bar i: c*[v0,v1,...] + ..." lines (one per bar with a non-empty chain; rows are
+    vertex ids then the coefficient) after the bars, to stdout or to the text output file."""
+    lines = [f"# bar {i}: " + " + ".join(f"{int(r[-1])}*[{','.join(str(int(v)) for v in r[:-1])}]" for r in c)
+             + "\n" for i, c in enumerate(chains) if len(c)]
+    if output is None or output == "-":
+        sys.stdout.writelines(lines)
+    else:
+        with open(output, "a") as fh:
+            fh.writelines(lines)
 
 
 def _add_ph(sub):
@@ -291,13 +297,7 @@ def _run_ph(args):
                  distance_matrix=args.distance_matrix, metric=args.metric, do_cocycles=args.cocycles,
                  n_perm=args.n_perm, dtype=args.dtype, n_threads=_threads(args), progress=args.progress,
                  keep_distances=False)
-    rows = [(k, b, d) for k, dgm in enumerate(res["dgms"]) for b, d in dgm.tolist()]
-    if ext == ".npy":
-        table = np.asarray(rows, dtype=float).reshape(-1, 3)
-    else:
-        table = np.empty((len(rows), 3), dtype=object)
-        for i, row in enumerate(rows):
-            table[i] = row
+    table = _bars_table(res["dgms"], ext)
     # H0 has no cocycles (as ripser.py): one empty list per H0 bar keeps them aligned with rows
     cocycles = [c.tolist() for k, per_dim in enumerate(res["cocycles"])
                 for c in (per_dim if k else [np.zeros((0, 2), np.int64)] * len(res["dgms"][0]))]
@@ -307,13 +307,7 @@ def _run_ph(args):
                       "coeff": args.coeff})
     write_table(table, args.output, ["dim", "birth", "death"], name="bars", extra=extra)
     if args.cocycles and ext != ".json":
-        lines = [f"# bar {i}: " + " + ".join(f"{int(r[-1])}*[{','.join(str(int(v)) for v in r[:-1])}]" for r in c) + "\n"
-                 for i, c in enumerate(cocycles) if c]
-        if args.output is None or args.output == "-":
-            sys.stdout.writelines(lines)
-        else:
-            with open(args.output, "a") as fh:
-                fh.writelines(lines)
+        _append_chains(cocycles, args.output)
 
 
 def _add_dim(sub):

@@ -28,11 +28,7 @@ def run(ctx) -> StudyResult:
             rec, rows = ctx.run_image_model(fam, ctx.s["activation"], series, trained=trained)
             res.models.append(rec)
             res.rows += rows
-    for rec in res.models:
-        rows = [r for r in res.rows if r["series"] == rec["series"]]
-        res.findings.append(fd.rise_then_fall(rows, rec["series"]))
-        res.findings.append(fd.simplification(rows, rec["series"], "h0_tp"))
-        res.findings.append(fd.simplification(rows, rec["series"], "h1_tp"))
+    res.findings += fd.per_model(res)
     res.notes.append("untrained models (dashed lines) are the control: the paper's findings concern trained "
                      "networks; a finding that also holds untrained is a property of the architecture, not of learning")
     return res

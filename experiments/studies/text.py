@@ -89,9 +89,5 @@ def run(ctx) -> StudyResult:
                            "cache_key": info["sha256"][:20]})
         res.notes.append(f"MiniLM weights from {info['source']} (sha256 {info['sha256'][:16]}...)")
         _measure(ctx, bert, (ids, mask), m_y, "MiniLM (pretrained)", "minilm", "minilm-" + info["sha256"], res, True)
-    for rec in res.models:
-        rows = [r for r in res.rows if r["series"] == rec["series"]]
-        res.findings.append(fd.rise_then_fall(rows, rec["series"]))
-        res.findings.append(fd.simplification(rows, rec["series"], "h0_tp"))
-        res.findings.append(fd.simplification(rows, rec["series"], "h1_tp"))
+    res.findings += fd.per_model(res)
     return res

@@ -26,9 +26,5 @@ def run(ctx) -> StudyResult:
         rec, rows = ctx.run_image_model(fam, None, fam, cfg=cfg)
         res.models.append(rec)
         res.rows += rows
-    for rec in res.models:
-        rows = [r for r in res.rows if r["series"] == rec["series"]]
-        res.findings.append(fd.rise_then_fall(rows, rec["series"]))
-        res.findings.append(fd.simplification(rows, rec["series"], "h0_tp"))
-        res.findings.append(fd.simplification(rows, rec["series"], "h1_tp"))
+    res.findings += fd.per_model(res)
     return res
