@@ -81,6 +81,31 @@ def test_cpu_device_is_the_default_and_case_insensitive():
         topodim.mst(X, method="kruskal", device="auto")
 
 
+def test_estimators_validate_device_without_importing_cuda():
+    from topodim.dimension import PHDim
+    from topodim.rips import RipsPersistence
+
+    with pytest.raises(ValueError, match="device must be 'cpu', 'cuda' or 'auto', got 'gpu'"):
+        RipsPersistence(device="gpu").fit()
+    with pytest.raises(ValueError, match="device must be"):
+        PHDim(device="gpu").fit(np.random.default_rng(0).random((40, 2)))
+    assert RipsPersistence(device="auto").get_params()["device"] == "auto"
+    assert PHDim(device="auto").get_params()["device"] == "auto"
+
+
+def test_cli_device_twonn_is_a_clear_error(tmp_path, capsys):
+    from topodim.cli import main
+
+    path = tmp_path / "X.npy"
+    np.save(path, np.random.default_rng(0).random((40, 3)))
+    assert main(["dim", str(path), "--method", "twonn", "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("topodim: error: --device cuda applies to --method phdim only") and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exit_info:  # argparse's choices: usage and exit status 2
+        main(["ph0", str(path), "--device", "gpu"])
+    assert exit_info.value.code == 2 and "invalid choice: 'gpu'" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------------------------------
 # subprocesses without the simulator
 # ------------------------------------------------------------------------------------------
@@ -137,6 +162,59 @@ def test_without_gpu_auto_warns_once_and_cuda_raises():
     err = out["error"]
     assert err is not None and err.startswith("device='cuda' is not available: ")
     assert "\n" not in err and ("driver" in err or "libNVVM" in err or "install" in err)
+
+
+@needs_numba_cuda
+def test_without_gpu_cli_and_estimators(tmp_path):
+    """--device on the CLI and device= on the estimators: "auto" falls back with one warning line
+    and the CPU's result; "cuda" is a one-line error with exit status 2, no traceback."""
+    path = tmp_path / "X.npy"
+    X = np.random.default_rng(3).random((60, 3))
+    np.save(path, X)
+    out = _run("""
+        import json
+        from topodim._config import cuda_module
+        print(json.dumps({"gpu": cuda_module().cuda_status()[0]}))
+    """)
+    if out["gpu"]:
+        pytest.skip("a CUDA GPU is present: the fallback does not happen here")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "topodim", *args], cwd=ROOT, env=_env(False),
+                              capture_output=True, text=True, timeout=300)
+
+    cpu = cli("ph0", str(path))
+    auto = cli("ph0", str(path), "--device", "auto")
+    assert cpu.returncode == 0 and auto.returncode == 0, auto.stderr
+    assert auto.stdout == cpu.stdout
+    assert auto.stderr.count("\n") == 1 and "device='auto' runs on the CPU" in auto.stderr
+    for args in (("ph0", str(path)), ("mst", str(path)), ("ph", str(path)), ("dim", str(path))):
+        bad = cli(*args, "--device", "cuda")
+        assert bad.returncode == 2, bad.stderr
+        assert bad.stderr.startswith("topodim: error: device='cuda' is not available: ")
+        assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+    est = _run(f"""
+        import json, warnings
+        import numpy as np
+        from topodim.dimension import PHDim
+        from topodim.rips import RipsPersistence
+        X = np.load({str(path)!r})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = RipsPersistence(device="auto", n_jobs=2).fit_transform([X, X[:40]])
+            d = PHDim(device="auto", random_state=0).fit(X).dimension_
+        b = RipsPersistence().fit_transform([X, X[:40]])
+        same = all(np.array_equal(u, v) for p, q in zip(a, b) for u, v in zip(p, q))
+        try:
+            RipsPersistence(device="cuda").fit_transform([X])
+            err = None
+        except RuntimeError as e:
+            err = type(e).__name__
+        print(json.dumps({{"same": same, "d": d, "d_cpu": PHDim(random_state=0).fit(X).dimension_, "err": err}}))
+    """)
+    assert est["same"] and est["d"] == est["d_cpu"]
+    assert est["err"] == "DeviceUnavailableError"
 
 
 def test_without_numba_cuda_the_messages_say_how_to_install():

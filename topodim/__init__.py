@@ -21,9 +21,12 @@ ph_dimension, PHDim, TwoNN, MLE, datasets
     The persistent-homology dimension (PH0 by incremental minimum spanning trees, PHi through the
     Rips engine) with repeats, a bootstrap interval and diagnostics; the TwoNN and MLE intrinsic
     dimension estimators (scikit-learn estimator contract); samplers of sets of known dimension.
+device="cuda" | "auto", DeviceUnavailableError
+    The GPU paths (topodim.cuda, imported only when a call asks for a GPU).
 """
 
 from . import complexes, datasets, diagrams, metrics, reduction, rips
+from ._config import DeviceUnavailableError
 from ._validate import InputShapeWarning
 from .complexes import (
     Filtration,
@@ -64,6 +67,7 @@ __all__ = [
     "TwoNN",
     "ph_dimension",
     # helpers and modules
+    "DeviceUnavailableError",
     "InputShapeWarning",
     "pairwise_distances",
     "complexes",

@@ -20,7 +20,8 @@ import os
 import numba
 
 __all__ = ["CACHE", "njit", "njit_parallel", "thread_limit", "resolve_n_threads", "max_threads",
-           "ParallelOrSerial"]
+           "ParallelOrSerial", "DeviceUnavailableError",
+           "DEVICES", "check_device"]
 
 
 def _cache_enabled() -> bool:
@@ -124,6 +125,25 @@ class ParallelOrSerial:
             self.parallel, self._interval = parallel, 2
         else:
             self._interval = min(2 * self._interval, 64)
+
+
+class DeviceUnavailableError(RuntimeError):
+    """``device="cuda"`` was asked for, but numba-cuda finds no usable GPU (the message says what
+    is missing). Defined here, not in :mod:`topodim.cuda`, so that catching it imports nothing."""
+
+
+#: Values of every ``device`` argument ("auto": the GPU when usable, else the CPU with a warning).
+DEVICES = ("cpu", "cuda", "auto")
+
+
+def check_device(device) -> str:
+    """Validate a ``device`` argument; returns "cpu", "cuda" or "auto" (lower case)."""
+    if not isinstance(device, str):
+        raise TypeError(f"device must be 'cpu', 'cuda' or 'auto', got {type(device).__name__} {device!r}")
+    d = device.strip().lower()
+    if d not in DEVICES:
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
+    return d
 
 
 def cuda_module():

@@ -19,6 +19,8 @@ import sys
 
 import numpy as np
 
+from ._config import DeviceUnavailableError
+
 __all__ = ["main", "read_array", "write_table"]
 
 
@@ -135,6 +137,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                    help="euclidean (default), sqeuclidean, manhattan, chebyshev, cosine, or a scipy metric name")
     p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="compute dtype")
     p.add_argument("--threads", type=int, default=None, help="number of threads (default: all)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"],
+                   help="cuda: run the GPU kernels (needs topodim[cuda] and an NVIDIA GPU); auto: the GPU "
+                        "when usable, else the CPU with a warning (default cpu)")
     p.add_argument("-o", "--output", default=None, help="output file (.npy, .csv, .json, .txt); default stdout")
 
 
@@ -163,7 +168,7 @@ def _run_ph0(args):
 
     X = read_array(args.file, args.key)
     dgm = ph0(X, metric=args.metric, distance_matrix=args.distance_matrix, thresh=args.thresh,
-              method=args.method, dtype=args.dtype, n_threads=_threads(args))
+              method=args.method, dtype=args.dtype, n_threads=_threads(args), device=args.device)
     write_table(dgm, args.output, ["birth", "death"], name="diagram")
 
 
@@ -180,7 +185,7 @@ def _run_mst(args):
 
     X = read_array(args.file, args.key)
     tree = mst(X, metric=args.metric, distance_matrix=args.distance_matrix, method=args.method,
-               dtype=args.dtype, n_threads=_threads(args))
+               dtype=args.dtype, n_threads=_threads(args), device=args.device)
     table = np.empty((len(tree.lengths), 3), dtype=object)
     table[:, 0] = tree.edges[:, 0]
     table[:, 1] = tree.edges[:, 1]
@@ -296,6 +301,7 @@ def _run_ph(args):
     res = ripser(X, maxdim=args.maxdim, thresh=args.thresh, coeff=args.coeff,
                  distance_matrix=args.distance_matrix, metric=args.metric, do_cocycles=args.cocycles,
                  n_perm=args.n_perm, dtype=args.dtype, n_threads=_threads(args), progress=args.progress,
+                 device=args.device,
                  keep_distances=False)
     table = _bars_table(res["dgms"], ext)
     # H0 has no cocycles (as ripser.py): one empty list per H0 bar keeps them aligned with rows
@@ -352,6 +358,8 @@ def _run_dim(args):
 
     X = read_array(args.file, args.key)
     threads = _threads(args)
+    if args.device != "cpu" and args.method != "phdim":
+        raise CLIError(f"--device {args.device} applies to --method phdim only ({args.method} runs on the CPU)")
     if args.method == "phdim":
         schedule = args.schedule
         if "," in schedule or schedule.strip().isdigit():
@@ -364,7 +372,7 @@ def _run_dim(args):
             n_repeats=dimension.DEFAULT_REPEATS if args.repeats is None else args.repeats,
             random_state=args.seed, metric=args.metric, distance_matrix=args.distance_matrix, n_threads=threads,
             sampling=args.sampling, n_subsamples=args.subsamples, aggregate=args.aggregate, method=args.engine,
-            dtype=args.dtype, confidence=args.confidence)
+            dtype=args.dtype, confidence=args.confidence, device=args.device)
         extra = {"sizes": res.sizes.tolist(), "values": [_jsonable(r) for r in res.values],
                  "repeat_estimates": _jsonable(res.repeat_estimates), "warnings": list(res.warnings),
                  "schedule": res.schedule, "sampling": res.sampling, "engine": res.method,
@@ -435,7 +443,7 @@ def main(argv=None) -> int:
         warnings.showwarning = _one_line_warning
         try:
             runners[args.command](args)
-        except (CLIError, ValueError, TypeError, MemoryError) as exc:
+        except (CLIError, ValueError, TypeError, MemoryError, DeviceUnavailableError) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             print(f"topodim: error: {msg}", file=sys.stderr)
             return 2

@@ -1461,11 +1461,12 @@ class PHDim(_DimensionEstimator):
     ``fit(X)`` sets ``dimension_`` (float), ``interval_``, ``slope_``, ``intercept_``, ``r2_``,
     ``sizes_``, ``values_``, ``repeat_estimates_``, ``result_`` (the full :class:`PHDimResult`)
     and ``n_features_in_``. ``metric="precomputed"`` reads X as a square distance matrix.
+    ``device="cuda"`` / ``"auto"`` runs the subsample MSTs on the GPU (as :func:`ph_dimension`).
     """
 
     def __init__(self, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
                  sampling="nested", n_subsamples=None, aggregate=None, metric="euclidean", method="auto",
-                 confidence=0.95, random_state=None, n_threads=None):
+                 confidence=0.95, random_state=None, n_threads=None, device="cpu"):
         self.hom_dim = hom_dim
         self.alpha = alpha
         self.schedule = schedule
@@ -1478,6 +1479,7 @@ class PHDim(_DimensionEstimator):
         self.confidence = confidence
         self.random_state = random_state
         self.n_threads = n_threads
+        self.device = device
 
     def fit(self, X, y=None):
         X = self._validate(X, min_samples=4)
@@ -1487,7 +1489,7 @@ class PHDim(_DimensionEstimator):
         res = ph_dimension(X, hom_dim=self.hom_dim, alpha=self.alpha, schedule=schedule, n_repeats=self.n_repeats,
                            random_state=self.random_state, metric=self.metric, n_threads=self.n_threads,
                            sampling=self.sampling, n_subsamples=self.n_subsamples, aggregate=self.aggregate,
-                           method=self.method, confidence=self.confidence)
+                           method=self.method, confidence=self.confidence, device=self.device)
         self.result_ = res
         self.dimension_ = res.dimension
         self.interval_ = res.interval

@@ -44,7 +44,7 @@ import numba
 import numpy as np
 
 from . import _rips_kernels as K
-from ._config import ParallelOrSerial, resolve_n_threads, thread_limit
+from ._config import ParallelOrSerial, check_device, resolve_n_threads, thread_limit
 from ._validate import (
     DistanceInput,
     as_distance_input,
@@ -877,13 +877,15 @@ class RipsPersistence:
         then runs its parallel stages on ``n_threads`` threads.
     n_threads : int, optional
         Threads per input (default: all when n_jobs is 1, else 1).
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        As in :func:`ripser`. On the GPU the inputs run one after another (``n_jobs`` is ignored).
 
     ``fit`` does nothing but check the parameters; ``transform(Xs)`` returns the diagrams.
     """
 
     def __init__(self, homology_dimensions=(0, 1), thresh=np.inf, coeff=2, metric="euclidean",
                  distance_matrix=False, dtype=np.float64, collapse_edges="auto", n_jobs=None,
-                 n_threads=None):
+                 n_threads=None, device="cpu"):
         self.homology_dimensions = homology_dimensions
         self.thresh = thresh
         self.coeff = coeff
@@ -893,10 +895,11 @@ class RipsPersistence:
         self.collapse_edges = collapse_edges
         self.n_jobs = n_jobs
         self.n_threads = n_threads
+        self.device = device
 
     # -- scikit-learn protocol -----------------------------------------------------------------
     _param_names = ("homology_dimensions", "thresh", "coeff", "metric", "distance_matrix", "dtype",
-                    "collapse_edges", "n_jobs", "n_threads")
+                    "collapse_edges", "n_jobs", "n_threads", "device")
 
     def get_params(self, deep=True):
         return {k: getattr(self, k) for k in self._param_names}
@@ -928,19 +931,22 @@ class RipsPersistence:
         self._dims()
         check_prime(self.coeff, "coeff")
         check_threshold(self.thresh)
+        check_device(self.device)
         return self
 
     def transform(self, X):
         dims, single = self._dims()
         maxdim = max(dims)
         Xs = list(X)
-        jobs = 1 if self.n_jobs is None else resolve_n_threads(self.n_jobs)
+        # one device context at a time: GPU inputs run sequentially
+        jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
         threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
 
         def one(x):
             r = ripser(x, maxdim=maxdim, thresh=self.thresh, coeff=self.coeff, metric=self.metric,
                        distance_matrix=self.distance_matrix, dtype=self.dtype,
-                       collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False)
+                       collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False,
+                       device=self.device)
             d = r["dgms"]
             return d[dims[0]] if single else [d[k] for k in dims]
 

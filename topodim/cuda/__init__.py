@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._config import DeviceUnavailableError
 from ._device import (
     DEVICES,
     DeviceFallbackWarning,
@@ -39,6 +40,7 @@ from ._device import (
 __all__ = [
     "DEVICES",
     "DeviceFallbackWarning",
+    "DeviceUnavailableError",
     "check_device",
     "cuda_status",
     "memory_stats",

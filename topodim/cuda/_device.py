@@ -33,6 +33,8 @@ import threading
 import warnings
 import weakref
 
+from .._config import DEVICES, DeviceUnavailableError, check_device  # noqa: F401  (re-exported)
+
 __all__ = [
     "DEVICES",
     "DeviceFallbackWarning",
@@ -44,7 +46,6 @@ __all__ = [
     "memory_stats",
 ]
 
-DEVICES = ("cpu", "cuda", "auto")
 
 INSTALL_HINT = (
     "install numba-cuda with the CUDA libraries matching your driver: "
@@ -59,16 +60,6 @@ class DeviceFallbackWarning(UserWarning):
 _lock = threading.Lock()
 _status = None  # (usable: bool, description: str), computed once per process
 _warned = False
-
-
-def check_device(device) -> str:
-    """Validate a ``device`` argument; returns "cpu", "cuda" or "auto" (lower case)."""
-    if not isinstance(device, str):
-        raise TypeError(f"device must be 'cpu', 'cuda' or 'auto', got {type(device).__name__} {device!r}")
-    d = device.strip().lower()
-    if d not in DEVICES:
-        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
-    return d
 
 
 def simulator_enabled() -> bool:
@@ -144,7 +135,7 @@ def select_device(device) -> str:
     if ok:
         return "cuda"
     if d == "cuda":
-        raise RuntimeError(f"device='cuda' is not available: {why}")
+        raise DeviceUnavailableError(f"device='cuda' is not available: {why}")
     with _lock:
         first = not _warned
         _warned = True
