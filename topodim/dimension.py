@@ -903,14 +903,12 @@ def _subsample_input(inp: DistanceInput, ids: np.ndarray):
     return np.ascontiguousarray(D), True
 
 
-def _run_rips(inp: DistanceInput, draws: _Draws, alpha: float, hom_dim: int, n_threads: int):
-    try:
-        from .rips import ripser  # noqa: PLC0415
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            f"hom_dim={hom_dim} needs topodim's Vietoris-Rips engine (topodim.rips.ripser), which "
-            f"could not be imported ({exc}); use hom_dim=0"
-        ) from exc
+def _run_rips(inp: DistanceInput, draws: _Draws, alpha: float, hom_dim: int, n_threads: int,
+              device: str = "cpu"):
+    """(E_alpha, finite-bar count) of every report for hom_dim >= 1: the Rips diagrams of each
+    subsample by :func:`topodim.rips.ripser` (on the GPU with ``device="cuda"``)."""
+    from .rips import ripser  # noqa: PLC0415
+
     n_rep = len(draws.reports)
     out = np.zeros(n_rep, dtype=np.float64)
     counts = np.zeros(n_rep, dtype=np.int64)
@@ -918,16 +916,12 @@ def _run_rips(inp: DistanceInput, draws: _Draws, alpha: float, hom_dim: int, n_t
     for c in range(len(draws.offs) - 1):
         ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
         for j in range(draws.roffs[c], draws.roffs[c + 1]):
-            n = int(draws.reports[j])
-            Xs, is_dm = _subsample_input(inp, ids[:n])
-            kwargs = {"maxdim": hom_dim, "distance_matrix": is_dm, "n_threads": n_threads, "dtype": inp.dtype}
+            Xs, is_dm = _subsample_input(inp, ids[: int(draws.reports[j])])
+            kwargs = {"maxdim": hom_dim, "distance_matrix": is_dm, "n_threads": n_threads, "dtype": inp.dtype,
+                      "keep_distances": False, "device": device}
             if not is_dm:
                 kwargs["metric"] = metric
-            try:
-                res = ripser(Xs, keep_distances=False, **kwargs)
-            except TypeError:  # an engine without keep_distances
-                res = ripser(Xs, **kwargs)
-            dgm = np.asarray(res["dgms"][hom_dim], dtype=np.float64)
+            dgm = np.asarray(ripser(Xs, **kwargs)["dgms"][hom_dim], dtype=np.float64)
             fin = dgm[np.isfinite(dgm[:, 1])] if len(dgm) else dgm.reshape(0, 2)
             life = fin[:, 1] - fin[:, 0]
             out[j] = float(np.sum(life ** alpha))

@@ -73,24 +73,6 @@ def rips_values(inp: DistanceInput, draws, alpha: float, hom_dim: int, n_threads
     """(E_alpha, finite-bar count) of every report for hom_dim >= 1: topodim.dimension._run_rips
     with ``ripser(..., device="cuda")`` for each subsample (the same subsamples, diagrams and
     sums as the CPU path)."""
-    from ..dimension import _subsample_input  # noqa: PLC0415
-    from ..rips import ripser  # noqa: PLC0415
+    from ..dimension import _run_rips  # noqa: PLC0415
 
-    n_rep = len(draws.reports)
-    out = np.zeros(n_rep, dtype=np.float64)
-    counts = np.zeros(n_rep, dtype=np.int64)
-    metric = inp.metric if inp.kind == "points" else "precomputed"
-    for c in range(len(draws.offs) - 1):
-        ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
-        for j in range(draws.roffs[c], draws.roffs[c + 1]):
-            Xs, is_dm = _subsample_input(inp, ids[: int(draws.reports[j])])
-            kwargs = {"maxdim": hom_dim, "distance_matrix": is_dm, "n_threads": n_threads,
-                      "dtype": inp.dtype, "keep_distances": False, "device": "cuda"}
-            if not is_dm:
-                kwargs["metric"] = metric
-            dgm = np.asarray(ripser(Xs, **kwargs)["dgms"][hom_dim], dtype=np.float64)
-            fin = dgm[np.isfinite(dgm[:, 1])] if len(dgm) else dgm.reshape(0, 2)
-            life = fin[:, 1] - fin[:, 0]
-            out[j] = float(np.sum(life ** alpha))
-            counts[j] = len(life)
-    return out, counts
+    return _run_rips(inp, draws, alpha, hom_dim, n_threads, device="cuda")
