@@ -193,11 +193,13 @@ def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n
 def _prim_points(X, metric, n_threads, parallel_work=PRIM_PARALLEL_WORK):
     """Prim on points, choosing per batch of steps between the parallel and the serial scan.
 
-    A parallel region per step pays a barrier per step: on an idle machine two threads are ~1.6x
-    faster at n = 10,000 in R^50, but when other processes keep the cores busy a descheduled thread
-    stalls every barrier (measured here: 22 s instead of 1 s). So the steps run in batches, each
-    batch timed; short probe batches of the other mode are run at growing intervals and the faster
-    mode is kept. Both modes give the same tree, so the choice never changes the result.
+    A parallel region per step pays a barrier per step: steps with less work than
+    ``parallel_work`` run serially (at n = 10,000 in R^50 one and two threads take the same time
+    here), larger ones gain from more threads on an idle machine (2.3x at n = 50,000 in R^50), but
+    when other processes keep the cores busy a descheduled thread stalls every barrier (measured
+    here: 22 s instead of 1 s). So the steps run in batches, each batch timed, and
+    :class:`topodim._config.ParallelOrSerial` keeps the faster mode (short probe batches of the
+    other). Both modes give the same tree, so the choice never changes the result.
     """
     n, d = X.shape
     P, ids, best, parent = _prim_init(X)
