@@ -1,4 +1,5 @@
-"""Text side: a WordPiece vocabulary trained with ``tokenizers``, and the pretrained all-MiniLM-L6-v2.
+"""Text side: a WordPiece tokenizer (``tokenizers``) built from the training sentences, and the pretrained
+all-MiniLM-L6-v2.
 
 MiniLM (sentence-transformers/all-MiniLM-L6-v2, a 6-layer BERT, hidden 384, 12 heads, Apache-2.0)
 is run by :class:`experiments.models.Bert`, a plain-torch BERT forward, from the checkpoint's
@@ -19,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -32,21 +34,45 @@ SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
 def train_wordpiece(texts, vocab_size: int = 4000, cache_dir: Path | None = None):
-    """Train a lowercase WordPiece vocabulary (BERT pre-tokenizer, [CLS] x [SEP] template) on texts.
+    """A lowercase WordPiece tokenizer (BERT normalizer and pre-tokenizer, [CLS] x [SEP] template)
+    whose vocabulary is built from ``texts``, deterministically.
 
-    Deterministic for the same texts; cached as ``tokenizer-<hash>.json`` in ``cache_dir``.
-    Returns a ``tokenizers.Tokenizer``.
+    Vocabulary, in id order: the special tokens; the characters seen, each as a word start ``c``
+    and a continuation ``##c`` (by frequency if they do not all fit); then the most frequent whole
+    words (ties alphabetical) up to ``vocab_size``. WordPiece's greedy longest match then spells
+    every other word in characters. tokenizers' own ``WordPieceTrainer`` is not used: it breaks
+    ties in hash-map order, so its vocabulary differed between processes on the same sentences
+    (3 different vocabularies in 4 runs), and the text study's tables would not repeat.
+
+    Cached as ``tokenizer-<hash>.json`` in ``cache_dir``. Returns a ``tokenizers.Tokenizer``.
     """
     tk = require("tokenizers", why="the WordPiece vocabulary of the text encoder")
-    key = stable_hash("wordpiece-v1", vocab_size, list(texts))
+    key = stable_hash("wordpiece-v2", vocab_size, list(texts))
     path = Path(cache_dir) / f"tokenizer-{key}.json" if cache_dir else None
     if path is not None and path.exists():
         return tk.Tokenizer.from_file(str(path))
-    tok = tk.Tokenizer(tk.models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = tk.normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = tk.pre_tokenizers.BertPreTokenizer()
-    trainer = tk.trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=SPECIAL, show_progress=False)
-    tok.train_from_iterator(list(texts), trainer=trainer)
+    normalizer = tk.normalizers.BertNormalizer(lowercase=True)
+    pre_tokenizer = tk.pre_tokenizers.BertPreTokenizer()
+    words = Counter()
+    for text in texts:
+        words.update(w for w, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(str(text))))
+    chars = Counter()
+    for w, c in words.items():
+        for ch in w:
+            chars[ch] += c
+    n_chars = max(0, min(len(chars), (vocab_size - len(SPECIAL)) // 2))
+    alphabet = sorted(sorted(chars, key=lambda ch: (-chars[ch], ch))[:n_chars])
+    vocab = list(SPECIAL) + alphabet + ["##" + ch for ch in alphabet]
+    seen = set(vocab)
+    for w in sorted(words, key=lambda w: (-words[w], w)):
+        if len(vocab) >= vocab_size:
+            break
+        if w not in seen:
+            vocab.append(w)
+            seen.add(w)
+    tok = tk.Tokenizer(tk.models.WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]"))
+    tok.normalizer = normalizer
+    tok.pre_tokenizer = pre_tokenizer
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = tk.processors.TemplateProcessing(
         single="[CLS] $A [SEP]", special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)])

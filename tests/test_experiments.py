@@ -10,6 +10,7 @@ import csv
 import importlib.util
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -449,3 +450,35 @@ def test_finding_checks():
     r, _, rho, _ = fd.correlations([5, 4, 3, 2, 1], [0.5, 0.6, 0.7, 0.8, 0.95])
     assert g["holds"] is True and -1 < r < -0.99 and rho == pytest.approx(-1.0) and "Spearman rho = -1.00" in g["numbers"]
     assert fd.generalization("H0", [1, 2, 3, 4], [0.5, 0.6, 0.7, 0.8])["holds"] is False
+
+
+def test_wordpiece_vocabulary_is_the_same_in_every_process(tmp_path):
+    """tokenizers' WordPieceTrainer broke ties in hash order (a different vocabulary per process);
+    ours must give the same ids in processes with different hash seeds."""
+    pytest.importorskip("tokenizers")
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from experiments.text import train_wordpiece\n"
+        "texts = ['The film is a zany, unbelievable ride.', 'A dull film; dull actors.', 'Zany fun!'] * 3"
+        " + ['word%d appears here' % (i % 7) for i in range(40)]\n"
+        "tok = train_wordpiece(texts, 120)\n"
+        "print(json.dumps([sorted(tok.get_vocab().items()), tok.encode('an unbelievable zany film').ids]))\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outs = []
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert outs[0] == outs[1] == outs[2]
+    vocab, ids = dict(outs[0][0]), outs[0][1]
+    assert sorted(vocab.values()) == list(range(len(vocab)))  # contiguous ids
+    # 87 tokens: 5 specials, 2 x 31 characters, all 20 distinct words (fewer than the 120 allowed)
+    assert len(vocab) == 87 and {"appears", "zany", "unbelievable", "word6"} <= set(vocab)
+    assert vocab["[PAD]"] == 0 and vocab["appears"] < vocab["film"] < vocab["fun"]  # by frequency
+    assert vocab["##z"] < vocab["appears"]  # specials, characters, then words
+    assert ids[0] == vocab["[CLS]"] and ids[-1] == vocab["[SEP]"] and vocab["[UNK]"] not in ids
