@@ -42,7 +42,8 @@ def train_wordpiece(texts, vocab_size: int = 4000, cache_dir: Path | None = None
     words (ties alphabetical) up to ``vocab_size``. WordPiece's greedy longest match then spells
     every other word in characters. tokenizers' own ``WordPieceTrainer`` is not used: it breaks
     ties in hash-map order, so its vocabulary differed between processes on the same sentences
-    (3 different vocabularies in 4 runs), and the text study's tables would not repeat.
+    (5 runs gave 5 different token ids, even with PYTHONHASHSEED and one thread fixed), and the
+    text study's tables would not repeat.
 
     Cached as ``tokenizer-<hash>.json`` in ``cache_dir``. Returns a ``tokenizers.Tokenizer``.
     """
