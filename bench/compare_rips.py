@@ -9,10 +9,8 @@ same kind (see harness.py); the compile time of topodim is measured separately b
 """
 
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
@@ -119,30 +117,18 @@ def skip(case, tool):
 # compile time
 # ------------------------------------------------------------------------------------------
 
-SNIPPETS = {
-    "maxdim=1": "import numpy as np, topodim; topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim=1)",
-    "maxdim=2": "import numpy as np, topodim; topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim=2)",
-}
-
-
-def _time(snippet, env):
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", snippet], check=True, env=env, capture_output=True)
-    return time.perf_counter() - t0
-
-
 def compile_table(repeats=1, out=sys.stdout):
-    base_env = dict(os.environ)
-    base = min(_time("import numpy, scipy, numba, topodim", base_env) for _ in range(2))
+    """The ripser rows of bench/benchmarks/bench_compile.py's measurement, as a markdown table."""
+    from benchmarks.bench_compile import BASELINE, SNIPPETS, compile_seconds, run_seconds
+
+    base = min(run_seconds(BASELINE) for _ in range(2))
     out.write("| first call | no cache (compile) | second process (cache) |\n|---|---|---|\n")
-    for name, snippet in SNIPPETS.items():
-        cold = [_time(snippet, dict(base_env, TOPODIM_NUMBA_CACHE="0")) - base for _ in range(repeats)]
-        cache_dir = tempfile.mkdtemp(prefix="topodim-rips-cache-")
-        env = dict(base_env, NUMBA_CACHE_DIR=cache_dir, TOPODIM_NUMBA_CACHE="1")
-        _time(snippet, env)  # fills the cache
-        warm = [_time(snippet, env) - base for _ in range(repeats)]
-        out.write(f"| {name} | {np.median(cold):.1f} s | {np.median(warm):.2f} s |\n")
-    out.write(f"\nTimes above `import numpy, scipy, numba, topodim` ({base:.2f} s); medians of {repeats}.\n")
+    for name in ("ripser_maxdim1", "ripser_maxdim2"):
+        times = [compile_seconds(SNIPPETS[name], base, tempfile.mkdtemp(prefix="topodim-rips-cache-"))
+                 for _ in range(repeats)]
+        cold, warm = np.median([t[0] for t in times]), np.median([t[1] for t in times])
+        out.write(f"| {name} | {cold:.1f} s | {warm:.2f} s |\n")
+    out.write(f"\nTimes above `{BASELINE}` ({base:.2f} s); medians of {repeats}.\n")
 
 
 if __name__ == "__main__":

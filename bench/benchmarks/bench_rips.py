@@ -1,17 +1,13 @@
 """asv benchmarks of the Vietoris–Rips engine (topodim.ripser), scipy style.
 
 The cases of issue 4 (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
-precomputed distance matrix), the edge collapse, the thread count, and the compile time.
+precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py).
 Every ``setup`` seeds its data and calls the engine once on a small input of the same kind so
 that Numba's compilation never lands in a timing. Parameters list the smallest values first
 (CI runs each benchmark once with its first values; TOPODIM_BENCH_SMOKE=1 shrinks the inputs).
 """
 
 import os
-import subprocess
-import sys
-import tempfile
-import time
 
 import numpy as np
 
@@ -148,44 +144,3 @@ class RipsCoefficients:
 
     def time_ripser(self, coeff):
         topodim.ripser(self.X, maxdim=1, coeff=coeff)
-
-
-_SNIPPET = ("import numpy as np, topodim; "
-            "topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim={maxdim})")
-
-
-def _run(snippet, env):
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", snippet], check=True, env=env, capture_output=True)
-    return time.perf_counter() - t0
-
-
-class RipsCompile:
-    """Numba compile time of ripser: a fresh process without the cache, and one with it."""
-
-    params = ([1, 2],)
-    param_names = ["maxdim"]
-    number = 1
-    repeat = 1
-    timeout = 900
-
-    def setup(self, maxdim):
-        self.cache_dir = tempfile.mkdtemp(prefix="topodim-rips-cache-")
-        self.base = 0.0 if SMOKE else _run("import numpy, scipy, numba, topodim", dict(os.environ))
-
-    def track_first_call_without_cache(self, maxdim):
-        if SMOKE:  # a minute of compilation: the CI smoke run only checks that the code runs
-            return 0.0
-        env = dict(os.environ, TOPODIM_NUMBA_CACHE="0")
-        return _run(_SNIPPET.format(maxdim=maxdim), env) - self.base
-
-    track_first_call_without_cache.unit = "seconds"
-
-    def track_first_call_with_warm_cache(self, maxdim):
-        if SMOKE:
-            return 0.0
-        env = dict(os.environ, NUMBA_CACHE_DIR=self.cache_dir, TOPODIM_NUMBA_CACHE="1")
-        _run(_SNIPPET.format(maxdim=maxdim), env)
-        return _run(_SNIPPET.format(maxdim=maxdim), env) - self.base
-
-    track_first_call_with_warm_cache.unit = "seconds"
