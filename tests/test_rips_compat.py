@@ -336,6 +336,16 @@ def test_error_phrases(call, phrase):
             call(f)
 
 
+@pytest.mark.parametrize("X, exc, match", [
+    (3.0, ValueError, "got 0-D shape \\(\\)"),
+    (np.float64(3.0), ValueError, "got 0-D shape \\(\\)"),
+    ([[1.0, 2.0], [3.0, None]], TypeError, "contains None"),
+])
+def test_scalar_and_none_messages(X, exc, match):
+    with pytest.raises(exc, match=match):
+        topodim.ripser(X)
+
+
 # ==========================================================================================
 # lower_star_img
 # ==========================================================================================

@@ -124,6 +124,8 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
             f"{name} is ragged (its rows have different lengths); every row must have the same length"
         ) from exc
     if arr.dtype == object:
+        if any(v is None for v in arr.ravel()[:100000]):
+            raise TypeError(f"{name} contains None; pass numbers only (remove or impute the missing values)")
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
@@ -136,7 +138,8 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
         raise TypeError(f"{name} is complex ({arr.dtype}); pass real numbers (e.g. np.abs(X) or X.real)")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=dt)
+    # ascontiguousarray turns a 0-D array into shape (1,); keep the shape for the messages
+    return np.ascontiguousarray(arr, dtype=dt).reshape(arr.shape)
 
 
 def _is_sparse(X) -> bool:
