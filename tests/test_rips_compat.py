@@ -128,7 +128,10 @@ def filtrations_with_negative_values(draw, max_points=10):
 @settings(max_examples=40)
 @given(D=filtrations_with_negative_values(), maxdim=st.integers(0, 2))
 def test_negative_values_as_ripser_py(D, maxdim):
+    keep = D.copy()
     ours = topodim.ripser(D, distance_matrix=True, maxdim=maxdim)
+    assert np.array_equal(D, keep)
+    assert np.array_equal(ours["dperm2all"], D)  # the diagonal (births) as given
     theirs = quiet(ripser_py.ripser, D, distance_matrix=True, maxdim=maxdim)
     assert_same_dgms(ours["dgms"], theirs["dgms"])
     assert ours["num_edges"] == theirs["num_edges"]
@@ -163,8 +166,10 @@ def test_edges_below_their_vertices_enter_with_them(data):
     U[np.triu(U == 0, 1)] = 0.125  # no off-diagonal zero
     U[0, 1] = min(U[0, 1], -0.5)  # at least one edge below its vertices
     D = U + U.T
+    keep = D.copy()
     with pytest.warns(UserWarning, match="below the birth value"):
         ours = topodim.ripser(D, distance_matrix=True, maxdim=1)
+    assert np.array_equal(D, keep)  # the caller's matrix is not modified
     theirs = quiet(ripser_py.ripser, D, distance_matrix=True, maxdim=1)
     assert_same_dgms(ours["dgms"][:1], theirs["dgms"][:1])
     raised = quiet(ripser_py.ripser, np.maximum(D, 0), distance_matrix=True, maxdim=1)

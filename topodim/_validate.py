@@ -300,12 +300,20 @@ def _clamp_to_births(D):
     return count
 
 
-def _upper_symmetric(D: np.ndarray) -> np.ndarray:
-    """The symmetric matrix whose entries i != j are D[min(i, j), max(i, j)] (the upper triangle)."""
-    U = np.triu(D, 1)
-    U += U.T
-    np.fill_diagonal(U, np.diagonal(D))
-    return U
+@njit
+def _mirror_upper(D):
+    """Make D symmetric in place from its upper triangle: D[j, i] = D[i, j] for i < j."""
+    n = D.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            D[j, i] = D[i, j]
+
+
+def _own_copy(D: np.ndarray, name: str) -> np.ndarray:
+    check_memory(D.nbytes, f"a working copy of the {D.shape[0]}x{D.shape[1]} matrix {name}",
+                 "pass a symmetric matrix with edges no lower than their vertices' births, or "
+                 "dtype=np.float32")
+    return D.copy()
 
 
 def _dense_message_square(name, shape):
@@ -334,6 +342,8 @@ def _check_dense_distance_matrix(D: np.ndarray, name: str, ripser_compat: bool =
     rtol, atol = _symmetric_tolerance(D.dtype)
     exact, ai, aj, bi, bj = _dense_report(D, rtol, atol)
     if ripser_compat:
+        # the caller's array is never modified: work on one copy, made when first needed
+        own = False
         if not exact:
             if ai >= 0:
                 warn(
@@ -341,10 +351,14 @@ def _check_dense_distance_matrix(D: np.ndarray, name: str, ripser_compat: bool =
                     f"{D[aj, ai]!r}); its upper triangle {name}[i, j], i < j, is used, as ripser.py does; "
                     "pass np.minimum(D, D.T) or (D + D.T) / 2 to choose otherwise"
                 )
-            D = _upper_symmetric(D)
+            D = _own_copy(D, name)
+            own = True
+            _mirror_upper(D)
             bi = 0 if n > 1 else -1  # re-checked below on the symmetric matrix
         if bi >= 0:
-            D = np.array(D, copy=True) if exact else D
+            if not own:
+                D = _own_copy(D, name)
+                own = True
             raised = _clamp_to_births(D)
             if raised:
                 warn(
@@ -352,8 +366,13 @@ def _check_dense_distance_matrix(D: np.ndarray, name: str, ripser_compat: bool =
                     "its vertices (the diagonal, 0 when absent); such an edge enters the filtration with "
                     "its later vertex, max(D[i, i], D[j, j]), so that every simplex follows its faces"
                 )
-        exact = True
-        diag = np.diagonal(D)
+        births = None
+        if np.any(np.diagonal(D) != 0):
+            births = np.diagonal(D).copy()
+            if not own:
+                D = _own_copy(D, name)
+            np.fill_diagonal(D, 0)
+        return DistanceInput(kind="dense", n=n, dtype=D.dtype, dense=np.ascontiguousarray(D), births=births)
     else:
         if ai >= 0:
             raise ValueError(

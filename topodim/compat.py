@@ -178,8 +178,10 @@ class Rips:
         Accepted for compatibility. ripser.py prints the parameters when the object is built;
         topodim's constructor only stores them and nothing is printed.
 
-    Attributes (set by ``transform`` / ``fit_transform`` / ``fit``)
-    ----------------------------------------------------------------
+    Attributes
+    ----------
+    Set by ``transform``, ``fit_transform`` and ``fit``.
+
     dgms_ : list of ndarray (k, 2)
         The diagrams, one per dimension 0..maxdim.
     cocycles_ : list of list of ndarray
