@@ -79,7 +79,7 @@ def test_ripser_py_positional_order():
     ({"maxdim": 1.5}, TypeError, "maxdim must be an integer"),
     ({"coeff": 4}, ValueError, "prime"),
     ({"coeff": 1}, ValueError, "prime"),
-    ({"thresh": -1.0}, ValueError, "thresh must be >= 0"),
+    ({"thresh": -np.inf}, ValueError, "thresh is -inf"),  # negative values are filtration values
     ({"thresh": np.nan}, ValueError, "NaN"),
     ({"n_perm": 31}, ValueError, "n_perm=31 is more than the 30 points"),
     ({"n_perm": -3}, ValueError, "n_perm must be a positive"),

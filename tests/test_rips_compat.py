@@ -125,24 +125,44 @@ def filtrations_with_negative_values(draw, max_points=10):
     return E
 
 
-@settings(max_examples=40)
-@given(D=filtrations_with_negative_values(), maxdim=st.integers(0, 2))
-def test_negative_values_as_ripser_py(D, maxdim):
+THRESHOLDS = st.one_of(st.just(np.inf), st.integers(-24, 24).map(lambda k: k / 8))
+
+
+@settings(max_examples=60)
+@given(D=filtrations_with_negative_values(), maxdim=st.integers(0, 2), thresh=THRESHOLDS)
+def test_negative_values_as_ripser_py(D, maxdim, thresh):
     keep = D.copy()
-    ours = topodim.ripser(D, distance_matrix=True, maxdim=maxdim)
+    ours = topodim.ripser(D, distance_matrix=True, maxdim=maxdim, thresh=thresh)
     assert np.array_equal(D, keep)
     assert np.array_equal(ours["dperm2all"], D)  # the diagonal (births) as given
-    theirs = quiet(ripser_py.ripser, D, distance_matrix=True, maxdim=maxdim)
+    theirs = quiet(ripser_py.ripser, D, distance_matrix=True, maxdim=maxdim, thresh=thresh)
     assert_same_dgms(ours["dgms"], theirs["dgms"])
     assert ours["num_edges"] == theirs["num_edges"]
 
 
-@settings(max_examples=25)
-@given(D=filtrations_with_negative_values(), shift=st.integers(-16, 16).map(lambda k: k / 4))
-def test_shifting_every_value_shifts_every_bar(D, shift):
-    a = topodim.ripser(D, distance_matrix=True, maxdim=1)["dgms"]
-    b = topodim.ripser(D + shift, distance_matrix=True, maxdim=1)["dgms"]
-    assert_same_dgms([x + shift for x in a], b)
+@settings(max_examples=40)
+@given(D=filtrations_with_negative_values(), shift=st.integers(-16, 16).map(lambda k: k / 4),
+       maxdim=st.integers(1, 3), thresh=THRESHOLDS, collapse=st.booleans())
+def test_shifting_every_value_shifts_every_bar(D, shift, maxdim, thresh, collapse):
+    a = topodim.ripser(D, distance_matrix=True, maxdim=maxdim, thresh=thresh, collapse_edges=collapse)
+    b = topodim.ripser(D + shift, distance_matrix=True, maxdim=maxdim, thresh=thresh + shift,
+                       collapse_edges=collapse)
+    assert_same_dgms([x + shift for x in a["dgms"]], b["dgms"])
+    assert a["num_edges"] == b["num_edges"]
+
+
+def test_all_negative_matrix_keeps_every_bar_pinned():
+    # every value negative: a simplex's diameter is a maximum over negative edge values (the
+    # apparent-pair test once started that maximum at 0 and lost this H1 bar)
+    D = np.array([[-2.0, -1.25, -1.75, -1.375, -1.625],
+                  [-1.25, -1.75, -1.0, -1.75, -1.75],
+                  [-1.75, -1.0, -3.125, -2.0, -1.625],
+                  [-1.375, -1.75, -2.0, -2.875, -1.0],
+                  [-1.625, -1.75, -1.625, -1.0, -1.75]])
+    for collapse in (False, True):
+        r = topodim.ripser(D, distance_matrix=True, maxdim=2, collapse_edges=collapse)
+        assert r["dgms"][1].tolist() == [[-1.625, -1.25]]
+        assert_same_dgms(r["dgms"], quiet(ripser_py.ripser, D, distance_matrix=True, maxdim=2)["dgms"])
 
 
 @settings(max_examples=25)

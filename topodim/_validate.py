@@ -622,8 +622,9 @@ def check_prime(coeff, name: str = "coeff", maximum: int = 32749) -> int:
     return p
 
 
-def check_threshold(thresh, name: str = "thresh") -> float:
-    """A non-negative threshold; ``np.inf`` (no threshold) allowed, NaN not."""
+def check_threshold(thresh, name: str = "thresh", allow_negative: bool = False) -> float:
+    """A non-negative threshold (any real with ``allow_negative``); ``np.inf`` (no threshold)
+    allowed, NaN and -inf not."""
     if thresh is None:
         return math.inf
     try:
@@ -632,7 +633,9 @@ def check_threshold(thresh, name: str = "thresh") -> float:
         raise TypeError(f"{name} must be a number, got {thresh!r}") from exc
     if math.isnan(t):
         raise ValueError(f"{name} is NaN; pass a number >= 0 or np.inf")
-    if t < 0:
+    if t == -math.inf:
+        raise ValueError(f"{name} is -inf; pass a number or np.inf")
+    if t < 0 and not allow_negative:
         raise ValueError(f"{name} must be >= 0, got {t}")
     return t
 

@@ -539,7 +539,8 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     maxdim : int, default 1
         Largest homology dimension computed (0 to any; tested to 3).
     thresh : float, default inf
-        Largest diameter in the filtration. ``inf`` uses the enclosing radius
+        Largest diameter in the filtration (negative values allowed, as filtration values may be
+        negative). ``inf`` uses the enclosing radius
         min_i max_j d(i, j), which gives the same diagrams (above it the complex is a cone).
         A threshold below about a quarter of the pairs switches to a sparse graph.
     coeff : int, default 2
@@ -609,14 +610,14 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     ------
     ValueError / TypeError
         Bad input (see :func:`topodim._validate.as_distance_input`), negative maxdim, non-prime
-        coeff, negative thresh, n_perm out of range, simplex indices that would overflow int64.
+        coeff, NaN or -inf thresh, n_perm out of range, simplex indices that would overflow int64.
     MemoryError
         Before allocating more than the available memory (the message names the way out).
     """
     metric, do_cocycles = _resolve_swapped(metric, do_cocycles)
     maxdim = check_nonnegative_int(maxdim, "maxdim")
     p = check_prime(coeff, "coeff")
-    t_user = check_threshold(thresh)
+    t_user = check_threshold(thresh, allow_negative=True)  # filtration values may be negative
     dt = as_dtype(dtype)
     resolve_n_threads(n_threads)
     prog = _Progress(progress)
