@@ -79,7 +79,7 @@ def test_ripser_py_positional_order():
     ({"maxdim": 1.5}, TypeError, "maxdim must be an integer"),
     ({"coeff": 4}, ValueError, "prime"),
     ({"coeff": 1}, ValueError, "prime"),
-    ({"thresh": -1.0}, ValueError, "thresh must be >= 0"),
+    ({"thresh": -np.inf}, ValueError, "thresh is -inf"),  # negative values are filtration values
     ({"thresh": np.nan}, ValueError, "NaN"),
     ({"n_perm": 31}, ValueError, "n_perm=31 is more than the 30 points"),
     ({"n_perm": -3}, ValueError, "n_perm must be a positive"),
@@ -97,12 +97,14 @@ def test_bad_arguments(kwargs, error, match):
 
 
 @pytest.mark.parametrize("X, kwargs, match", [
-    (np.zeros((0, 3)), {}, "empty"),
-    (np.array([[0.0, np.nan]]), {}, "1 point"),
+    # fewer than 2 points, negative values and asymmetric matrices are accepted as ripser.py
+    # accepts them (tests/test_rips_compat.py); NaN and shapes that are no metric space are not
+    (np.zeros((5, 0)), {}, "empty"),
+    (np.array([[0.0, np.nan]]), {}, "NaN"),
     (np.array([[0.0, np.nan], [1, 2]]), {}, "NaN"),
-    (np.ones((3, 4)), {"distance_matrix": True}, "square"),
-    (-np.ones((3, 3)), {"distance_matrix": True}, "negative"),
-    (np.array([[0, 1, 2], [1, 0, 3], [5, 3, 0.0]]), {"distance_matrix": True}, "not symmetric"),
+    (np.ones((3, 4)), {"distance_matrix": True}, "Distance matrix is not square"),
+    (np.zeros((0, 3)), {"distance_matrix": True}, "Distance matrix is not square"),
+    (np.array([[-np.inf, 1], [1, 0]]), {"distance_matrix": True}, "-inf"),
     (np.ones(4), {"distance_matrix": True}, "n\\(n-1\\)/2"),
     ([[1, 2], [3]], {}, "ragged"),
 ])

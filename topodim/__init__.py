@@ -17,6 +17,9 @@ ripser, RipsPersistence, estimate_memory
     Vietoris–Rips persistence diagrams (H0..Hk) of point clouds and distance matrices, a drop-in for
     ripser.py (the Ripser algorithm in Numba, edge collapse for maxdim >= 2), a batch transformer,
     and the memory a call would need.
+Rips, lower_star_img, correlation_to_distance
+    ripser.py's other names: its scikit-learn style transformer, the H0 diagram of an image's
+    sublevel sets (8-neighbourhood) and the chordal distance of a correlation matrix.
 ph_dimension, PHDim, TwoNN, MLE, datasets
     The persistent-homology dimension (PH0 by incremental minimum spanning trees, PHi through the
     Rips engine) with repeats, a bootstrap interval and diagnostics; the TwoNN and MLE intrinsic
@@ -28,6 +31,7 @@ device="cuda" | "auto", DeviceUnavailableError
 from . import complexes, datasets, diagrams, metrics, reduction, rips
 from ._config import DeviceUnavailableError
 from ._validate import InputShapeWarning
+from .compat import Rips, correlation_to_distance, lower_star_img
 from .complexes import (
     Filtration,
     filtration_persistence,
@@ -49,8 +53,11 @@ __all__ = [
     "mst",
     "ph0",
     # Vietoris-Rips persistence
+    "Rips",
     "RipsPersistence",
+    "correlation_to_distance",
     "estimate_memory",
+    "lower_star_img",
     "ripser",
     # general filtrations
     "Filtration",

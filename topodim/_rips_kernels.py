@@ -693,7 +693,7 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
             x = edge_value(dense, D, indptr, indices, data, us[a], us[b])
             pv[a * m + b] = x
     for r in range(m):
-        dm = 0.0
+        dm = -np.inf  # filtration values may be negative
         for a in range(m):
             if a == r:
                 continue

@@ -124,6 +124,8 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
             f"{name} is ragged (its rows have different lengths); every row must have the same length"
         ) from exc
     if arr.dtype == object:
+        if any(v is None for v in arr.ravel()[:100000]):
+            raise TypeError(f"{name} contains None; pass numbers only (remove or impute the missing values)")
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
@@ -136,7 +138,8 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
         raise TypeError(f"{name} is complex ({arr.dtype}); pass real numbers (e.g. np.abs(X) or X.real)")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=dt)
+    # ascontiguousarray turns a 0-D array into shape (1,); keep the shape for the messages
+    return np.ascontiguousarray(arr, dtype=dt).reshape(arr.shape)
 
 
 def _is_sparse(X) -> bool:
@@ -197,22 +200,22 @@ def as_points(X, dtype=np.float64, name: str = "X", min_points: int = 2, warn_sh
         hint = " (for 1-D data use X.reshape(-1, 1))" if arr.ndim == 1 else ""
         raise ValueError(f"{name} must be 2-D (n_points, n_features), got {arr.ndim}-D shape {arr.shape}{hint}")
     n, d = arr.shape
-    if n == 0 or d == 0:
+    if (n == 0 and min_points > 0) or (d == 0 and n > 0):
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least {min_points} points with at least 1 feature")
     if n < min_points:
         raise ValueError(f"{name} has {n} point{'s' if n != 1 else ''}; at least {min_points} are needed")
     _check_finite(arr, name)
-    if warn_shape:
+    if warn_shape and n > 0:
         if n == d:
             warn(
-                f"{name} is square ({n}x{d}) but distance_matrix=False, so it is read as {n} points in "
-                f"R^{d}; pass distance_matrix=True if it is a distance matrix",
+                f"{name}: the input matrix is square, but the distance_matrix flag is off, so it is read "
+                f"as {n} points in R^{d}; pass distance_matrix=True if it is a distance matrix",
                 InputShapeWarning,
             )
         elif d > n:
             warn(
-                f"{name} has more columns ({d}) than rows ({n}): it is read as {n} points in R^{d}; "
-                "transpose it if the points are columns",
+                f"{name}: the input point cloud has more columns than rows ({d} > {n}), so it is read as "
+                f"{n} point{'s' if n != 1 else ''} in R^{d}; transpose it if the points are columns",
                 InputShapeWarning,
             )
     return arr
@@ -281,37 +284,107 @@ def _symmetric_tolerance(dtype):
     return (1e-5, 1e-12) if dtype == np.float64 else (1e-4, 1e-6)
 
 
-def _check_dense_distance_matrix(D: np.ndarray, name: str) -> DistanceInput:
+@njit
+def _clamp_to_births(D):
+    """Raise every off-diagonal entry below max(D[i, i], D[j, j]) to that value, in place;
+    returns how many entries were raised."""
+    n = D.shape[0]
+    count = 0
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                b = max(D[i, i], D[j, j])
+                if D[i, j] < b:
+                    D[i, j] = b
+                    count += 1
+    return count
+
+
+@njit
+def _mirror_upper(D):
+    """Make D symmetric in place from its upper triangle: D[j, i] = D[i, j] for i < j."""
+    n = D.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            D[j, i] = D[i, j]
+
+
+def _own_copy(D: np.ndarray, name: str) -> np.ndarray:
+    check_memory(D.nbytes, f"a working copy of the {D.shape[0]}x{D.shape[1]} matrix {name}",
+                 "pass a symmetric matrix with edges no lower than their vertices' births, or "
+                 "dtype=np.float32")
+    return D.copy()
+
+
+def _dense_message_square(name, shape):
+    return (
+        f"{name} has shape {shape}: Distance matrix is not square; pass distance_matrix=False for a "
+        "point cloud, or a condensed (1-D) matrix"
+    )
+
+
+def _check_dense_distance_matrix(D: np.ndarray, name: str, ripser_compat: bool = False) -> DistanceInput:
     n = D.shape[0]
     if D.shape[0] != D.shape[1]:
-        raise ValueError(
-            f"{name} has shape {D.shape} but a distance matrix must be square; pass "
-            "distance_matrix=False for a point cloud, or a condensed (1-D) matrix"
-        )
-    if n < 2:
+        raise ValueError(_dense_message_square(name, D.shape))
+    if n < 2 and not ripser_compat:
         raise ValueError(f"{name} is a {n}x{n} distance matrix; at least 2 points are needed")
     _check_finite(D, name, allow_posinf=True)
     diag = np.diagonal(D)
     if not np.all(np.isfinite(diag)):
         i = int(np.argmax(~np.isfinite(diag)))
         raise ValueError(f"{name} has a non-finite diagonal entry at [{i}, {i}]; the diagonal holds vertex births and must be finite")
-    neg = D < 0
-    if neg.any():
-        i, j = _first_bad(neg)
-        raise ValueError(f"{name} has a negative entry {D[i, j]!r} at [{i}, {j}]; distances must be >= 0")
+    if not ripser_compat:
+        neg = D < 0
+        if neg.any():
+            i, j = _first_bad(neg)
+            raise ValueError(f"{name} has a negative entry {D[i, j]!r} at [{i}, {j}]; distances must be >= 0")
     rtol, atol = _symmetric_tolerance(D.dtype)
     exact, ai, aj, bi, bj = _dense_report(D, rtol, atol)
-    if ai >= 0:
-        raise ValueError(
-            f"{name} is not symmetric: [{ai}, {aj}] = {D[ai, aj]!r} but [{aj}, {ai}] = {D[aj, ai]!r}; "
-            "pass (D + D.T) / 2 or np.minimum(D, D.T)"
-        )
-    if bi >= 0:
-        raise ValueError(
-            f"{name}[{bi}, {bj}] = {min(D[bi, bj], D[bj, bi])!r} is below the vertex birth "
-            f"max({name}[{bi}, {bi}], {name}[{bj}, {bj}]) = {max(D[bi, bi], D[bj, bj])!r}; an edge cannot "
-            "enter the filtration before its vertices (the diagonal holds vertex birth values)"
-        )
+    if ripser_compat:
+        # the caller's array is never modified: work on one copy, made when first needed
+        own = False
+        if not exact:
+            if ai >= 0:
+                warn(
+                    f"{name} is not symmetric ([{ai}, {aj}] = {D[ai, aj]!r} but [{aj}, {ai}] = "
+                    f"{D[aj, ai]!r}); its upper triangle {name}[i, j], i < j, is used, as ripser.py does; "
+                    "pass np.minimum(D, D.T) or (D + D.T) / 2 to choose otherwise"
+                )
+            D = _own_copy(D, name)
+            own = True
+            _mirror_upper(D)
+            bi = 0 if n > 1 else -1  # re-checked below on the symmetric matrix
+        if bi >= 0:
+            if not own:
+                D = _own_copy(D, name)
+                own = True
+            raised = _clamp_to_births(D)
+            if raised:
+                warn(
+                    f"{name} has {raised // 2} edge{'s' if raised > 2 else ''} below the birth value of "
+                    "its vertices (the diagonal, 0 when absent); such an edge enters the filtration with "
+                    "its later vertex, max(D[i, i], D[j, j]), so that every simplex follows its faces"
+                )
+        births = None
+        if np.any(np.diagonal(D) != 0):
+            births = np.diagonal(D).copy()
+            if not own:
+                D = _own_copy(D, name)
+            np.fill_diagonal(D, 0)
+        return DistanceInput(kind="dense", n=n, dtype=D.dtype, dense=np.ascontiguousarray(D), births=births)
+    else:
+        if ai >= 0:
+            raise ValueError(
+                f"{name} is not symmetric: [{ai}, {aj}] = {D[ai, aj]!r} but [{aj}, {ai}] = {D[aj, ai]!r}; "
+                "pass (D + D.T) / 2 or np.minimum(D, D.T)"
+            )
+        if bi >= 0:
+            raise ValueError(
+                f"{name}[{bi}, {bj}] = {min(D[bi, bj], D[bj, bi])!r} is below the vertex birth "
+                f"max({name}[{bi}, {bi}], {name}[{bj}, {bj}]) = {max(D[bi, bi], D[bj, bj])!r}; an edge cannot "
+                "enter the filtration before its vertices (the diagonal holds vertex birth values)"
+            )
     births = None
     if np.any(diag != 0):
         births = np.ascontiguousarray(diag, dtype=D.dtype)
@@ -327,7 +400,7 @@ def condensed_size_to_n(m: int) -> int:
     return n if n * (n - 1) // 2 == m else -1
 
 
-def _check_condensed(v: np.ndarray, name: str) -> DistanceInput:
+def _check_condensed(v: np.ndarray, name: str, ripser_compat: bool = False) -> DistanceInput:
     m = v.shape[0]
     n = condensed_size_to_n(m)
     if n < 0:
@@ -335,16 +408,24 @@ def _check_condensed(v: np.ndarray, name: str) -> DistanceInput:
             f"{name} is 1-D with {m} entries, which is not n(n-1)/2 for any n; a condensed distance "
             "matrix holds the upper triangle in scipy.spatial.distance.pdist order"
         )
-    if n < 2:
+    if n < 2 and not ripser_compat:
         raise ValueError(f"{name} is an empty condensed distance matrix; at least 2 points are needed")
     _check_finite(v, name, allow_posinf=True)
     if (v < 0).any():
         k = int(np.argmax(v < 0))
-        raise ValueError(f"{name} has a negative entry {v[k]!r} at position {k}; distances must be >= 0")
+        if not ripser_compat:
+            raise ValueError(f"{name} has a negative entry {v[k]!r} at position {k}; distances must be >= 0")
+        count = int(np.count_nonzero(v < 0))
+        warn(
+            f"{name} has {count} negative entr{'ies' if count > 1 else 'y'} (first {v[k]!r} at position {k}), "
+            "below the birth 0 of their vertices; such an edge enters the filtration at 0, with its "
+            "vertices, so that every simplex follows its faces"
+        )
+        v = np.maximum(v, 0)
     return DistanceInput(kind="condensed", n=n, dtype=v.dtype, condensed=v)
 
 
-def _check_sparse(A, name: str, dtype) -> DistanceInput:
+def _check_sparse(A, name: str, dtype, ripser_compat: bool = False) -> DistanceInput:
     """Canonicalise any scipy.sparse matrix into a symmetric CSR graph.
 
     Conventions: absent off-diagonal entries are +inf (no edge); explicit zeros are edges of length
@@ -356,7 +437,7 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"{name} is a sparse matrix of shape {A.shape}; a distance matrix must be square")
     n = A.shape[0]
-    if n < 2:
+    if n < 2 and not ripser_compat:
         raise ValueError(f"{name} is a {n}x{n} sparse distance matrix; at least 2 points are needed")
     if np.iscomplexobj(A.data if hasattr(A, "data") else np.zeros(0)):
         raise TypeError(f"{name} is complex; pass real distances")
@@ -370,7 +451,7 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
     if np.isnan(val).any() or (val == -np.inf).any():
         k = int(np.argmax(np.isnan(val) | (val == -np.inf)))
         raise ValueError(f"{name} has entry {val[k]!r} at [{row[k]}, {col[k]}]; distances must be numbers >= 0")
-    if (val < 0).any():
+    if (val < 0).any() and not ripser_compat:
         k = int(np.argmax(val < 0))
         raise ValueError(f"{name} has a negative entry {val[k]!r} at [{row[k]}, {col[k]}]; distances must be >= 0")
     on_diag = row == col
@@ -394,7 +475,15 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
     first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
     lo, hi, v = lo[first], hi[first], v[first]
     below = v < np.maximum(births[lo], births[hi])
-    if below.any():
+    if below.any() and ripser_compat:
+        count = int(np.count_nonzero(below))
+        warn(
+            f"{name} has {count} edge{'s' if count > 1 else ''} below the birth value of its vertices "
+            "(the diagonal, 0 when absent); such an edge enters the filtration with its later vertex, "
+            "max(births), so that every simplex follows its faces"
+        )
+        v = np.maximum(v, np.maximum(births[lo], births[hi]))
+    elif below.any():
         k = int(np.argmax(below))
         raise ValueError(
             f"{name}[{lo[k]}, {hi[k]}] = {v[k]!r} is below the vertex birth {max(births[lo[k]], births[hi[k]])!r}; "
@@ -421,7 +510,8 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
 
 
 def as_distance_input(
-    X, distance_matrix: bool = False, metric="euclidean", dtype=np.float64, name: str = "X"
+    X, distance_matrix: bool = False, metric="euclidean", dtype=np.float64, name: str = "X",
+    ripser_compat: bool = False,
 ) -> DistanceInput:
     """Validate any input of a distance-based entry point into a :class:`DistanceInput`.
 
@@ -438,6 +528,12 @@ def as_distance_input(
         scipy's ``pdist`` into a condensed matrix, O(n²) memory).
     dtype : float64 (default) or float32
         The compute dtype; results keep it.
+    ripser_compat : bool, default False
+        Accept what ripser.py accepts (for :func:`topodim.ripser`): fewer than 2 points (n = 0 or
+        1); negative values; an edge below the birth value of its vertices (the diagonal, 0 when
+        absent) enters with its later vertex, with a warning; a dense matrix that is not symmetric
+        is read through its upper triangle (``X[i, j]`` for ``i < j``), with a warning beyond
+        roundoff. Without it these raise ``ValueError``.
     """
     dt = as_dtype(dtype)
     metric = canonical_metric(metric)
@@ -447,18 +543,23 @@ def as_distance_input(
         raise TypeError(f"distance_matrix must be True or False, got {distance_matrix!r}")
     if distance_matrix:
         if _is_sparse(X):
-            return _check_sparse(X, name, dt)
+            return _check_sparse(X, name, dt, ripser_compat)
         D = as_float_array(X, name=name, dtype=dt)
         if D.ndim == 1:
-            return _check_condensed(D, name)
+            return _check_condensed(D, name, ripser_compat)
         if D.ndim != 2:
             raise ValueError(f"{name} must be a square distance matrix or a condensed 1-D matrix, got {D.ndim}-D shape {D.shape}")
-        if D.size == 0:
+        if D.size == 0 and not (ripser_compat and D.shape == (0, 0)):
+            if D.shape[0] != D.shape[1]:
+                raise ValueError(_dense_message_square(name, D.shape))
             raise ValueError(f"{name} is empty; at least 2 points are needed")
-        return _check_dense_distance_matrix(D, name)
+        return _check_dense_distance_matrix(D, name, ripser_compat)
     if _is_sparse(X):
         raise TypeError(f"{name} is a scipy.sparse matrix; pass distance_matrix=True to use it as a distance matrix")
-    P = as_points(X, dtype=dt, name=name)
+    P = as_points(X, dtype=dt, name=name, min_points=0 if ripser_compat else 2)
+    if P.shape[0] < 2:
+        return DistanceInput(kind="points", n=P.shape[0], dtype=dt, points=P,
+                             metric=metric if isinstance(metric, str) else "euclidean")
     if metric in NATIVE_METRICS:
         if metric == "cosine":
             norms = np.sqrt(np.einsum("ij,ij->i", P.astype(np.float64), P.astype(np.float64)))
@@ -477,7 +578,7 @@ def as_distance_input(
     except Exception as exc:  # scipy / user callables raise all sorts
         raise ValueError(f"metric {metric!r} failed on {name}: {exc}") from exc
     v = np.ascontiguousarray(v, dtype=dt)
-    return _check_condensed(v, f"the {metric} distances of {name}")
+    return _check_condensed(v, f"the {metric} distances of {name}", ripser_compat)
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,8 +622,9 @@ def check_prime(coeff, name: str = "coeff", maximum: int = 32749) -> int:
     return p
 
 
-def check_threshold(thresh, name: str = "thresh") -> float:
-    """A non-negative threshold; ``np.inf`` (no threshold) allowed, NaN not."""
+def check_threshold(thresh, name: str = "thresh", allow_negative: bool = False) -> float:
+    """A non-negative threshold (any real with ``allow_negative``); ``np.inf`` (no threshold)
+    allowed, NaN and -inf not."""
     if thresh is None:
         return math.inf
     try:
@@ -531,7 +633,9 @@ def check_threshold(thresh, name: str = "thresh") -> float:
         raise TypeError(f"{name} must be a number, got {thresh!r}") from exc
     if math.isnan(t):
         raise ValueError(f"{name} is NaN; pass a number >= 0 or np.inf")
-    if t < 0:
+    if t == -math.inf:
+        raise ValueError(f"{name} is -inf; pass a number or np.inf")
+    if t < 0 and not allow_negative:
         raise ValueError(f"{name} must be >= 0, got {t}")
     return t
 

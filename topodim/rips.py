@@ -279,18 +279,23 @@ def _check_n_perm(n_perm, n: int, kind: str):
     if isinstance(n_perm, bool) or not isinstance(n_perm, numbers.Integral):
         raise TypeError(f"n_perm must be a positive integer or None, got {n_perm!r}")
     k = int(n_perm)
-    if k < 0:
-        raise ValueError(f"n_perm must be a positive number of points to subsample, got {k}")
-    if k > n:
-        raise ValueError(f"n_perm={k} is more than the {n} points of the input; pass n_perm <= {n} or None")
     if kind == "sparse":
-        raise ValueError("n_perm (greedy subsampling) needs points or a dense distance matrix, not a "
-                         "scipy.sparse matrix; subsample the graph yourself or drop n_perm")
+        raise ValueError("n_perm: Greedy permutation is not supported for sparse distance matrices; "
+                         "subsample the graph yourself or drop n_perm")
+    if k > n:
+        raise ValueError(f"n_perm={k} is more than the {n} points of the input (Number of points in "
+                         f"greedy permutation is greater than number of points in the point cloud); "
+                         f"pass n_perm <= {n} or None")
+    if k < 0:
+        raise ValueError(f"n_perm must be a positive number of points to subsample, got {k} (Should be "
+                         "a strictly positive number of points in the greedy permutation)")
     return k if k < n else None
 
 
 def _resolve_swapped(metric, do_cocycles):
-    """Accept ripser.py's positional order (..., distance_matrix, do_cocycles, metric, ...)."""
+    """Accept the positional order (..., distance_matrix, metric, do_cocycles, ...) as well as
+    ripser.py's (..., distance_matrix, do_cocycles, metric, ...): a bool in ``metric`` with a string
+    or callable in ``do_cocycles`` is read as swapped."""
     if isinstance(metric, (bool, np.bool_)) and (isinstance(do_cocycles, str) or callable(do_cocycles)):
         return do_cocycles, bool(metric)
     return metric, do_cocycles
@@ -512,8 +517,8 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
 # ==========================================================================================
 
 
-def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="euclidean",
-           do_cocycles=False, n_perm=None, dtype=np.float64, n_threads=None, progress=False,
+def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycles=False,
+           metric="euclidean", n_perm=None, dtype=np.float64, n_threads=None, progress=False,
            collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto"):
     """Vietoris–Rips persistence diagrams, a drop-in replacement for ``ripser.ripser``.
 
@@ -522,12 +527,20 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
     X : array-like or scipy.sparse matrix
         Points (n, d); with ``distance_matrix=True`` a square (n, n) distance matrix, a condensed
         one (scipy ``pdist`` order) or any scipy.sparse matrix (absent entries are +inf, i.e. no
-        edge; explicit zeros are edges of length 0). A non-zero diagonal gives vertex birth values
-        (every edge must be at least the births of its ends), as in ripser.py.
+        edge; explicit zeros are edges of length 0; the two triangles and duplicates are combined
+        by the minimum). As in ripser.py: a non-zero diagonal gives vertex birth values; values
+        may be negative; an edge below the birth of one of its vertices (0 without a diagonal)
+        enters with its later vertex, max(D[i, i], D[j, j]), with a warning (ripser.py keeps the
+        raw value, which is not a filtration and can give bars born before their vertices); a
+        dense matrix that is not symmetric is read through its **upper triangle**
+        (``X[i, j]`` for ``i < j``, what ripser.py passes to its kernel), with a warning when the
+        asymmetry is above roundoff. Fewer than 2 points give ``[[birth, inf]]`` for one point
+        and empty diagrams for none.
     maxdim : int, default 1
         Largest homology dimension computed (0 to any; tested to 3).
     thresh : float, default inf
-        Largest diameter in the filtration. ``inf`` uses the enclosing radius
+        Largest diameter in the filtration (negative values allowed, as filtration values may be
+        negative). ``inf`` uses the enclosing radius
         min_i max_j d(i, j), which gives the same diagrams (above it the complex is a cone).
         A threshold below about a quarter of the pairs switches to a sparse graph.
     coeff : int, default 2
@@ -538,8 +551,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         "euclidean", "sqeuclidean", "manhattan", "chebyshev", "cosine" (computed by
         :mod:`topodim.metrics`), any scipy metric name or a callable.
     do_cocycles : bool, default False
-        Return representative cocycles (disables the edge collapse). ripser.py's positional order
-        ``(X, maxdim, thresh, coeff, distance_matrix, do_cocycles, metric)`` is accepted too.
+        Return representative cocycles (disables the edge collapse). The positional order is
+        ripser.py's, ``(X, maxdim, thresh, coeff, distance_matrix, do_cocycles, metric, n_perm)``;
+        ``(..., distance_matrix, metric, do_cocycles)`` is recognised too (a bool in ``metric``
+        with a string or callable in ``do_cocycles``).
     n_perm : int, optional
         Greedy furthest-point subsample of this many points (the first is point 0); diagrams are
         within 2 * r_cover of the full ones in bottleneck distance.
@@ -575,9 +590,12 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         do_cocycles): rows ``(v_0, ..., v_d, value)`` with vertices decreasing and values in
         0..p-1; cocycles[0] is empty, as in ripser.py. Indices refer to the original points when
         n_perm is used.
-        ``num_edges``: edges of the filtration (<= thresh, or <= the enclosing radius).
-        ``dperm2all``: the distance matrix used ((n_perm, n) rows from the subsample to every
-        point with n_perm; the input itself for distance-matrix input; None when not kept).
+        ``num_edges``: edges {i, j} with value <= thresh, counted as ripser.py counts them: with
+        the default thresh=inf, edges up to the enclosing radius for a dense input with zero
+        diagonal, every edge for sparse input or a non-zero diagonal.
+        ``dperm2all``: the distance matrix used, always 2-D: (n, n) for points (any metric) and
+        dense or condensed input, (n_perm, n) rows from the subsample to every point with n_perm,
+        the matrix itself for scipy.sparse input; None when not kept.
         ``idx_perm``: indices of the points used; ``r_cover``: covering radius (0 without n_perm).
         ``thresh``: the threshold actually used.
         ``gens``: (finite_0 (k, 3) [dying vertex, edge], finite_higher list of (k, 4) [birth edge,
@@ -592,14 +610,14 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
     ------
     ValueError / TypeError
         Bad input (see :func:`topodim._validate.as_distance_input`), negative maxdim, non-prime
-        coeff, negative thresh, n_perm out of range, simplex indices that would overflow int64.
+        coeff, NaN or -inf thresh, n_perm out of range, simplex indices that would overflow int64.
     MemoryError
         Before allocating more than the available memory (the message names the way out).
     """
     metric, do_cocycles = _resolve_swapped(metric, do_cocycles)
     maxdim = check_nonnegative_int(maxdim, "maxdim")
     p = check_prime(coeff, "coeff")
-    t_user = check_threshold(thresh)
+    t_user = check_threshold(thresh, allow_negative=True)  # filtration values may be negative
     dt = as_dtype(dtype)
     resolve_n_threads(n_threads)
     prog = _Progress(progress)
@@ -609,14 +627,47 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
     if _representation not in ("auto", "dense", "sparse"):
         raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
-    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt,
+                            ripser_compat=True)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
+    if inp.n < 2:
+        return _trivial_result(inp, X, maxdim, t_user, keep_distances)
     # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
     # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
     with thread_limit(_default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
             _device_session(device, inp) as gpu:
         return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
                        bool(keep_distances), _representation, threads, gpu)
+
+
+def _trivial_result(inp, X, maxdim, t_user, keep_distances):
+    """The result for 0 or 1 point: one essential H0 bar at the vertex's birth, or nothing."""
+    dt = inp.dtype
+    n = inp.n
+    birth = float(inp.births[0]) if (n and inp.births is not None) else 0.0
+    dgms = [np.zeros((0, 2), dtype=dt) for _ in range(maxdim + 1)]
+    if n == 1:
+        dgms[0] = np.array([[birth, np.inf]], dtype=dt)
+    dperm2all = None
+    if keep_distances:
+        if inp.kind == "sparse":
+            dperm2all = X
+        else:
+            dperm2all = np.zeros((n, n), dtype=dt)
+            if n:
+                dperm2all[0, 0] = birth
+    return {
+        "dgms": dgms,
+        "cocycles": [[] for _ in range(maxdim + 1)],
+        "num_edges": 0,
+        "dperm2all": dperm2all,
+        "idx_perm": np.arange(n),
+        "r_cover": 0.0,
+        "thresh": 0.0,  # the enclosing radius of at most one point
+        "gens": (np.zeros((0, 3), dtype=np.int64), [np.zeros((0, 4), dtype=np.int64) for _ in range(maxdim)],
+                 np.arange(n, dtype=np.int64), [np.zeros((0, 2), dtype=np.int64) for _ in range(maxdim)]),
+        "counts": [{"edges": 0, "merges": 0, "essential": n}] + [{"columns": 0} for _ in range(maxdim)],
+    }
 
 
 def _device_session(device, inp):
@@ -678,11 +729,16 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             dperm2all = X
         elif inp.kind == "dense":
             dperm2all = inp.dense
-        elif inp.kind == "condensed":
-            dperm2all = inp.condensed
-        elif g is not None:
+            if inp.births is not None:  # the diagonal as given (vertex births), as ripser.py returns it
+                dperm2all = dperm2all.copy()
+                np.fill_diagonal(dperm2all, inp.births)
+        elif g is not None and g.full is not None:
             dperm2all = g.full
-    count_t = t_user if math.isfinite(t_user) else thresh_used
+        else:  # condensed input (or a scipy metric) without a matrix built: square it (n x n)
+            dperm2all = _dense_matrix(inp)
+    # ripser.py caps the count at the enclosing radius only on its dense path (zero diagonal)
+    count_t = t_user if (math.isfinite(t_user) or inp.kind == "sparse" or inp.births is not None) \
+        else thresh_used
     num_edges = _count_edges(inp, g, K.kernel_threshold(count_t, dt))
 
     collapse = (collapse_opt is True or (collapse_opt == "auto" and maxdim_eff >= 2)) and not do_cc \
