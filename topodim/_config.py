@@ -20,6 +20,7 @@ import os
 import numba
 
 __all__ = ["CACHE", "njit", "njit_parallel", "thread_limit", "resolve_n_threads", "max_threads",
+           "start_thread_pool",
            "ParallelOrSerial", "DeviceUnavailableError",
            "DEVICES", "check_device"]
 
@@ -64,6 +65,25 @@ def resolve_n_threads(n_threads) -> int:
     if n_threads < 0:
         n_threads = max(1, limit + 1 + n_threads)
     return min(n_threads, limit)
+
+
+@njit_parallel
+def _touch_threads(out):
+    for i in numba.prange(out.shape[0]):
+        out[i] = i
+
+
+def start_thread_pool() -> None:
+    """Run a trivial parallel region on all of Numba's threads, so that the worker threads exist
+    from now on (later parallel regions reuse them)."""
+    import numpy as np  # noqa: PLC0415
+
+    previous = numba.get_num_threads()
+    numba.set_num_threads(max_threads())
+    try:
+        _touch_threads(np.zeros(4 * max_threads(), dtype=np.int64))
+    finally:
+        numba.set_num_threads(previous)
 
 
 @contextlib.contextmanager

@@ -44,10 +44,14 @@ __all__ = [
     "as_distance_input",
     "canonical_metric",
     "check_memory",
+    "check_maxdim",
     "check_prime",
     "check_nonnegative_int",
     "check_threshold",
     "available_memory",
+    "address_space_headroom",
+    "cgroup_headroom",
+    "memory_limit",
 ]
 
 
@@ -494,6 +498,24 @@ def check_nonnegative_int(value, name: str, minimum: int = 0) -> int:
     return value
 
 
+#: The largest ``maxdim`` accepted. A complex on n vertices has homology only up to dimension
+#: n - 2 (a Rips complex) or its own dimension, and the simplex indices of dimension k need
+#: C(n, k + 1) < 2**62; the diagrams above that are empty but one is still returned per dimension
+#: (as ripser.py does), so an absurd maxdim would only allocate millions of empty diagrams.
+MAX_DIMENSION = 10_000
+
+
+def check_maxdim(value, name: str = "maxdim") -> int:
+    """A homology dimension in 0..:data:`MAX_DIMENSION`."""
+    value = check_nonnegative_int(value, name)
+    if value > MAX_DIMENSION:
+        raise ValueError(
+            f"{name}={value} is above {MAX_DIMENSION:,}; homology of a complex on n vertices stops "
+            f"at dimension n - 2 (or the complex's own dimension): pass a {name} of at most that"
+        )
+    return value
+
+
 def is_prime(p: int) -> bool:
     if p < 2:
         return False
@@ -559,15 +581,187 @@ def format_bytes(nbytes: float) -> str:
     return f"{nbytes:.1f} TB"  # pragma: no cover
 
 
-def check_memory(nbytes: int, what: str, way_out: str) -> None:
-    """Raise ``MemoryError`` before allocating ``nbytes`` if it would not fit in available memory.
+#: Address space left free beyond an allocation that is checked against an address-space limit
+#: (``ulimit -v``): small allocations made later (C++ containers of the thread pool, Python
+#: objects) must still succeed, since one failing there aborts the process.
+ADDRESS_SPACE_SLACK = 64 << 20
 
-    ``TOPODIM_MEMORY_LIMIT`` (bytes) overrides the detected available memory, for tests and for
-    users who share a machine.
-    """
-    limit_env = os.environ.get("TOPODIM_MEMORY_LIMIT")
-    limit = int(float(limit_env)) if limit_env else available_memory()
-    if limit > 0 and nbytes > limit:
+#: Address space one worker thread of the pool reserves when it starts: its stack (the
+#: RLIMIT_STACK soft limit, else 8 MiB) and a malloc arena (64 MiB on 64-bit glibc).
+ARENA_BYTES = 64 << 20
+
+_UNLIMITED_CGROUP = 1 << 60
+
+
+def _status_bytes(key: str) -> int | None:
+    """A ``kB`` line of /proc/self/status (VmSize, VmRSS ...) in bytes, None when unknown."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def address_space_headroom() -> int | None:
+    """Bytes of address space this process may still map under RLIMIT_AS (``ulimit -v``):
+    the soft limit minus the current VmSize; None when there is no such limit (or no way to
+    read it)."""
+    try:
+        import resource  # noqa: PLC0415  (POSIX only)
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return None
+    if soft == resource.RLIM_INFINITY or soft < 0:
+        return None
+    used = _status_bytes("VmSize")
+    if used is None:
+        return None
+    return max(int(soft) - used, 0)
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    if text == "max":
+        return None
+    try:
+        v = int(text)
+    except ValueError:
+        return None
+    return None if v >= _UNLIMITED_CGROUP else v
+
+
+def cgroup_headroom() -> int | None:
+    """Bytes the memory cgroup of this process may still charge: ``memory.max`` minus
+    ``memory.current`` (cgroup v2) or ``memory.limit_in_bytes`` minus ``memory.usage_in_bytes``
+    (v1), the smallest over the cgroup and its ancestors; None without a limit."""
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    best = None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _hid, controllers, path = parts
+        if controllers == "":
+            root, lim_name, use_name = "/sys/fs/cgroup", "memory.max", "memory.current"
+        elif "memory" in controllers.split(","):
+            root, lim_name, use_name = "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes"
+        else:
+            continue
+        rel = path.strip("/")
+        while True:
+            d = os.path.join(root, rel) if rel else root
+            lim = _read_int(os.path.join(d, lim_name))
+            if lim is not None:
+                use = _read_int(os.path.join(d, use_name)) or 0
+                room = max(lim - use, 0)
+                best = room if best is None else min(best, room)
+            if not rel:
+                break
+            rel = os.path.dirname(rel)
+    return best
+
+
+def _thread_stack_bytes() -> int:
+    for var in ("GOMP_STACKSIZE", "OMP_STACKSIZE"):
+        v = os.environ.get(var, "").strip().upper()
+        if v:
+            mult = {"B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+            unit = v[-1] if v[-1] in mult else "K"
+            try:
+                return int(float(v.rstrip("BKMG")) * mult[unit])
+            except ValueError:
+                break
+    try:
+        import resource  # noqa: PLC0415
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+        if soft != resource.RLIM_INFINITY and soft > 0:
+            return int(soft)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+    return 8 << 20
+
+
+_POOL_READY = False
+
+
+def _ensure_thread_pool(headroom: int) -> int:
+    """Under an address-space limit, start Numba's thread pool while it fits (once per process).
+
+    Starting the OpenMP workers when the address space is exhausted ends the process
+    (``libgomp: Thread creation failed``) instead of raising, so the pool is started here, on a
+    trivial parallel kernel, after checking that its stacks and arenas fit; then later parallel
+    regions reuse the workers. Returns the headroom left afterwards."""
+    global _POOL_READY
+    if _POOL_READY:
+        return headroom
+    from ._config import max_threads, start_thread_pool  # noqa: PLC0415
+
+    workers = max_threads() - 1
+    need = workers * (_thread_stack_bytes() + ARENA_BYTES) + ADDRESS_SPACE_SLACK
+    if workers > 0 and headroom < need:
         raise MemoryError(
-            f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available; {way_out}"
+            f"the pool of {workers + 1} threads needs about {format_bytes(need)} of address space "
+            f"but only {format_bytes(headroom)} is left under the address-space limit (ulimit -v); "
+            "raise the limit or start Python with NUMBA_NUM_THREADS=1"
+        )
+    start_thread_pool()
+    _POOL_READY = True
+    left = address_space_headroom()
+    return headroom if left is None else left
+
+
+def memory_limit() -> tuple[int, str]:
+    """``(bytes, source)``: what one more allocation may take, the smallest of
+
+    * available memory: ``TOPODIM_MEMORY_LIMIT`` (bytes) when set, else /proc/meminfo's
+      MemAvailable;
+    * the address space left under RLIMIT_AS (``ulimit -v``), less a slack for small
+      allocations (:data:`ADDRESS_SPACE_SLACK`); under such a limit the thread pool is started
+      first (see :func:`_ensure_thread_pool`);
+    * the room left in the memory cgroup (``memory.max`` / ``memory.limit_in_bytes``).
+
+    ``bytes`` is 0 when nothing is known (no check)."""
+    limit_env = os.environ.get("TOPODIM_MEMORY_LIMIT")
+    if limit_env:
+        best, source = int(float(limit_env)), "TOPODIM_MEMORY_LIMIT"
+    else:
+        best, source = available_memory(), "available memory"
+    room = address_space_headroom()
+    if room is not None:
+        room = _ensure_thread_pool(room)
+        room = max(room - ADDRESS_SPACE_SLACK, 0)
+        if best <= 0 or room < best:
+            best, source = room, "the address-space limit (ulimit -v)"
+    cg = cgroup_headroom()
+    if cg is not None and (best <= 0 or cg < best):
+        best, source = cg, "the memory cgroup limit"
+    return max(int(best), 0), source
+
+
+def check_memory(nbytes: int, what: str, way_out: str) -> None:
+    """Raise ``MemoryError`` before allocating ``nbytes`` if it would not fit.
+
+    The room is the smallest of the available memory, the address space left under
+    ``ulimit -v`` (RLIMIT_AS) and the room left in the memory cgroup (see :func:`memory_limit`).
+    ``TOPODIM_MEMORY_LIMIT`` (bytes) replaces the detected available memory, for tests and for
+    users who share a machine; the address-space and cgroup limits still apply.
+    """
+    limit, source = memory_limit()
+    if nbytes > limit and (limit > 0 or source not in ("available memory", "TOPODIM_MEMORY_LIMIT")):
+        raise MemoryError(
+            f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available "
+            f"({source}); {way_out}"
         )
