@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._config import njit
+from ._config import address_space_headroom, njit
 
 __all__ = [
     "DistanceInput",
@@ -586,41 +586,7 @@ def format_bytes(nbytes: float) -> str:
 #: objects) must still succeed, since one failing there aborts the process.
 ADDRESS_SPACE_SLACK = 64 << 20
 
-#: Address space one worker thread of the pool reserves when it starts: its stack (the
-#: RLIMIT_STACK soft limit, else 8 MiB) and a malloc arena (64 MiB on 64-bit glibc).
-ARENA_BYTES = 64 << 20
-
 _UNLIMITED_CGROUP = 1 << 60
-
-
-def _status_bytes(key: str) -> int | None:
-    """A ``kB`` line of /proc/self/status (VmSize, VmRSS ...) in bytes, None when unknown."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def address_space_headroom() -> int | None:
-    """Bytes of address space this process may still map under RLIMIT_AS (``ulimit -v``):
-    the soft limit minus the current VmSize; None when there is no such limit (or no way to
-    read it)."""
-    try:
-        import resource  # noqa: PLC0415  (POSIX only)
-
-        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError, AttributeError):
-        return None
-    if soft == resource.RLIM_INFINITY or soft < 0:
-        return None
-    used = _status_bytes("VmSize")
-    if used is None:
-        return None
-    return max(int(soft) - used, 0)
 
 
 def _read_int(path: str) -> int | None:
@@ -638,12 +604,13 @@ def _read_int(path: str) -> int | None:
     return None if v >= _UNLIMITED_CGROUP else v
 
 
-def cgroup_headroom() -> int | None:
+def cgroup_headroom(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
     """Bytes the memory cgroup of this process may still charge: ``memory.max`` minus
     ``memory.current`` (cgroup v2) or ``memory.limit_in_bytes`` minus ``memory.usage_in_bytes``
-    (v1), the smallest over the cgroup and its ancestors; None without a limit."""
+    (v1), the smallest over the cgroup and its ancestors; None without a limit. The paths are
+    parameters for tests."""
     try:
-        with open("/proc/self/cgroup") as fh:
+        with open(proc_cgroup) as fh:
             lines = fh.read().splitlines()
     except OSError:
         return None
@@ -654,14 +621,14 @@ def cgroup_headroom() -> int | None:
             continue
         _hid, controllers, path = parts
         if controllers == "":
-            root, lim_name, use_name = "/sys/fs/cgroup", "memory.max", "memory.current"
+            top, lim_name, use_name = root, "memory.max", "memory.current"
         elif "memory" in controllers.split(","):
-            root, lim_name, use_name = "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes"
+            top, lim_name, use_name = os.path.join(root, "memory"), "memory.limit_in_bytes", "memory.usage_in_bytes"
         else:
             continue
         rel = path.strip("/")
         while True:
-            d = os.path.join(root, rel) if rel else root
+            d = os.path.join(top, rel) if rel else top
             lim = _read_int(os.path.join(d, lim_name))
             if lim is not None:
                 use = _read_int(os.path.join(d, use_name)) or 0
@@ -673,64 +640,14 @@ def cgroup_headroom() -> int | None:
     return best
 
 
-def _thread_stack_bytes() -> int:
-    for var in ("GOMP_STACKSIZE", "OMP_STACKSIZE"):
-        v = os.environ.get(var, "").strip().upper()
-        if v:
-            mult = {"B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-            unit = v[-1] if v[-1] in mult else "K"
-            try:
-                return int(float(v.rstrip("BKMG")) * mult[unit])
-            except ValueError:
-                break
-    try:
-        import resource  # noqa: PLC0415
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
-        if soft != resource.RLIM_INFINITY and soft > 0:
-            return int(soft)
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass
-    return 8 << 20
-
-
-_POOL_READY = False
-
-
-def _ensure_thread_pool(headroom: int) -> int:
-    """Under an address-space limit, start Numba's thread pool while it fits (once per process).
-
-    Starting the OpenMP workers when the address space is exhausted ends the process
-    (``libgomp: Thread creation failed``) instead of raising, so the pool is started here, on a
-    trivial parallel kernel, after checking that its stacks and arenas fit; then later parallel
-    regions reuse the workers. Returns the headroom left afterwards."""
-    global _POOL_READY
-    if _POOL_READY:
-        return headroom
-    from ._config import max_threads, start_thread_pool  # noqa: PLC0415
-
-    workers = max_threads() - 1
-    need = workers * (_thread_stack_bytes() + ARENA_BYTES) + ADDRESS_SPACE_SLACK
-    if workers > 0 and headroom < need:
-        raise MemoryError(
-            f"the pool of {workers + 1} threads needs about {format_bytes(need)} of address space "
-            f"but only {format_bytes(headroom)} is left under the address-space limit (ulimit -v); "
-            "raise the limit or start Python with NUMBA_NUM_THREADS=1"
-        )
-    start_thread_pool()
-    _POOL_READY = True
-    left = address_space_headroom()
-    return headroom if left is None else left
-
-
 def memory_limit() -> tuple[int, str]:
     """``(bytes, source)``: what one more allocation may take, the smallest of
 
     * available memory: ``TOPODIM_MEMORY_LIMIT`` (bytes) when set, else /proc/meminfo's
       MemAvailable;
     * the address space left under RLIMIT_AS (``ulimit -v``), less a slack for small
-      allocations (:data:`ADDRESS_SPACE_SLACK`); under such a limit the thread pool is started
-      first (see :func:`_ensure_thread_pool`);
+      allocations (:data:`ADDRESS_SPACE_SLACK`; the thread pool is started before that by
+      :func:`topodim._config.thread_limit`);
     * the room left in the memory cgroup (``memory.max`` / ``memory.limit_in_bytes``).
 
     ``bytes`` is 0 when nothing is known (no check)."""
@@ -739,14 +656,14 @@ def memory_limit() -> tuple[int, str]:
         best, source = int(float(limit_env)), "TOPODIM_MEMORY_LIMIT"
     else:
         best, source = available_memory(), "available memory"
+    known = best > 0  # 0: MemAvailable unknown (nothing to compare with)
     room = address_space_headroom()
     if room is not None:
-        room = _ensure_thread_pool(room)
         room = max(room - ADDRESS_SPACE_SLACK, 0)
-        if best <= 0 or room < best:
-            best, source = room, "the address-space limit (ulimit -v)"
+        if not known or room < best:
+            best, source, known = room, "the address-space limit (ulimit -v)", True
     cg = cgroup_headroom()
-    if cg is not None and (best <= 0 or cg < best):
+    if cg is not None and (not known or cg < best):
         best, source = cg, "the memory cgroup limit"
     return max(int(best), 0), source
 

@@ -342,11 +342,32 @@ class _Progress:
 # ==========================================================================================
 
 
+#: The reduction's growable arrays (the reduction matrix V, the cocycles) are checked against the
+#: memory left between chunks of columns once they hold more than this many bytes: a doubling
+#: must fit.
+GROWTH_CHECK_BYTES = 32 << 20
+
+#: Columns per call of the reduction kernel at most, so that the growth check runs in between.
+REDUCTION_CHUNKS = 32
+
+_REDUCTION_WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_perm=...) "
+                      "or a smaller maxdim")
+
+
+def _reduction_state_bytes(ncols: int, itemsize: int) -> int:
+    """Bytes of the per-column state of :func:`_reduce_dimension` (pivot map, column info,
+    bars, cocycle pointers)."""
+    m = max(ncols, 1)
+    return K.hash_capacity(ncols) * 16 + m * 24 + m * 2 * (itemsize + 8) + (m + 1) * 8
+
+
 def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, eflags, do_cc,
                       progress: _Progress):
     ncols = cols_idx.shape[0]
     dt = cols_diam.dtype
     m = max(ncols, 1)
+    check_memory(_reduction_state_bytes(ncols, dt.itemsize),
+                 f"the reduction of {ncols:,} columns of dimension {dim}", _REDUCTION_WAY_OUT)
     hmap = K.new_hash_map(ncols)
     colinfo = np.zeros((m, 3), dtype=np.int64)
     vst_i = np.empty(2048, dtype=np.int64)
@@ -357,17 +378,27 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     cc_st = np.empty(32, dtype=np.int64)
     counters = np.zeros(4, dtype=np.int64)
     stats = np.zeros(9, dtype=np.int64)
-    step = ncols if not progress.on else max(256, ncols // 100)
+    step = max(256, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
     c0 = 0
     progress(stage, 0, ncols)
     while c0 < ncols:
         c1 = min(ncols, c0 + step)
-        vst_i, vst_d, cc_st = K.reduce_columns(
-            dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n, t,
-            B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr, cc_st,
-            counters, stats)
+        grown = vst_i.nbytes + vst_d.nbytes + cc_st.nbytes
+        if grown > GROWTH_CHECK_BYTES:
+            # the next growth doubles an array while the old one is still held
+            check_memory(max(vst_i.nbytes + vst_d.nbytes, cc_st.nbytes) * 2,
+                         f"the reduction matrix of dimension {dim} (now {_describe(grown)}, "
+                         f"{c0:,} of {ncols:,} columns reduced)", _REDUCTION_WAY_OUT)
+        try:
+            vst_i, vst_d, cc_st = K.reduce_columns(
+                dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n,
+                t, B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
+                cc_st, counters, stats)
+        except MemoryError as exc:
+            raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
+                              f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None
         c0 = c1
         progress(stage, c0, ncols)
     nb = int(counters[1])
@@ -885,9 +916,8 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
             sorting, sweep = working_bytes(sparse_nnz is None, n, edges, nnz, item)
             total = max(total, matrix + sorting, matrix + sweep)
         else:
-            # every edge listed (index + diameter) for the assembly of the triangles, and the
-            # per-iteration scheduling of its parallel batches
-            total += edges * (8 + item) + edges * 5
+            # every edge listed (index + diameter) for the assembly of the triangles
+            total += edges * (8 + item)
     if maxdim >= 3:
         total += math.comb(n, 3) * (8 + item)
     for k in range(4, maxdim + 1):
