@@ -267,7 +267,8 @@ def test_reduction_in_chunks_gives_the_same_diagrams(monkeypatch):
     X = np.random.default_rng(3).random((120, 3))
     monkeypatch.setattr(rips, "REDUCTION_CHUNKS", 1)  # one call per dimension
     whole = topodim.ripser(X, maxdim=2)["dgms"]
-    monkeypatch.setattr(rips, "REDUCTION_CHUNKS", 10_000)  # chunks of 256 columns
+    monkeypatch.setattr(rips, "REDUCTION_CHUNKS", 10_000)
+    monkeypatch.setattr(rips, "REDUCTION_MIN_STEP", 7)  # chunks of 7 columns
     got = topodim.ripser(X, maxdim=2)["dgms"]
     ref = ripser_py.ripser(X, maxdim=2)["dgms"]
     for a, w, b in zip(got, whole, ref):

@@ -347,8 +347,10 @@ class _Progress:
 #: must fit.
 GROWTH_CHECK_BYTES = 32 << 20
 
-#: Columns per call of the reduction kernel at most, so that the growth check runs in between.
+#: The reduction kernel is called on about this many chunks of columns (of at least
+#: REDUCTION_MIN_STEP columns each), so that the growth check runs in between.
 REDUCTION_CHUNKS = 32
+REDUCTION_MIN_STEP = 256
 
 _REDUCTION_WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_perm=...) "
                       "or a smaller maxdim")
@@ -378,7 +380,7 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     cc_st = np.empty(32, dtype=np.int64)
     counters = np.zeros(4, dtype=np.int64)
     stats = np.zeros(9, dtype=np.int64)
-    step = max(256, ncols // (100 if progress.on else REDUCTION_CHUNKS))
+    step = max(REDUCTION_MIN_STEP, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
     c0 = 0
