@@ -1066,7 +1066,9 @@ def filtration_persistence(simplices, values=None, coeff=2, maxdim=None, represe
         The prime p of the coefficient field Z/p (2 <= p <= 32749).
     maxdim : int, optional
         Largest homology dimension computed (default: the dimension of the complex). Only
-        simplices of dimension <= maxdim + 1 are used.
+        simplices of dimension <= maxdim + 1 are used. Above the complex's dimension the
+        diagrams are empty (one is still returned per dimension) and nothing is computed for
+        them; at most 10,000, else ``ValueError``.
     representatives : bool, default False
         Also return a representative cycle of every bar (see Returns).
     algorithm : {"auto", "standard", "twist", "cohomology"}

@@ -564,7 +564,9 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         edge; explicit zeros are edges of length 0). A non-zero diagonal gives vertex birth values
         (every edge must be at least the births of its ends), as in ripser.py.
     maxdim : int, default 1
-        Largest homology dimension computed (0 to any; tested to 3).
+        Largest homology dimension computed (tested to 3). One diagram is returned per dimension
+        0..maxdim, as ripser.py does; those above n - 2 are empty and cost nothing. At most
+        10,000 (:data:`topodim._validate.MAX_DIMENSION`), else ``ValueError``.
     thresh : float, default inf
         Largest diameter in the filtration. ``inf`` uses the enclosing radius
         min_i max_j d(i, j), which gives the same diagrams (above it the complex is a cone).
@@ -633,7 +635,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         Bad input (see :func:`topodim._validate.as_distance_input`), negative maxdim, non-prime
         coeff, negative thresh, n_perm out of range, simplex indices that would overflow int64.
     MemoryError
-        Before allocating more than the available memory (the message names the way out).
+        Before allocating more than the available memory, the address space left under
+        ``ulimit -v`` or the room in the memory cgroup (the message names the way out); the
+        distance matrix, the edge collapse's working arrays, the simplices and the reduction's
+        growing columns are checked.
     """
     metric, do_cocycles = _resolve_swapped(metric, do_cocycles)
     maxdim = check_maxdim(maxdim)
