@@ -4,7 +4,9 @@
   ``TOPODIM_NUMBA_CACHE`` is ``0`` (then kernels compile in memory for each process).
   ``nogil=True`` so that callers can run kernels from Python threads.
 * ``thread_limit(n_threads)``: the context manager every public entry point with parallel work uses
-  to honour its ``n_threads`` argument and restore Numba's setting afterwards.
+  to honour its ``n_threads`` argument and restore Numba's setting afterwards; under an
+  address-space limit it first starts the thread pool, or raises ``MemoryError`` when the
+  threads' stacks would not fit (see ``ensure_thread_pool``).
 * ``cuda_module()``: the lazy import of :mod:`topodim.cuda`; nothing CUDA is imported otherwise.
 
 Nothing here compiles anything: kernels are compiled on first call (and then loaded from the
@@ -20,6 +22,7 @@ import os
 import numba
 
 __all__ = ["CACHE", "njit", "njit_parallel", "thread_limit", "resolve_n_threads", "max_threads",
+           "start_thread_pool", "ensure_thread_pool", "address_space_headroom", "status_bytes",
            "ParallelOrSerial", "DeviceUnavailableError",
            "DEVICES", "check_device"]
 
@@ -66,10 +69,114 @@ def resolve_n_threads(n_threads) -> int:
     return min(n_threads, limit)
 
 
+@njit_parallel
+def _touch_threads(out):
+    for i in numba.prange(out.shape[0]):
+        out[i] = i
+
+
+def start_thread_pool(n_threads: int | None = None) -> None:
+    """Run a trivial parallel region on ``n_threads`` threads (default all of Numba's), so that
+    the worker threads exist from now on (later parallel regions reuse them)."""
+    import numpy as np  # noqa: PLC0415
+
+    n = max_threads() if n_threads is None else int(n_threads)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(n)
+    try:
+        _touch_threads(np.zeros(4 * n, dtype=np.int64))
+    finally:
+        numba.set_num_threads(previous)
+
+
+def status_bytes(key: str):
+    """A ``kB`` line of /proc/self/status (VmSize, VmRSS, VmHWM ...) in bytes; None if unknown."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def address_space_headroom():
+    """Bytes of address space this process may still map under RLIMIT_AS (``ulimit -v``): the
+    soft limit minus the current VmSize; None without such a limit (or a way to read it)."""
+    try:
+        import resource  # noqa: PLC0415  (POSIX only)
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return None
+    if soft == resource.RLIM_INFINITY or soft < 0:
+        return None
+    used = status_bytes("VmSize")
+    if used is None:
+        return None
+    return max(int(soft) - used, 0)
+
+
+def thread_stack_bytes() -> int:
+    """The stack an OpenMP worker thread reserves: GOMP_STACKSIZE / OMP_STACKSIZE, else the
+    RLIMIT_STACK soft limit, else 8 MiB."""
+    for var in ("GOMP_STACKSIZE", "OMP_STACKSIZE"):
+        v = os.environ.get(var, "").strip().upper()
+        if v:
+            mult = {"B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+            unit = v[-1] if v[-1] in mult else "K"
+            try:
+                return int(float(v.rstrip("BKMG")) * mult[unit])
+            except ValueError:
+                break
+    try:
+        import resource  # noqa: PLC0415
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+        if soft != resource.RLIM_INFINITY and soft > 0:
+            return int(soft)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+    return 8 << 20
+
+
+#: Address space left free after the thread pool's stacks when it is started under RLIMIT_AS.
+POOL_SLACK = 16 << 20
+
+_pool_started = 1  # threads known to exist (the calling thread)
+
+
+def ensure_thread_pool(n_threads: int) -> None:
+    """Under an address-space limit (``ulimit -v``), start ``n_threads`` worker threads now if
+    their stacks fit, else raise ``MemoryError``.
+
+    OpenMP starts its workers at the first parallel region; when their stacks do not fit in the
+    address space left, libgomp ends the process ("Thread creation failed") instead of raising.
+    So under a limit the pool is started here, after a check, before any kernel runs; later
+    parallel regions reuse the workers. Without a limit nothing is done."""
+    global _pool_started
+    if n_threads <= _pool_started:
+        return
+    room = address_space_headroom()
+    if room is None:
+        return
+    need = (n_threads - _pool_started) * thread_stack_bytes() + POOL_SLACK
+    if room < need:
+        raise MemoryError(
+            f"{n_threads} threads need about {need / 2**20:.0f} MB of address space for their "
+            f"stacks but only {room / 2**20:.0f} MB is left under the address-space limit "
+            "(ulimit -v); raise the limit, or pass n_threads=1 (or set NUMBA_NUM_THREADS=1)"
+        )
+    start_thread_pool(n_threads)
+    _pool_started = n_threads
+
+
 @contextlib.contextmanager
 def thread_limit(n_threads):
     """Run the body with Numba's thread count set to ``n_threads`` (see ``resolve_n_threads``)."""
     n = resolve_n_threads(n_threads)
+    ensure_thread_pool(n)
     previous = numba.get_num_threads()
     numba.set_num_threads(n)
     try:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._config import njit
+from ._config import address_space_headroom, njit
 
 __all__ = [
     "DistanceInput",
@@ -44,10 +44,14 @@ __all__ = [
     "as_distance_input",
     "canonical_metric",
     "check_memory",
+    "check_maxdim",
     "check_prime",
     "check_nonnegative_int",
     "check_threshold",
     "available_memory",
+    "address_space_headroom",
+    "cgroup_headroom",
+    "memory_limit",
 ]
 
 
@@ -595,6 +599,24 @@ def check_nonnegative_int(value, name: str, minimum: int = 0) -> int:
     return value
 
 
+#: The largest ``maxdim`` accepted. A complex on n vertices has homology only up to dimension
+#: n - 2 (a Rips complex) or its own dimension, and the simplex indices of dimension k need
+#: C(n, k + 1) < 2**62; the diagrams above that are empty but one is still returned per dimension
+#: (as ripser.py does), so an absurd maxdim would only allocate millions of empty diagrams.
+MAX_DIMENSION = 10_000
+
+
+def check_maxdim(value, name: str = "maxdim") -> int:
+    """A homology dimension in 0..:data:`MAX_DIMENSION`."""
+    value = check_nonnegative_int(value, name)
+    if value > MAX_DIMENSION:
+        raise ValueError(
+            f"{name}={value} is above {MAX_DIMENSION:,}; homology of a complex on n vertices stops "
+            f"at dimension n - 2 (or the complex's own dimension): pass a {name} of at most that"
+        )
+    return value
+
+
 def is_prime(p: int) -> bool:
     if p < 2:
         return False
@@ -663,15 +685,104 @@ def format_bytes(nbytes: float) -> str:
     return f"{nbytes:.1f} TB"  # pragma: no cover
 
 
-def check_memory(nbytes: int, what: str, way_out: str) -> None:
-    """Raise ``MemoryError`` before allocating ``nbytes`` if it would not fit in available memory.
+#: Address space left free beyond an allocation that is checked against an address-space limit
+#: (``ulimit -v``): small allocations made later (C++ containers of the thread pool, Python
+#: objects) must still succeed, since one failing there aborts the process.
+ADDRESS_SPACE_SLACK = 64 << 20
 
-    ``TOPODIM_MEMORY_LIMIT`` (bytes) overrides the detected available memory, for tests and for
-    users who share a machine.
-    """
+_UNLIMITED_CGROUP = 1 << 60
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    if text == "max":
+        return None
+    try:
+        v = int(text)
+    except ValueError:
+        return None
+    return None if v >= _UNLIMITED_CGROUP else v
+
+
+def cgroup_headroom(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs/cgroup") -> int | None:
+    """Bytes the memory cgroup of this process may still charge: ``memory.max`` minus
+    ``memory.current`` (cgroup v2) or ``memory.limit_in_bytes`` minus ``memory.usage_in_bytes``
+    (v1), the smallest over the cgroup and its ancestors; None without a limit. The paths are
+    parameters for tests."""
+    try:
+        with open(proc_cgroup) as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    best = None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _hid, controllers, path = parts
+        if controllers == "":
+            top, lim_name, use_name = root, "memory.max", "memory.current"
+        elif "memory" in controllers.split(","):
+            top, lim_name, use_name = os.path.join(root, "memory"), "memory.limit_in_bytes", "memory.usage_in_bytes"
+        else:
+            continue
+        rel = path.strip("/")
+        while True:
+            d = os.path.join(top, rel) if rel else top
+            lim = _read_int(os.path.join(d, lim_name))
+            if lim is not None:
+                use = _read_int(os.path.join(d, use_name)) or 0
+                room = max(lim - use, 0)
+                best = room if best is None else min(best, room)
+            if not rel:
+                break
+            rel = os.path.dirname(rel)
+    return best
+
+
+def memory_limit() -> tuple[int, str]:
+    """``(bytes, source)``: what one more allocation may take, the smallest of
+
+    * available memory: ``TOPODIM_MEMORY_LIMIT`` (bytes) when set, else /proc/meminfo's
+      MemAvailable;
+    * the address space left under RLIMIT_AS (``ulimit -v``), less a slack for small
+      allocations (:data:`ADDRESS_SPACE_SLACK`; the thread pool is started before that by
+      :func:`topodim._config.thread_limit`);
+    * the room left in the memory cgroup (``memory.max`` / ``memory.limit_in_bytes``).
+
+    ``bytes`` is 0 when nothing is known (no check)."""
     limit_env = os.environ.get("TOPODIM_MEMORY_LIMIT")
-    limit = int(float(limit_env)) if limit_env else available_memory()
-    if limit > 0 and nbytes > limit:
+    if limit_env:
+        best, source = int(float(limit_env)), "TOPODIM_MEMORY_LIMIT"
+    else:
+        best, source = available_memory(), "available memory"
+    known = best > 0  # 0: MemAvailable unknown (nothing to compare with)
+    room = address_space_headroom()
+    if room is not None:
+        room = max(room - ADDRESS_SPACE_SLACK, 0)
+        if not known or room < best:
+            best, source, known = room, "the address-space limit (ulimit -v)", True
+    cg = cgroup_headroom()
+    if cg is not None and (not known or cg < best):
+        best, source = cg, "the memory cgroup limit"
+    return max(int(best), 0), source
+
+
+def check_memory(nbytes: int, what: str, way_out: str) -> None:
+    """Raise ``MemoryError`` before allocating ``nbytes`` if it would not fit.
+
+    The room is the smallest of the available memory, the address space left under
+    ``ulimit -v`` (RLIMIT_AS) and the room left in the memory cgroup (see :func:`memory_limit`).
+    ``TOPODIM_MEMORY_LIMIT`` (bytes) replaces the detected available memory, for tests and for
+    users who share a machine; the address-space and cgroup limits still apply.
+    """
+    limit, source = memory_limit()
+    if nbytes > limit and (limit > 0 or source not in ("available memory", "TOPODIM_MEMORY_LIMIT")):
         raise MemoryError(
-            f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available; {way_out}"
+            f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available "
+            f"({source}); {way_out}"
         )

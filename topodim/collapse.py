@@ -34,7 +34,7 @@ import numpy as np
 
 from . import _rips_kernels as K
 from ._config import njit, thread_limit
-from ._validate import as_distance_input, check_threshold
+from ._validate import as_distance_input, check_memory, check_threshold
 
 __all__ = ["collapse_edges", "collapse_graph"]
 
@@ -67,8 +67,8 @@ def _collapse_dense(F, order_idx, thresh):
     m = order_idx.shape[0]
     # the visited, kept edges (any value >= the sweep's current time), as bitsets too
     kbits = np.zeros((n, W), dtype=np.uint64)
-    pend_u = np.empty(m + 1, dtype=np.int64)
-    pend_v = np.empty(m + 1, dtype=np.int64)
+    pend_u = np.empty(m + 1, dtype=np.int32)  # vertex ids (n**2 values fit in memory: n < 2**31)
+    pend_v = np.empty(m + 1, dtype=np.int32)
     pend_t = np.empty(m + 1, dtype=F.dtype)
     npend = 0
     pp = 0
@@ -350,6 +350,29 @@ def _csr_drop_inf(indptr, indices, data):
     return ip, ix, dv
 
 
+_WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_perm=...), "
+            "maxdim=1, or collapse_edges=False")
+
+
+def working_bytes(dense: bool, n: int, m: int, nnz: int, itemsize: int) -> tuple[int, int]:
+    """Peak bytes :func:`collapse_graph` allocates besides its input, for n vertices and m edges
+    (nnz stored entries of a CSR input): ``(sorting, sweep)``. Sorting the edge list: the
+    indices and values, with the edge flags, then with the sort's buffers. The sweep: the edge indices, the
+    value matrix F (with the boolean mask that builds it) or the CSR values, the three pending
+    arrays and the adjacency bitsets (while the sweep runs). The collapsed graph's CSR arrays
+    are checked once their size is known."""
+    edges = m * (8 + itemsize)
+    flags = (n * (n - 1) // 2 if dense else nnz) * 4
+    sorting = edges + max(flags, K.sort_temporary_bytes(m, itemsize))
+    words = (n + 63) >> 6
+    pend = (m + 1) * (8 + itemsize)
+    if dense:
+        sweep = m * 8 + n * n * itemsize + max(n * n, pend + 2 * n * words * 8)
+    else:
+        sweep = m * 8 + nnz * itemsize
+    return sorting, sweep
+
+
 def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
     """All edges {i > j} with value <= thresh: (index, value) in decreasing filtration order."""
     flags_len = n * (n - 1) // 2 if dense else indices.shape[0]
@@ -357,10 +380,14 @@ def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])
+    dt = D.dtype if dense else data.dtype
+    sorting, _sweep = working_bytes(dense, n, m, flags_len, dt.itemsize)
+    check_memory(sorting, f"sorting the {m:,} edges of {n} points for the edge collapse", _WAY_OUT)
     idx = np.empty(m, dtype=np.int64)
     val = np.empty(m, dtype=D.dtype if dense else data.dtype)
     flags = _threshold_flags(dense, D, indptr, indices, data, n, thresh, flags_len)
     K.gather_edges(dense, D, indptr, indices, data, flags, n, np.int64(-1), offsets, idx, val)
+    del flags  # before the sort allocates its buffers
     K.sort_columns(val, idx)
     return idx, val
 
@@ -395,8 +422,11 @@ def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float)
     """
     dt = D.dtype if dense else data.dtype
     thresh = K.kernel_threshold(thresh, dt)
-    order_idx, _vals = _sorted_edges(dense, D, indptr, indices, data, n, thresh)
+    order_idx = _sorted_edges(dense, D, indptr, indices, data, n, thresh)[0]
     m0 = order_idx.shape[0]
+    nnz = 0 if dense else indices.shape[0]
+    _sorting, sweep = working_bytes(dense, n, m0, nnz, dt.itemsize)
+    check_memory(sweep - m0 * 8, f"the edge collapse of {m0:,} edges on {n} points", _WAY_OUT)
     if dense:
         F = np.where(D <= thresh, D, np.inf).astype(D.dtype, copy=False)
         np.fill_diagonal(F, 0)
@@ -404,6 +434,8 @@ def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float)
         deg = K.dense_degrees(F, thresh)
         ip = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(deg, out=ip[1:])
+        check_memory(int(ip[-1]) * (8 + dt.itemsize), f"the {int(ip[-1]) // 2:,} edges left by the edge collapse",
+                     _WAY_OUT)
         ix = np.empty(int(ip[-1]), dtype=np.int64)
         dv = np.empty(int(ip[-1]), dtype=D.dtype)
         K.dense_to_csr(F, thresh, ip, ix, dv)

@@ -42,6 +42,7 @@ from ._validate import (
     as_distance_input,
     as_float_array,
     check_memory,
+    check_maxdim,
     check_nonnegative_int,
     check_prime,
     check_threshold,
@@ -989,7 +990,11 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
     if maxdim is None:
         maxdim = max(top, 0)
     else:
-        maxdim = check_nonnegative_int(maxdim, "maxdim")
+        maxdim = check_maxdim(maxdim)
+    # dimensions above the complex's own have no simplex: their diagrams are empty (returned,
+    # one per dimension up to maxdim), and nothing is computed for them
+    maxdim_req = maxdim
+    maxdim = min(maxdim, max(top, 0))
     if algorithm not in ("auto",) + ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; use 'auto' or one of {', '.join(ALGORITHMS)}")
     if not isinstance(representatives, (bool, np.bool_)):
@@ -1010,7 +1015,10 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
     dgms, keep = diagrams_from_pairs(res, sk.order_values, maxdim, keep_zero=keep_zero)
     pairs = []
     reps = [] if representatives else None
-    for d in range(maxdim + 1):
+    for d in range(maxdim + 1, maxdim_req + 1):
+        dgms.append(np.zeros((0, 2), dtype=dgms[0].dtype))
+        keep.append(np.zeros(0, dtype=np.int64))
+    for d in range(maxdim_req + 1):
         sel = keep[d]
         b = res.births[sel]
         de = res.deaths[sel]
@@ -1029,7 +1037,7 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
         "dgms": dgms,
         "pairs": pairs,
         "coeff": p,
-        "maxdim": maxdim,
+        "maxdim": maxdim_req,
         "algorithm": algorithm,
         "num_simplices": sk.n_simplices,
         "columns_reduced": res.columns_reduced,
@@ -1058,7 +1066,9 @@ def filtration_persistence(simplices, values=None, coeff=2, maxdim=None, represe
         The prime p of the coefficient field Z/p (2 <= p <= 32749).
     maxdim : int, optional
         Largest homology dimension computed (default: the dimension of the complex). Only
-        simplices of dimension <= maxdim + 1 are used.
+        simplices of dimension <= maxdim + 1 are used. Above the complex's dimension the
+        diagrams are empty (one is still returned per dimension) and nothing is computed for
+        them; at most 10,000, else ``ValueError``.
     representatives : bool, default False
         Also return a representative cycle of every bar (see Returns).
     algorithm : {"auto", "standard", "twist", "cohomology"}

@@ -51,7 +51,7 @@ import numpy as np
 
 from ._config import njit
 from .mst import _find  # union-find root with path compression (one implementation)
-from ._validate import check_nonnegative_int, check_prime
+from ._validate import check_maxdim, check_nonnegative_int, check_prime
 
 __all__ = [
     "ALGORITHMS",
@@ -463,7 +463,8 @@ def _reduce_owned(matrix, dims, coeff, maxdim, algorithm, representatives, check
         indptr, indices, signs, dims = _check_boundary(indptr, indices, signs, dims)
     m = dims.shape[0]
     top = int(dims.max()) if m else 0
-    maxdim = top if maxdim is None else check_nonnegative_int(maxdim, "maxdim")
+    # above the top dimension there is nothing to reduce: the pairs are the same
+    maxdim = top if maxdim is None else min(check_maxdim(maxdim), top)
     stores = {}
     n_red = 0
     n_add = 0

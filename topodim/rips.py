@@ -49,6 +49,7 @@ from ._validate import (
     DistanceInput,
     as_distance_input,
     as_dtype,
+    check_maxdim,
     check_memory,
     check_nonnegative_int,
     check_prime,
@@ -346,11 +347,34 @@ class _Progress:
 # ==========================================================================================
 
 
+#: The reduction's growable arrays (the reduction matrix V, the cocycles) are checked against the
+#: memory left between chunks of columns once they hold more than this many bytes: a doubling
+#: must fit.
+GROWTH_CHECK_BYTES = 32 << 20
+
+#: The reduction kernel is called on about this many chunks of columns (of at least
+#: REDUCTION_MIN_STEP columns each), so that the growth check runs in between.
+REDUCTION_CHUNKS = 32
+REDUCTION_MIN_STEP = 256
+
+_REDUCTION_WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_perm=...) "
+                      "or a smaller maxdim")
+
+
+def _reduction_state_bytes(ncols: int, itemsize: int) -> int:
+    """Bytes of the per-column state of :func:`_reduce_dimension` (pivot map, column info,
+    bars, cocycle pointers)."""
+    m = max(ncols, 1)
+    return K.hash_capacity(ncols) * 16 + m * 24 + m * 2 * (itemsize + 8) + (m + 1) * 8
+
+
 def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, eflags, do_cc,
                       progress: _Progress):
     ncols = cols_idx.shape[0]
     dt = cols_diam.dtype
     m = max(ncols, 1)
+    check_memory(_reduction_state_bytes(ncols, dt.itemsize),
+                 f"the reduction of {ncols:,} columns of dimension {dim}", _REDUCTION_WAY_OUT)
     hmap = K.new_hash_map(ncols)
     colinfo = np.zeros((m, 3), dtype=np.int64)
     vst_i = np.empty(2048, dtype=np.int64)
@@ -361,17 +385,27 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     cc_st = np.empty(32, dtype=np.int64)
     counters = np.zeros(4, dtype=np.int64)
     stats = np.zeros(9, dtype=np.int64)
-    step = ncols if not progress.on else max(256, ncols // 100)
+    step = max(REDUCTION_MIN_STEP, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
     c0 = 0
     progress(stage, 0, ncols)
     while c0 < ncols:
         c1 = min(ncols, c0 + step)
-        vst_i, vst_d, cc_st = K.reduce_columns(
-            dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n, t,
-            B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr, cc_st,
-            counters, stats)
+        grown = vst_i.nbytes + vst_d.nbytes + cc_st.nbytes
+        if grown > GROWTH_CHECK_BYTES:
+            # the next growth doubles an array while the old one is still held
+            check_memory(max(vst_i.nbytes + vst_d.nbytes, cc_st.nbytes) * 2,
+                         f"the reduction matrix of dimension {dim} (now {_describe(grown)}, "
+                         f"{c0:,} of {ncols:,} columns reduced)", _REDUCTION_WAY_OUT)
+        try:
+            vst_i, vst_d, cc_st = K.reduce_columns(
+                dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n,
+                t, B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
+                cc_st, counters, stats)
+        except MemoryError as exc:
+            raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
+                              f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None
         c0 = c1
         progress(stage, c0, ncols)
     nb = int(counters[1])
@@ -413,7 +447,12 @@ def _edge_stage(g: _Graph, thresh, progress):
         flags = np.empty(n * (n - 1) // 2, dtype=np.int32)
         weights = np.arange(n, dtype=np.float64)
     else:
-        flags = np.full(g.indices.shape[0], -2, dtype=np.int32)
+        nnz = g.indices.shape[0]
+        # the codes, then the non-apparent edges (index + diameter), their sort buffers, the
+        # ascending copies and their end vertices
+        check_memory(nnz * 4 + nnz // 2 * (3 * (8 + dt.itemsize) + 16), f"the {nnz // 2:,} edges of the graph",
+                     "pass a threshold (thresh=...), dtype=np.float32, or n_perm=... to subsample")
+        flags = np.full(nnz, -2, dtype=np.int32)
         weights = np.diff(g.indptr).astype(np.float64) ** 2
     _run_batches(weights, lambda lo, hi: K.edge_pass(g.dense, g.D, g.indptr, g.indices, g.data, t,
                                                      flags, lo, hi))
@@ -537,7 +576,9 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         asymmetry is above roundoff. Fewer than 2 points give ``[[birth, inf]]`` for one point
         and empty diagrams for none.
     maxdim : int, default 1
-        Largest homology dimension computed (0 to any; tested to 3).
+        Largest homology dimension computed (tested to 3). One diagram is returned per dimension
+        0..maxdim, as ripser.py does; those above n - 2 are empty and cost nothing. At most
+        10,000 (:data:`topodim._validate.MAX_DIMENSION`), else ``ValueError``.
     thresh : float, default inf
         Largest diameter in the filtration (negative values allowed, as filtration values may be
         negative). ``inf`` uses the enclosing radius
@@ -612,10 +653,13 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         Bad input (see :func:`topodim._validate.as_distance_input`), negative maxdim, non-prime
         coeff, NaN or -inf thresh, n_perm out of range, simplex indices that would overflow int64.
     MemoryError
-        Before allocating more than the available memory (the message names the way out).
+        Before allocating more than the available memory, the address space left under
+        ``ulimit -v`` or the room in the memory cgroup (the message names the way out); the
+        distance matrix, the edge collapse's working arrays, the simplices and the reduction's
+        growing columns are checked.
     """
     metric, do_cocycles = _resolve_swapped(metric, do_cocycles)
-    maxdim = check_nonnegative_int(maxdim, "maxdim")
+    maxdim = check_maxdim(maxdim)
     p = check_prime(coeff, "coeff")
     t_user = check_threshold(thresh, allow_negative=True)  # filtration values may be negative
     dt = as_dtype(dtype)
@@ -859,20 +903,34 @@ def _store_dimension(dim, res, dgms, cocycles, fin_hi, ess_hi, counts, g, B, n, 
 
 
 def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtype=np.float64,
-                    n_points=None, n_perm=None, do_cocycles=False):
-    """Rough peak memory (bytes) of :func:`ripser` before running it.
+                    n_points=None, n_perm=None, do_cocycles=False, collapse_edges="auto"):
+    """Peak memory (bytes) of :func:`ripser` above what the process held before, estimated
+    before running it.
 
     Pass the input ``X`` (its size and kind are read, nothing is computed) or ``n_points``. The
-    estimate counts the n x n distance matrix, the per-edge flags and, for maxdim >= 2, the list
-    of simplices one dimension below the top (at most C(n, k) entries of index + diameter; with a
-    finite threshold or the edge collapse the true number is usually far smaller, so this is an
-    upper bound there). The columns and the reduction matrix are usually small in comparison.
-    Measured peaks (bench/README.md): 10 MB at n = 1,000 and 41 MB at n = 2,000 for maxdim 1,
-    23 MB at n = 1,000 for maxdim 2 (estimates 9.5, 38 and 25 MB).
+    estimate is the largest of the stages' working sets, each counted from the arrays
+    :func:`ripser` checks before allocating them, with every pair of points taken as an edge
+    (the threshold is not applied: that would need the distances):
+
+    * the n x n distance matrix and the int32 code of every edge (all maxdim);
+    * for maxdim >= 2 with the edge collapse (the default without cocycles): the sorted edge list
+      and its sort buffers, then the sweep's second value matrix, pending-edge arrays and
+      adjacency bitsets (see :func:`topodim.collapse.working_bytes`); the collapsed graph is
+      taken to be small beside them, as it is on point clouds (a graph that does not collapse
+      costs up to 2 x edges x (8 + itemsize) more, checked when it is built);
+    * without the collapse: the list of all edges, from which the triangles are assembled;
+    * for maxdim >= 3, the simplices one dimension below the top (at most C(n, k) of them, an
+      upper bound: the collapse and a threshold usually leave far fewer).
+
+    Measured peaks above the baseline, in fresh processes (bench/memory_peak.py, table in
+    bench/README.md), are within 1.5x of this estimate for maxdim 1 and 2 and never more than
+    20 % above it.
     """
     dt = as_dtype(dtype)
-    maxdim = check_nonnegative_int(maxdim, "maxdim")
+    maxdim = check_maxdim(maxdim)
     check_threshold(thresh)
+    if collapse_edges not in ("auto", True, False):
+        raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
     if X is None and n_points is None:
         raise TypeError("pass X or n_points")
     sparse_nnz = None
@@ -882,6 +940,9 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
             sparse_nnz = int(X.nnz)
         else:
             shape = np.shape(X)
+            if len(shape) == 0:
+                raise ValueError("X must be an array of points (n, d) or distances, got a scalar; "
+                                 "pass the input itself or n_points=...")
             if distance_matrix and len(shape) == 1:
                 from ._validate import condensed_size_to_n  # noqa: PLC0415
 
@@ -890,28 +951,43 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
                 n = int(shape[0])
     else:
         n = check_nonnegative_int(n_points, "n_points", minimum=1)
-    if n_perm:
-        n = min(n, int(n_perm))
+    n_full = n
+    extra = 0
+    if n_perm is not None and not (isinstance(n_perm, numbers.Integral) and int(n_perm) == 0):
+        k = check_nonnegative_int(n_perm, "n_perm", minimum=1)
+        n = min(n, k)
+        extra = n * n_full * dt.itemsize  # the subsample's distances to every point (dperm2all)
+        sparse_nnz = None
     item = dt.itemsize
     pairs = n * (n - 1) // 2
     if sparse_nnz is not None:
-        base = sparse_nnz * (8 + item + 4) * 2  # CSR copy + edge codes
-        edges = sparse_nnz // 2
+        nnz = sparse_nnz
+        base = nnz * (8 + item + 4) * 2  # CSR copy + edge codes
+        edges = nnz // 2
+        matrix = 0
     else:
-        base = n * n * item + pairs * 4  # matrix + int32 edge codes
+        nnz = 0
+        matrix = n * n * item
+        base = matrix + pairs * 4  # matrix + int32 edge codes
         edges = pairs
     total = base
     if maxdim >= 2:
-        total += edges * (8 + item)  # the sorted edge list (collapse) / the edges (assembly)
-        # the edge collapse keeps a second value matrix and two adjacency bitsets
-        total += (n * n * item + n * n // 4) if sparse_nnz is None else sparse_nnz * item
+        collapse = collapse_edges is True or (collapse_edges == "auto" and not do_cocycles)
+        if collapse:
+            from .collapse import working_bytes  # noqa: PLC0415
+
+            sorting, sweep = working_bytes(sparse_nnz is None, n, edges, nnz, item)
+            total = max(total, matrix + sorting, matrix + sweep)
+        else:
+            # every edge listed (index + diameter) for the assembly of the triangles
+            total += edges * (8 + item)
     if maxdim >= 3:
         total += math.comb(n, 3) * (8 + item)
     for k in range(4, maxdim + 1):
         total += math.comb(n, k) * (8 + item)
     if do_cocycles:
         total += pairs * 16
-    return int(total)
+    return int(total + extra)
 
 
 # ==========================================================================================
