@@ -514,7 +514,8 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
 
 def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="euclidean",
            do_cocycles=False, n_perm=None, dtype=np.float64, n_threads=None, progress=False,
-           collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto"):
+           collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto", *,
+           weights=None, weight_params=None, return_generators=None):
     """Vietoris–Rips persistence diagrams, a drop-in replacement for ``ripser.ripser``.
 
     Parameters
@@ -563,6 +564,24 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         same diagrams. The edge stage runs on the GPU for a dense graph without edge collapse
         (maxdim <= 1 by default); otherwise only the distance matrix does. "auto": the GPU when
         one is found, else the CPU (said once). See :mod:`topodim.cuda`.
+    weights : "DTM", array-like of n numbers >= 0, or None (keyword only)
+        Compute the weighted Rips filtration of Anai et al. ("DTM-based filtrations") with
+        giotto-ph's conventions instead: vertex x enters at w(x), edge {x, y} at the t solving
+        ``(t^p - w_x^p)^(1/p) + (t^p - w_y^p)^(1/p) = 2 d(x, y)`` (or max(w_x, w_y) when the
+        larger ball already holds the other point). "DTM": w(x) = 2 * (sum of the r-th powers of
+        the distances to the k nearest other points / (k + 1))^(1/r). The input's own diagonal is
+        replaced by the weights; ``dperm2all`` is then the weighted matrix. Not with ``n_perm``.
+        See :mod:`topodim.weighted`.
+    weight_params : dict, optional (keyword only)
+        ``{"p": 1 | 2 | np.inf (default 1), "r": > 0 or np.inf (default 2),
+        "n_neighbors": k (default 3)}``; the last two for "DTM" only. Other p raise
+        NotImplementedError.
+    return_generators : bool or None, default None (keyword only)
+        Whether ``gens`` is wanted. The edge collapse changes the edges' values, so generators
+        of a collapsed filtration would name edges that do not realise the bars: with None,
+        ``gens`` is returned when no collapse ran and is None when one did; True turns the
+        "auto" collapse off (about 2x-30x slower for maxdim 2 on point clouds) and raises
+        NotImplementedError with ``collapse_edges=True``; False gives ``gens=None``.
 
     Returns
     -------
@@ -582,8 +601,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         ``thresh``: the threshold actually used.
         ``gens``: (finite_0 (k, 3) [dying vertex, edge], finite_higher list of (k, 4) [birth edge,
         death edge], essential_0 (k,) vertices, essential_higher list of (k, 2) birth edges):
-        the edges that give each simplex its diameter, in giotto-ph's format. With the edge
-        collapse these refer to the collapsed filtration.
+        the edges that give each simplex its diameter, in giotto-ph's format (edge vertices
+        larger first). Among the edges of a simplex with its diameter, the one of smallest
+        index C(i, 2) + j (i > j) is named, giotto-ph's rule. None when the edge collapse ran
+        or ``return_generators=False`` (see ``return_generators``).
         ``counts``: per dimension, a dict of counts (columns reduced, apparent and emergent
         pairs, cleared columns, column additions ...).
         ``collapse``: the edge counts of the collapse, when one ran.
@@ -609,14 +630,50 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
     if _representation not in ("auto", "dense", "sparse"):
         raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
+    if return_generators not in (None, True, False):
+        raise TypeError(f"return_generators must be True, False or None, got {return_generators!r}")
+    if return_generators and collapse_edges is True:
+        raise NotImplementedError("collapse_edges=True and return_generators=True cannot be combined "
+                                  "(the collapse changes edge values); pass collapse_edges='auto' or False")
+    if return_generators:
+        collapse_edges = False if collapse_edges == "auto" else collapse_edges
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
+    if weights is not None:
+        from .weighted import weighted_input  # noqa: PLC0415
+
+        if n_perm is not None:
+            raise ValueError("weights and n_perm cannot be combined; subsample first, then weight")
+        inp = weighted_input(inp, weights, weight_params, _dense_matrix)
+    elif weight_params is not None:
+        raise ValueError("weight_params is given without weights; pass weights='DTM' or an array")
+    if inp.n < 2:
+        return _trivial_result(inp, X, maxdim, keep_distances, return_generators)
     # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
     # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
     with thread_limit(_default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
             _device_session(device, inp) as gpu:
-        return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
-                       bool(keep_distances), _representation, threads, gpu)
+        out = _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
+                      bool(keep_distances), _representation, threads, gpu)
+    if out.get("collapse") is not None or return_generators is False:
+        out["gens"] = None
+    return out
+
+
+def _trivial_result(inp, X, maxdim, keep_distances, return_generators):
+    """The result for 0 or 1 vertex: empty diagrams, or one essential H0 bar from the birth."""
+    dt = inp.dtype
+    n = inp.n
+    births = inp.births if inp.births is not None else np.zeros(n, dtype=dt)
+    dgms = [np.zeros((0, 2), dtype=dt) for _ in range(maxdim + 1)]
+    if n == 1:
+        dgms[0] = np.array([[births[0], np.inf]], dtype=dt)
+    gens = (np.zeros((0, 3), np.int64), [np.zeros((0, 4), np.int64) for _ in range(maxdim)],
+            np.arange(n, dtype=np.int64), [np.zeros((0, 2), np.int64) for _ in range(maxdim)])
+    return {"dgms": dgms, "cocycles": [[] for _ in range(maxdim + 1)], "num_edges": 0,
+            "dperm2all": X if keep_distances else None, "idx_perm": np.arange(n), "r_cover": 0.0,
+            "thresh": 0.0, "gens": None if return_generators is False else gens,
+            "counts": [{"columns": 0} for _ in range(maxdim + 1)]}
 
 
 def _device_session(device, inp):
