@@ -570,7 +570,8 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
         ``(t^p - w_x^p)^(1/p) + (t^p - w_y^p)^(1/p) = 2 d(x, y)`` (or max(w_x, w_y) when the
         larger ball already holds the other point). "DTM": w(x) = 2 * (sum of the r-th powers of
         the distances to the k nearest other points / (k + 1))^(1/r). The input's own diagonal is
-        replaced by the weights; ``dperm2all`` is then the weighted matrix. Not with ``n_perm``.
+        replaced by the weights; ``dperm2all`` is then the weighted matrix (for sparse
+        input, the input itself). Not with ``n_perm``.
         See :mod:`topodim.weighted`.
     weight_params : dict, optional (keyword only)
         ``{"p": 1 | 2 | np.inf (default 1), "r": > 0 or np.inf (default 2),
@@ -920,8 +921,38 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
 # ==========================================================================================
 
 
+#: GUDHI's ``input_type`` values and what topodim makes of them.
+_INPUT_TYPES = ("point cloud", "full distance matrix", "lower distance matrix", "distance coo_matrix")
+
+
+def _lower_to_full(L, dtype):
+    """The symmetric matrix of a lower-triangular distance matrix: a square array (its upper part
+    and diagonal ignored) or GUDHI's ragged rows, row i holding at least d(i, 0), ..., d(i, i-1)."""
+    rows = list(L)
+    n = len(rows)
+    dt = as_dtype(dtype)
+    check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix of a lower distance matrix",
+                 "pass the distances as a scipy.sparse matrix (input_type='distance coo_matrix')")
+    D = np.zeros((n, n), dtype=dt)
+    for i, row in enumerate(rows):
+        try:
+            r = np.asarray(row, dtype=np.float64).ravel()
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"row {i} of the lower distance matrix must hold numbers; {exc}") from None
+        if r.shape[0] < i:
+            raise ValueError(f"row {i} of the lower distance matrix has {r.shape[0]} entries; it needs "
+                             f"at least {i} (the distances to points 0..{i - 1})")
+        D[i, :i] = r[:i]
+    iu = np.triu_indices(n, 1)
+    D[iu] = D.T[iu]
+    return D
+
+
 class RipsPersistence:
     """Vietoris–Rips persistence of a list of point clouds, scikit-learn style (no dependency).
+
+    Accepts GUDHI's parameter names (``gudhi.sklearn.rips_persistence.RipsPersistence``) as well as
+    topodim's; passing both names of one parameter with different values raises ValueError.
 
     Parameters
     ----------
@@ -931,18 +962,35 @@ class RipsPersistence:
         As in :func:`ripser`.
     n_jobs : int, optional
         Inputs computed at the same time (threads; Numba kernels release the GIL). Each input
-        then runs its parallel stages on ``n_threads`` threads.
+        then runs its parallel stages on ``n_threads`` threads. Negative counts as in joblib.
     n_threads : int, optional
         Threads per input (default: all when n_jobs is 1, else 1).
     device : {"cpu", "cuda", "auto"}, default "cpu"
         As in :func:`ripser`. On the GPU the inputs run one after another (``n_jobs`` is ignored).
+    threshold : float, optional
+        GUDHI's name for ``thresh``.
+    input_type : {"point cloud", "full distance matrix", "lower distance matrix", \
+"distance coo_matrix"}, optional
+        GUDHI's way to say what the inputs are: points, square distance matrices, lower
+        triangles (a square array whose upper part is ignored, or ragged rows where row i holds
+        the distances to points 0..i-1) or scipy.sparse matrices. Unset: ``distance_matrix``
+        decides.
+    homology_coeff_field : int, optional
+        GUDHI's name for ``coeff`` (GUDHI's default is 11, topodim's 2).
+    num_collapses : int or "auto", optional
+        GUDHI's edge-collapse setting: 0 is ``collapse_edges=False``, a positive count
+        ``True`` (topodim collapses to a fixed point; the diagrams are the same), "auto" "auto".
 
-    ``fit`` does nothing but check the parameters; ``transform(Xs)`` returns the diagrams.
+    ``fit`` only checks the parameters; ``transform(Xs)`` returns the diagrams, a list (one entry
+    per input), or with ``set_output(transform="pandas")`` a DataFrame with one row per input and
+    the columns of :meth:`get_feature_names_out` ("H0", "H1", ...). An input of one point gives
+    the single bar [0, inf) in H0 (GUDHI's and ripser.py's answer).
     """
 
     def __init__(self, homology_dimensions=(0, 1), thresh=np.inf, coeff=2, metric="euclidean",
                  distance_matrix=False, dtype=np.float64, collapse_edges="auto", n_jobs=None,
-                 n_threads=None, device="cpu"):
+                 n_threads=None, device="cpu", *, threshold=None, input_type=None,
+                 homology_coeff_field=None, num_collapses=None):
         self.homology_dimensions = homology_dimensions
         self.thresh = thresh
         self.coeff = coeff
@@ -953,10 +1001,15 @@ class RipsPersistence:
         self.n_jobs = n_jobs
         self.n_threads = n_threads
         self.device = device
+        self.threshold = threshold
+        self.input_type = input_type
+        self.homology_coeff_field = homology_coeff_field
+        self.num_collapses = num_collapses
 
     # -- scikit-learn protocol -----------------------------------------------------------------
     _param_names = ("homology_dimensions", "thresh", "coeff", "metric", "distance_matrix", "dtype",
-                    "collapse_edges", "n_jobs", "n_threads", "device")
+                    "collapse_edges", "n_jobs", "n_threads", "device", "threshold", "input_type",
+                    "homology_coeff_field", "num_collapses")
 
     def get_params(self, deep=True):
         return {k: getattr(self, k) for k in self._param_names}
@@ -984,35 +1037,115 @@ class RipsPersistence:
             raise ValueError("homology_dimensions is empty; pass e.g. (0, 1)")
         return dims, False
 
+    def _resolved(self):
+        """(thresh, coeff, distance_matrix, lower, collapse_edges) from either set of names."""
+        thresh = check_threshold(self.thresh)
+        if self.threshold is not None:
+            t = check_threshold(self.threshold, "threshold")
+            if thresh != math.inf and thresh != t:
+                raise ValueError(f"thresh={self.thresh!r} and threshold={self.threshold!r} disagree; "
+                                 "pass only one of them")
+            thresh = t
+        coeff = self.coeff
+        if self.homology_coeff_field is not None:
+            if coeff != 2 and coeff != self.homology_coeff_field:
+                raise ValueError(f"coeff={coeff!r} and homology_coeff_field={self.homology_coeff_field!r} "
+                                 "disagree; pass only one of them")
+            coeff = self.homology_coeff_field
+        coeff = check_prime(coeff, "homology_coeff_field" if self.homology_coeff_field is not None else "coeff")
+        dm = self.distance_matrix
+        if not isinstance(dm, (bool, np.bool_)):
+            raise TypeError(f"distance_matrix must be True or False, got {dm!r}")
+        lower = False
+        if self.input_type is not None:
+            if self.input_type not in _INPUT_TYPES:
+                raise ValueError(f"input_type={self.input_type!r} is not one of "
+                                 + ", ".join(repr(t) for t in _INPUT_TYPES))
+            from_type = self.input_type != "point cloud"
+            if dm and not from_type:
+                raise ValueError("distance_matrix=True and input_type='point cloud' disagree; pass only one of them")
+            dm = from_type
+            lower = self.input_type == "lower distance matrix"
+        collapse = self.collapse_edges
+        if self.num_collapses is not None:
+            nc = self.num_collapses
+            if isinstance(nc, str) and nc == "auto":
+                mapped = "auto"
+            elif isinstance(nc, numbers.Integral) and not isinstance(nc, bool) and nc >= 0:
+                mapped = bool(nc > 0)
+            else:
+                raise ValueError(f"num_collapses must be 'auto' or an integer >= 0, got {nc!r}")
+            if collapse != "auto" and collapse != mapped:
+                raise ValueError(f"collapse_edges={collapse!r} and num_collapses={nc!r} disagree; "
+                                 "pass only one of them")
+            collapse = mapped
+        return thresh, coeff, bool(dm), lower, collapse
+
     def fit(self, X=None, y=None):
         self._dims()
-        check_prime(self.coeff, "coeff")
-        check_threshold(self.thresh)
+        self._resolved()
         check_device(self.device)
+        return self
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, ``["H<d>" for each homology dimension]`` (as GUDHI)."""
+        dims, _ = self._dims()
+        return [f"H{d}" for d in dims]
+
+    def set_output(self, *, transform=None):
+        """Choose the container of ``transform``'s result, as scikit-learn's ``set_output``:
+        "default" (or None: unchanged) a list, "pandas" a DataFrame with one row per input and
+        one column per homology dimension (each cell a diagram)."""
+        if transform is not None and transform not in ("default", "pandas"):
+            raise ValueError(f"set_output(transform={transform!r}): use 'default' or 'pandas'")
+        if transform is not None:
+            self._output = transform
         return self
 
     def transform(self, X):
         dims, single = self._dims()
+        thresh, coeff, dm, lower, collapse = self._resolved()
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
         jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
         threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
+        dt = as_dtype(self.dtype)
 
         def one(x):
-            r = ripser(x, maxdim=maxdim, thresh=self.thresh, coeff=self.coeff, metric=self.metric,
-                       distance_matrix=self.distance_matrix, dtype=self.dtype,
-                       collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False,
-                       device=self.device)
+            use_dm = dm
+            if lower:
+                x = _lower_to_full(x, dt)
+            if not hasattr(x, "nnz") and np.ndim(x) == 2 and np.shape(x)[0] <= 1 and (
+                    not use_dm or np.shape(x)[0] == np.shape(x)[1]):
+                # 0 or 1 point: the trivial diagrams, through a 0x0 / 1x1 sparse matrix (the
+                # diagonal of a 1x1 distance matrix is the vertex's birth)
+                import scipy.sparse as sp  # noqa: PLC0415
+
+                k = np.shape(x)[0]
+                x = sp.coo_matrix(np.asarray(x, dtype=dt) if use_dm else np.zeros((k, k), dt))
+                use_dm = True
+            r = ripser(x, maxdim=maxdim, thresh=thresh, coeff=coeff, metric=self.metric,
+                       distance_matrix=use_dm or lower, dtype=dt, collapse_edges=collapse,
+                       n_threads=threads, keep_distances=False, device=self.device,
+                       return_generators=False)
             d = r["dgms"]
             return d[dims[0]] if single else [d[k] for k in dims]
 
         if jobs <= 1 or len(Xs) <= 1:
-            return [one(x) for x in Xs]
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+            out = [one(x) for x in Xs]
+        else:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
-        with ThreadPoolExecutor(max_workers=jobs) as ex:
-            return list(ex.map(one, Xs))
+            with ThreadPoolExecutor(max_workers=jobs) as ex:
+                out = list(ex.map(one, Xs))
+        if getattr(self, "_output", "default") == "pandas":
+            import pandas as pd  # noqa: PLC0415
+
+            names = self.get_feature_names_out()
+            rows = [[d] for d in out] if single else out
+            return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
+        return out
 
     def fit_transform(self, X, y=None):
         return self.fit(X).transform(X)
