@@ -344,7 +344,7 @@ def _check_condensed(v: np.ndarray, name: str) -> DistanceInput:
     return DistanceInput(kind="condensed", n=n, dtype=v.dtype, condensed=v)
 
 
-def _check_sparse(A, name: str, dtype) -> DistanceInput:
+def _check_sparse(A, name: str, dtype, min_points: int = 2) -> DistanceInput:
     """Canonicalise any scipy.sparse matrix into a symmetric CSR graph.
 
     Conventions: a matrix of shape (r, c) is a graph on max(r, c) vertices (giotto-ph's reading);
@@ -359,6 +359,8 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
     # a (r, c) matrix is a graph on max(r, c) vertices (COO matrices built without shape= are
     # routinely non-square); the missing rows / columns are vertices without stored entries
     n = max(A.shape)
+    if n < min_points:
+        raise ValueError(f"{name} is a {A.shape[0]}x{A.shape[1]} sparse distance matrix; at least {min_points} points are needed")
     if np.iscomplexobj(A.data if hasattr(A, "data") else np.zeros(0)):
         raise TypeError(f"{name} is complex; pass real distances")
     coo = sp.coo_matrix(A)  # keeps duplicates and explicit zeros
@@ -422,7 +424,8 @@ def _check_sparse(A, name: str, dtype) -> DistanceInput:
 
 
 def as_distance_input(
-    X, distance_matrix: bool = False, metric="euclidean", dtype=np.float64, name: str = "X"
+    X, distance_matrix: bool = False, metric="euclidean", dtype=np.float64, name: str = "X",
+    min_sparse_points: int = 2,
 ) -> DistanceInput:
     """Validate any input of a distance-based entry point into a :class:`DistanceInput`.
 
@@ -439,6 +442,8 @@ def as_distance_input(
         scipy's ``pdist`` into a condensed matrix, O(n²) memory).
     dtype : float64 (default) or float32
         The compute dtype; results keep it.
+    min_sparse_points : int, default 2
+        Fewest vertices a scipy.sparse input may have (0 for callers that handle 0 or 1 vertex).
     """
     dt = as_dtype(dtype)
     metric = canonical_metric(metric)
@@ -448,7 +453,7 @@ def as_distance_input(
         raise TypeError(f"distance_matrix must be True or False, got {distance_matrix!r}")
     if distance_matrix:
         if _is_sparse(X):
-            return _check_sparse(X, name, dt)
+            return _check_sparse(X, name, dt, min_sparse_points)
         D = as_float_array(X, name=name, dtype=dt)
         if D.ndim == 1:
             return _check_condensed(D, name)

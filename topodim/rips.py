@@ -638,7 +638,8 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, metric="e
                                   "(the collapse changes edge values); pass collapse_edges='auto' or False")
     if return_generators:
         collapse_edges = False if collapse_edges == "auto" else collapse_edges
-    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt)
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt,
+                            min_sparse_points=0)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
     if weights is not None:
         from .weighted import weighted_input  # noqa: PLC0415
