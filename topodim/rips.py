@@ -944,8 +944,7 @@ def _lower_to_full(L, dtype):
             raise ValueError(f"row {i} of the lower distance matrix has {r.shape[0]} entries; it needs "
                              f"at least {i} (the distances to points 0..{i - 1})")
         D[i, :i] = r[:i]
-    iu = np.triu_indices(n, 1)
-    D[iu] = D.T[iu]
+        D[:i, i] = r[:i]
     return D
 
 
