@@ -163,3 +163,39 @@ def test_agreeing_names_and_params_round_trip():
     clone = topodim.RipsPersistence(**rp.get_params())
     assert clone.get_params() == rp.get_params()
     assert "threshold=0.5" in repr(rp)
+
+
+def test_large_thresholded_cloud_by_components_as_gudhi():
+    """Too many points for one simplex index range (C(n, maxdim + 2) > 2^62): like GUDHI's test
+    of a million points, computed one component of the threshold graph at a time."""
+    rng = np.random.default_rng(0)
+    X = (rng.random((120, 5, 2)) * 0.5 + np.arange(120)[:, None, None] * 10).reshape(-1, 2)
+    X = np.concatenate([X, [[5000.0, 0.0]]])  # and an isolated point
+    dims = list(range(10))
+    assert topodim.rips._needs_components(len(X), max(dims), np.dtype(np.float64))
+    got = topodim.RipsPersistence(dims, threshold=1.0).fit_transform([X])
+    want = GudhiRips(dims, threshold=1.0).fit_transform([X])
+    assert_same_output(got, want, single=False)
+    assert len(got[0][0]) == len(X) and len(got[0][1]) > 0
+
+
+@given(seed=st.integers(0, 2**16), n=st.integers(2, 40), thresh=st.floats(0.05, 0.6),
+       metric=st.sampled_from(["euclidean", "manhattan", "chebyshev"]))
+def test_components_path_equals_direct_path(monkeypatch_module, seed, n, thresh, metric):
+    X = np.random.default_rng(seed).random((n, 2))
+    rp = topodim.RipsPersistence([0, 1, 2], thresh=thresh, metric=metric)
+    direct = rp.fit_transform([X])
+    monkeypatch_module.setattr(topodim.rips, "_needs_components", lambda *a: True)
+    try:
+        split = rp.fit_transform([X])
+    finally:
+        monkeypatch_module.undo()
+    assert_same_output(split, direct, single=False)
+    assert [a.dtype for a in split[0]] == [a.dtype for a in direct[0]]
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()

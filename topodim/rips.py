@@ -49,6 +49,7 @@ from ._validate import (
     DistanceInput,
     as_distance_input,
     as_dtype,
+    as_points,
     check_memory,
     check_nonnegative_int,
     check_prime,
@@ -948,6 +949,62 @@ def _lower_to_full(L, dtype):
     return D
 
 
+#: Metrics a KD-tree answers (the Minkowski p of scipy's cKDTree).
+_KDTREE_P = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": np.inf}
+
+
+def _needs_components(n, maxdim, dt):
+    """Whether a point cloud of n points is beyond :func:`ripser`'s direct path: simplex indices
+    above 2^62 or an n x n matrix larger than the available memory."""
+    from ._validate import available_memory  # noqa: PLC0415
+
+    top = math.comb(n, min(maxdim, max(n - 2, 0)) + 2) if n >= 2 else 0
+    avail = available_memory()
+    return top >= MAX_SIMPLEX_INDEX or (avail > 0 and n * n * dt.itemsize > avail)
+
+
+def _ripser_by_components(P, maxdim, thresh, metric, run):
+    """Rips diagrams of a point cloud below a finite threshold, one connected component of the
+    threshold graph at a time: below ``thresh`` the Rips complex is the disjoint union of the
+    components' complexes, so its diagrams are the union of theirs. A KD-tree finds the edges
+    (no n x n matrix); ``run(coo_matrix)`` computes one component. The bars come per dimension,
+    H0 by death then its essential bars."""
+    import scipy.sparse as sp  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+    from scipy.spatial import cKDTree  # noqa: PLC0415
+
+    n = P.shape[0]
+    p = _KDTREE_P[metric]
+    pairs = cKDTree(P).query_pairs(thresh, p=p, output_type="ndarray")
+    i, j = (pairs[:, 0], pairs[:, 1]) if pairs.size else (np.zeros(0, np.int64),) * 2
+    d = np.linalg.norm(P[i] - P[j], ord=p, axis=1) if i.size else np.zeros(0)
+    ncomp, labels = connected_components(sp.coo_matrix((d, (i, j)), shape=(n, n)), directed=False)
+    order = np.argsort(labels, kind="stable")
+    sizes = np.bincount(labels, minlength=ncomp)
+    start = np.concatenate([[0], np.cumsum(sizes)])
+    local = np.empty(n, dtype=np.int64)
+    local[order] = np.arange(n) - start[labels[order]]
+    eorder = np.argsort(labels[i], kind="stable")
+    ecount = np.bincount(labels[i], minlength=ncomp)
+    estart = np.concatenate([[0], np.cumsum(ecount)])
+    parts = [[] for _ in range(maxdim + 1)]
+    n_single = int(np.count_nonzero(sizes == 1))
+    for c in np.flatnonzero(sizes >= 2):
+        e = eorder[estart[c]:estart[c + 1]]
+        m = int(sizes[c])
+        A = sp.coo_matrix((d[e], (local[i[e]], local[j[e]])), shape=(m, m))
+        for k, dgm in enumerate(run(A)):
+            parts[k].append(dgm)
+    dgms = []
+    for k in range(maxdim + 1):
+        ds = parts[k] + ([np.zeros((n_single, 2)) + [0.0, np.inf]] if k == 0 and n_single else [])
+        dg = np.concatenate(ds) if ds else np.zeros((0, 2))
+        if k == 0:
+            dg = dg[np.argsort(dg[:, 1], kind="stable")]
+        dgms.append(dg)
+    return dgms
+
+
 class RipsPersistence:
     """Vietoris–Rips persistence of a list of point clouds, scikit-learn style (no dependency).
 
@@ -984,7 +1041,11 @@ class RipsPersistence:
     ``fit`` only checks the parameters; ``transform(Xs)`` returns the diagrams, a list (one entry
     per input), or with ``set_output(transform="pandas")`` a DataFrame with one row per input and
     the columns of :meth:`get_feature_names_out` ("H0", "H1", ...). An input of one point gives
-    the single bar [0, inf) in H0 (GUDHI's and ripser.py's answer).
+    the single bar [0, inf) in H0 (GUDHI's and ripser.py's answer). A point cloud with a finite
+    threshold and a euclidean / manhattan / chebyshev metric that is too large for
+    :func:`ripser` at once (simplex indices above 2^62, or an n x n matrix above the available
+    memory) is computed one connected component of its threshold graph at a time (a KD-tree
+    finds the edges), as GUDHI does for large inputs.
     """
 
     def __init__(self, homology_dimensions=(0, 1), thresh=np.inf, coeff=2, metric="euclidean",
@@ -1125,11 +1186,21 @@ class RipsPersistence:
                 k = np.shape(x)[0]
                 x = sp.coo_matrix(np.asarray(x, dtype=dt) if use_dm else np.zeros((k, k), dt))
                 use_dm = True
-            r = ripser(x, maxdim=maxdim, thresh=thresh, coeff=coeff, metric=self.metric,
-                       distance_matrix=use_dm or lower, dtype=dt, collapse_edges=collapse,
-                       n_threads=threads, keep_distances=False, device=self.device,
-                       return_generators=False)
-            d = r["dgms"]
+            def run(y, is_dm):
+                return ripser(y, maxdim=maxdim, thresh=thresh, coeff=coeff, metric=self.metric,
+                              distance_matrix=is_dm, dtype=dt, collapse_edges=collapse,
+                              n_threads=threads, keep_distances=False, device=self.device,
+                              return_generators=False)["dgms"]
+
+            if (not (use_dm or lower) and not hasattr(x, "nnz") and math.isfinite(thresh)
+                    and isinstance(self.metric, str) and self.metric in _KDTREE_P):
+                P = as_points(x, dtype=np.float64)
+                if _needs_components(P.shape[0], maxdim, dt):
+                    d = _ripser_by_components(P, maxdim, thresh, self.metric,
+                                              lambda A: run(A, True))
+                    d = [a.astype(dt, copy=False) for a in d]
+                    return d[dims[0]] if single else [d[k] for k in dims]
+            d = run(x, use_dm or lower)
             return d[dims[0]] if single else [d[k] for k in dims]
 
         if jobs <= 1 or len(Xs) <= 1:
