@@ -279,26 +279,85 @@ def test_cocycles_match_ripser_py_format():
     assert np.allclose(got["dgms"][1], want["dgms"][1], atol=1e-6)
 
 
-def test_generators_realise_the_bars():
-    X = np.random.default_rng(4).random((30, 3))
-    res = topodim.ripser(X, maxdim=2)
-    D = cdist(X, X)
+def _check_generators(res, D, dims):
+    """Every gens edge has exactly its bar's value: birth edges, death edges, essential births."""
     fin0, fin_hi, ess0, ess_hi = res["gens"]
     h0 = res["dgms"][0]
     assert fin0.shape == (np.isfinite(h0[:, 1]).sum(), 3)
-    assert np.allclose(D[fin0[:, 1], fin0[:, 2]], h0[np.isfinite(h0[:, 1]), 1])
-    assert ess0.shape == (1,)
-    for dim in (1, 2):
+    assert np.array_equal(D[fin0[:, 1], fin0[:, 2]], h0[np.isfinite(h0[:, 1]), 1])
+    assert ess0.shape == ((~np.isfinite(h0[:, 1])).sum(),)
+    for dim in dims:
         dgm = res["dgms"][dim]
         fin = np.isfinite(dgm[:, 1])
         g = fin_hi[dim - 1]
         assert g.shape == (fin.sum(), 4)
-        assert np.array_equal(D[g[:, 0], g[:, 1]], dgm[fin, 0]) or res.get("collapse") is not None
-        assert ess_hi[dim - 1].shape == ((~fin).sum(), 2)
-    res = topodim.ripser(X, maxdim=1)  # no collapse: generators are distances of the input
-    g = res["gens"][1][0]
-    assert np.array_equal(D[g[:, 0], g[:, 1]], res["dgms"][1][:, 0])
-    assert np.array_equal(D[g[:, 2], g[:, 3]], res["dgms"][1][:, 1])
+        assert np.array_equal(D[g[:, 0], g[:, 1]], dgm[fin, 0])
+        assert np.array_equal(D[g[:, 2], g[:, 3]], dgm[fin, 1])
+        e = ess_hi[dim - 1]
+        assert e.shape == ((~fin).sum(), 2)
+        assert np.array_equal(D[e[:, 0], e[:, 1]], dgm[~fin, 0])
+        assert (g[:, 0] > g[:, 1]).all() and (g[:, 2] > g[:, 3]).all()
+
+
+def test_generators_realise_the_bars():
+    X = np.random.default_rng(4).random((30, 3))
+    D = cdist(X, X)
+    # maxdim 2 asks for the edge collapse by default: its edges are not the input's, so no gens
+    res = topodim.ripser(X, maxdim=2)
+    assert res.get("collapse") is not None and res["gens"] is None
+    # asking for generators turns the "auto" collapse off; the diagrams are the same
+    res_g = topodim.ripser(X, maxdim=2, return_generators=True)
+    assert "collapse" not in res_g
+    for a, b in zip(res["dgms"], res_g["dgms"]):
+        assert np.array_equal(a, b)
+    _check_generators(res_g, D, (1, 2))
+    assert len(res_g["dgms"][2]) > 0  # H2 really checked
+    _check_generators(topodim.ripser(X, maxdim=1), D, (1,))  # no collapse: gens by default
+    assert topodim.ripser(X, maxdim=1, return_generators=False)["gens"] is None
+    with pytest.raises(NotImplementedError, match="collapse_edges=True"):
+        topodim.ripser(X, maxdim=2, collapse_edges=True, return_generators=True)
+    with pytest.raises(TypeError, match="return_generators"):
+        topodim.ripser(X, return_generators="yes")
+
+
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), n=st.integers(5, 25), grid=st.booleans())
+def test_generators_realise_the_bars_property(seed, n, grid):
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, (n, 3)).astype(float) if grid else rng.random((n, 3))  # grid: ties
+    D = cdist(X, X)
+    _check_generators(topodim.ripser(X, maxdim=3, return_generators=True), D, (1, 2, 3))
+
+
+@settings(max_examples=20)
+@given(seed=st.integers(0, 2**16), n=st.integers(4, 14))
+def test_generators_equal_giotto_ph_with_ties(seed, n):
+    """Among equal edges the one of smallest index C(i, 2) + j is named, as giotto-ph does."""
+    gph = pytest.importorskip("gph")
+    D = np.random.default_rng(seed).integers(1, 4, (n, n)).astype(float)  # many ties
+    D = np.triu(D, 1)
+    D = D + D.T
+    got = topodim.ripser(D, distance_matrix=True, maxdim=2, return_generators=True)
+    want = gph.ripser_parallel(D, metric="precomputed", maxdim=2, return_generators=True)
+    def rows(res, dim):  # bars with their generators, in one canonical order
+        dgm = np.asarray(res["dgms"][dim], dtype=np.float64)
+        fin = np.isfinite(dgm[:, 1])
+        a = np.hstack([dgm[fin], res["gens"][1][dim - 1]])
+        b = np.hstack([dgm[~fin, :1], res["gens"][3][dim - 1]])
+        return a[np.lexsort(a.T[::-1])], b[np.lexsort(b.T[::-1])]
+
+    for dim in (1, 2):
+        for x, y in zip(rows(got, dim), rows(want, dim)):
+            assert np.array_equal(x, y)
+
+
+def test_generators_tie_break_pinned():
+    """giotto-ph's 'diamond' read as 6 points in R^6: the H2 bar is named by edges (1, 0), (5, 4)."""
+    diamond = np.array([[0, 1, 100, 1, 1, 1], [0, 0, 1, 100, 1, 1], [0, 0, 0, 1, 1, 1],
+                        [0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 100], [0, 0, 0, 0, 0, 0]], dtype=float)
+    diamond += diamond.T
+    gens = topodim.ripser(diamond, maxdim=2, return_generators=True)["gens"]
+    assert np.array_equal(gens[1][1], [[1, 0, 5, 4]])
 
 
 # ------------------------------------------------------------------------------------------

@@ -67,7 +67,6 @@ def test_bad_distance_matrices(D, match):
 @pytest.mark.parametrize(
     "A, exc, match",
     [
-        (sp.csr_matrix(np.ones((2, 3))), ValueError, "square"),
         (sp.coo_matrix(([-1.0], ([0], [1])), shape=(3, 3)), ValueError, "negative"),
         (sp.coo_matrix(([np.nan], ([0], [1])), shape=(3, 3)), ValueError, "nan"),
         (sp.coo_matrix(([1.0, 2.0], ([0, 1], [1, 1])), shape=(3, 3)), ValueError, "vertex birth"),
@@ -78,6 +77,13 @@ def test_bad_sparse_matrices(A, exc, match):
     with pytest.raises(exc, match=match) as info:
         topodim.ph0(A, distance_matrix=True)
     one_line(info)
+
+
+def test_non_square_sparse_is_a_graph_on_max_shape_vertices():
+    A = sp.coo_matrix(([1.0, 2.0], ([0, 1], [1, 4])))  # shape (2, 5)
+    inp = as_distance_input(A, distance_matrix=True)
+    assert inp.n == 5 and inp.indptr.shape == (6,)
+    assert np.array_equal(topodim.ph0(A, distance_matrix=True)[:, 1], [1.0, 2.0, np.inf, np.inf, np.inf])
 
 
 def test_sparse_without_distance_matrix_flag_is_refused():

@@ -1688,10 +1688,14 @@ def h0_generators(us, vs, births, n):
 
 @_inner
 def diameter_edge(dense, D, indptr, indices, data, B, n, idx, dim, diam, vs):
-    """The first vertex pair (in vertex order) of simplex idx whose edge value equals diam."""
+    """The edge (i, j), i > j, of simplex idx with value diam and the smallest index C(i, 2) + j.
+
+    The vertices come in decreasing order, so pairs are visited by increasing edge index: the
+    larger vertex from the smallest up, then the smaller one. (giotto-ph's rule for the edge that
+    names a simplex with several edges of its diameter.)"""
     simplex_vertices(B, idx, dim, n, vs)
-    for a in range(dim + 1):
-        for b in range(a + 1, dim + 1):
+    for a in range(dim - 1, -1, -1):
+        for b in range(dim, a, -1):
             if edge_value(dense, D, indptr, indices, data, vs[a], vs[b]) == diam:
                 return vs[a], vs[b]
     return vs[0], vs[dim]

@@ -432,17 +432,20 @@ def _check_condensed(v: np.ndarray, name: str, ripser_compat: bool = False) -> D
 def _check_sparse(A, name: str, dtype, ripser_compat: bool = False) -> DistanceInput:
     """Canonicalise any scipy.sparse matrix into a symmetric CSR graph.
 
-    Conventions: absent off-diagonal entries are +inf (no edge); explicit zeros are edges of length
+    Conventions: a matrix of shape (r, c) is a graph on max(r, c) vertices (giotto-ph's reading);
+    absent off-diagonal entries are +inf (no edge); explicit zeros are edges of length
     0; duplicate entries and the two triangles are combined by taking the minimum (never summed);
     an explicit +inf is the same as absent; diagonal entries are vertex births (absent = 0).
     """
     import scipy.sparse as sp  # noqa: PLC0415
 
-    if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"{name} is a sparse matrix of shape {A.shape}; a distance matrix must be square")
-    n = A.shape[0]
+    if A.ndim != 2:
+        raise ValueError(f"{name} is a sparse matrix of shape {A.shape}; a distance matrix is 2-D")
+    # a (r, c) matrix is a graph on max(r, c) vertices (COO matrices built without shape= are
+    # routinely non-square); the missing rows / columns are vertices without stored entries
+    n = max(A.shape)
     if n < 2 and not ripser_compat:
-        raise ValueError(f"{name} is a {n}x{n} sparse distance matrix; at least 2 points are needed")
+        raise ValueError(f"{name} is a {A.shape[0]}x{A.shape[1]} sparse distance matrix; at least 2 points are needed")
     if np.iscomplexobj(A.data if hasattr(A, "data") else np.zeros(0)):
         raise TypeError(f"{name} is complex; pass real distances")
     coo = sp.coo_matrix(A)  # keeps duplicates and explicit zeros

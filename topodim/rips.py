@@ -50,6 +50,7 @@ from ._validate import (
     as_distance_input,
     as_dtype,
     check_maxdim,
+    as_points,
     check_memory,
     check_nonnegative_int,
     check_prime,
@@ -558,7 +559,8 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
 
 def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycles=False,
            metric="euclidean", n_perm=None, dtype=np.float64, n_threads=None, progress=False,
-           collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto"):
+           collapse_edges="auto", keep_distances=True, device="cpu", _representation="auto", *,
+           weights=None, weight_params=None, return_generators=None):
     """Vietoris–Rips persistence diagrams, a drop-in replacement for ``ripser.ripser``.
 
     Parameters
@@ -619,6 +621,25 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         same diagrams. The edge stage runs on the GPU for a dense graph without edge collapse
         (maxdim <= 1 by default); otherwise only the distance matrix does. "auto": the GPU when
         one is found, else the CPU (said once). See :mod:`topodim.cuda`.
+    weights : "DTM", array-like of n numbers >= 0, or None (keyword only)
+        Compute the weighted Rips filtration of Anai et al. ("DTM-based filtrations") with
+        giotto-ph's conventions instead: vertex x enters at w(x), edge {x, y} at the t solving
+        ``(t^p - w_x^p)^(1/p) + (t^p - w_y^p)^(1/p) = 2 d(x, y)`` (or max(w_x, w_y) when the
+        larger ball already holds the other point). "DTM": w(x) = 2 * (sum of the r-th powers of
+        the distances to the k nearest other points / (k + 1))^(1/r). The input's own diagonal is
+        replaced by the weights; ``dperm2all`` is then the weighted matrix (for sparse
+        input, the input itself). Not with ``n_perm``.
+        See :mod:`topodim.weighted`.
+    weight_params : dict, optional (keyword only)
+        ``{"p": 1 | 2 | np.inf (default 1), "r": > 0 or np.inf (default 2),
+        "n_neighbors": k (default 3)}``; the last two for "DTM" only. Other p raise
+        NotImplementedError.
+    return_generators : bool or None, default None (keyword only)
+        Whether ``gens`` is wanted. The edge collapse changes the edges' values, so generators
+        of a collapsed filtration would name edges that do not realise the bars: with None,
+        ``gens`` is returned when no collapse ran and is None when one did; True turns the
+        "auto" collapse off (about 2x-30x slower for maxdim 2 on point clouds) and raises
+        NotImplementedError with ``collapse_edges=True``; False gives ``gens=None``.
 
     Returns
     -------
@@ -641,8 +662,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         ``thresh``: the threshold actually used.
         ``gens``: (finite_0 (k, 3) [dying vertex, edge], finite_higher list of (k, 4) [birth edge,
         death edge], essential_0 (k,) vertices, essential_higher list of (k, 2) birth edges):
-        the edges that give each simplex its diameter, in giotto-ph's format. With the edge
-        collapse these refer to the collapsed filtration.
+        the edges that give each simplex its diameter, in giotto-ph's format (edge vertices
+        larger first). Among the edges of a simplex with its diameter, the one of smallest
+        index C(i, 2) + j (i > j) is named, giotto-ph's rule. None when the edge collapse ran
+        or ``return_generators=False`` (see ``return_generators``).
         ``counts``: per dimension, a dict of counts (columns reduced, apparent and emergent
         pairs, cleared columns, column additions ...).
         ``collapse``: the edge counts of the collapse, when one ran.
@@ -671,20 +694,38 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
     if _representation not in ("auto", "dense", "sparse"):
         raise ValueError("_representation must be 'auto', 'dense' or 'sparse'")
+    if return_generators not in (None, True, False):
+        raise TypeError(f"return_generators must be True, False or None, got {return_generators!r}")
+    if return_generators and collapse_edges is True:
+        raise NotImplementedError("collapse_edges=True and return_generators=True cannot be combined "
+                                  "(the collapse changes edge values); pass collapse_edges='auto' or False")
+    if return_generators:
+        collapse_edges = False if collapse_edges == "auto" else collapse_edges
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dt,
                             ripser_compat=True)
     n_perm = _check_n_perm(n_perm, inp.n, inp.kind)
+    if weights is not None:
+        from .weighted import weighted_input  # noqa: PLC0415
+
+        if n_perm is not None:
+            raise ValueError("weights and n_perm cannot be combined; subsample first, then weight")
+        inp = weighted_input(inp, weights, weight_params, _dense_matrix)
+    elif weight_params is not None:
+        raise ValueError("weight_params is given without weights; pass weights='DTM' or an array")
     if inp.n < 2:
-        return _trivial_result(inp, X, maxdim, t_user, keep_distances)
+        return _trivial_result(inp, X, maxdim, t_user, keep_distances, return_generators)
     # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
     # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
     with thread_limit(_default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
             _device_session(device, inp) as gpu:
-        return _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
-                       bool(keep_distances), _representation, threads, gpu)
+        out = _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
+                      bool(keep_distances), _representation, threads, gpu)
+    if out.get("collapse") is not None or return_generators is False:
+        out["gens"] = None
+    return out
 
 
-def _trivial_result(inp, X, maxdim, t_user, keep_distances):
+def _trivial_result(inp, X, maxdim, t_user, keep_distances, return_generators=None):
     """The result for 0 or 1 point: one essential H0 bar at the vertex's birth, or nothing."""
     dt = inp.dtype
     n = inp.n
@@ -708,8 +749,9 @@ def _trivial_result(inp, X, maxdim, t_user, keep_distances):
         "idx_perm": np.arange(n),
         "r_cover": 0.0,
         "thresh": 0.0,  # the enclosing radius of at most one point
-        "gens": (np.zeros((0, 3), dtype=np.int64), [np.zeros((0, 4), dtype=np.int64) for _ in range(maxdim)],
-                 np.arange(n, dtype=np.int64), [np.zeros((0, 2), dtype=np.int64) for _ in range(maxdim)]),
+        "gens": None if return_generators is False else (
+            np.zeros((0, 3), dtype=np.int64), [np.zeros((0, 4), dtype=np.int64) for _ in range(maxdim)],
+            np.arange(n, dtype=np.int64), [np.zeros((0, 2), dtype=np.int64) for _ in range(maxdim)]),
         "counts": [{"edges": 0, "merges": 0, "essential": n}] + [{"columns": 0} for _ in range(maxdim)],
     }
 
@@ -995,8 +1037,93 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
 # ==========================================================================================
 
 
+#: GUDHI's ``input_type`` values and what topodim makes of them.
+_INPUT_TYPES = ("point cloud", "full distance matrix", "lower distance matrix", "distance coo_matrix")
+
+
+def _lower_to_full(L, dtype):
+    """The symmetric matrix of a lower-triangular distance matrix: a square array (its upper part
+    and diagonal ignored) or GUDHI's ragged rows, row i holding at least d(i, 0), ..., d(i, i-1)."""
+    rows = list(L)
+    n = len(rows)
+    dt = as_dtype(dtype)
+    check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix of a lower distance matrix",
+                 "pass the distances as a scipy.sparse matrix (input_type='distance coo_matrix')")
+    D = np.zeros((n, n), dtype=dt)
+    for i, row in enumerate(rows):
+        try:
+            r = np.asarray(row, dtype=np.float64).ravel()
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"row {i} of the lower distance matrix must hold numbers; {exc}") from None
+        if r.shape[0] < i:
+            raise ValueError(f"row {i} of the lower distance matrix has {r.shape[0]} entries; it needs "
+                             f"at least {i} (the distances to points 0..{i - 1})")
+        D[i, :i] = r[:i]
+        D[:i, i] = r[:i]
+    return D
+
+
+#: Metrics a KD-tree answers (the Minkowski p of scipy's cKDTree).
+_KDTREE_P = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": np.inf}
+
+
+def _needs_components(n, maxdim, dt):
+    """Whether a point cloud of n points is beyond :func:`ripser`'s direct path: simplex indices
+    above 2^62 or an n x n matrix larger than the available memory."""
+    from ._validate import available_memory  # noqa: PLC0415
+
+    top = math.comb(n, min(maxdim, max(n - 2, 0)) + 2) if n >= 2 else 0
+    avail = available_memory()
+    return top >= MAX_SIMPLEX_INDEX or (avail > 0 and n * n * dt.itemsize > avail)
+
+
+def _ripser_by_components(P, maxdim, thresh, metric, run):
+    """Rips diagrams of a point cloud below a finite threshold, one connected component of the
+    threshold graph at a time: below ``thresh`` the Rips complex is the disjoint union of the
+    components' complexes, so its diagrams are the union of theirs. A KD-tree finds the edges
+    (no n x n matrix); ``run(coo_matrix)`` computes one component. The bars come per dimension,
+    H0 by death then its essential bars."""
+    import scipy.sparse as sp  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+    from scipy.spatial import cKDTree  # noqa: PLC0415
+
+    n = P.shape[0]
+    p = _KDTREE_P[metric]
+    pairs = cKDTree(P).query_pairs(thresh, p=p, output_type="ndarray")
+    i, j = (pairs[:, 0], pairs[:, 1]) if pairs.size else (np.zeros(0, np.int64),) * 2
+    d = np.linalg.norm(P[i] - P[j], ord=p, axis=1) if i.size else np.zeros(0)
+    ncomp, labels = connected_components(sp.coo_matrix((d, (i, j)), shape=(n, n)), directed=False)
+    order = np.argsort(labels, kind="stable")
+    sizes = np.bincount(labels, minlength=ncomp)
+    start = np.concatenate([[0], np.cumsum(sizes)])
+    local = np.empty(n, dtype=np.int64)
+    local[order] = np.arange(n) - start[labels[order]]
+    eorder = np.argsort(labels[i], kind="stable")
+    ecount = np.bincount(labels[i], minlength=ncomp)
+    estart = np.concatenate([[0], np.cumsum(ecount)])
+    parts = [[] for _ in range(maxdim + 1)]
+    n_single = int(np.count_nonzero(sizes == 1))
+    for c in np.flatnonzero(sizes >= 2):
+        e = eorder[estart[c]:estart[c + 1]]
+        m = int(sizes[c])
+        A = sp.coo_matrix((d[e], (local[i[e]], local[j[e]])), shape=(m, m))
+        for k, dgm in enumerate(run(A)):
+            parts[k].append(dgm)
+    dgms = []
+    for k in range(maxdim + 1):
+        ds = parts[k] + ([np.zeros((n_single, 2)) + [0.0, np.inf]] if k == 0 and n_single else [])
+        dg = np.concatenate(ds) if ds else np.zeros((0, 2))
+        if k == 0:
+            dg = dg[np.argsort(dg[:, 1], kind="stable")]
+        dgms.append(dg)
+    return dgms
+
+
 class RipsPersistence:
     """Vietoris–Rips persistence of a list of point clouds, scikit-learn style (no dependency).
+
+    Accepts GUDHI's parameter names (``gudhi.sklearn.rips_persistence.RipsPersistence``) as well as
+    topodim's; passing both names of one parameter with different values raises ValueError.
 
     Parameters
     ----------
@@ -1006,18 +1133,39 @@ class RipsPersistence:
         As in :func:`ripser`.
     n_jobs : int, optional
         Inputs computed at the same time (threads; Numba kernels release the GIL). Each input
-        then runs its parallel stages on ``n_threads`` threads.
+        then runs its parallel stages on ``n_threads`` threads. Negative counts as in joblib.
     n_threads : int, optional
         Threads per input (default: all when n_jobs is 1, else 1).
     device : {"cpu", "cuda", "auto"}, default "cpu"
         As in :func:`ripser`. On the GPU the inputs run one after another (``n_jobs`` is ignored).
+    threshold : float, optional
+        GUDHI's name for ``thresh``.
+    input_type : {"point cloud", "full distance matrix", "lower distance matrix", \
+"distance coo_matrix"}, optional
+        GUDHI's way to say what the inputs are: points, square distance matrices, lower
+        triangles (a square array whose upper part is ignored, or ragged rows where row i holds
+        the distances to points 0..i-1) or scipy.sparse matrices. Unset: ``distance_matrix``
+        decides.
+    homology_coeff_field : int, optional
+        GUDHI's name for ``coeff`` (GUDHI's default is 11, topodim's 2).
+    num_collapses : int or "auto", optional
+        GUDHI's edge-collapse setting: 0 is ``collapse_edges=False``, a positive count
+        ``True`` (topodim collapses to a fixed point; the diagrams are the same), "auto" "auto".
 
-    ``fit`` does nothing but check the parameters; ``transform(Xs)`` returns the diagrams.
+    ``fit`` only checks the parameters; ``transform(Xs)`` returns the diagrams, a list (one entry
+    per input), or with ``set_output(transform="pandas")`` a DataFrame with one row per input and
+    the columns of :meth:`get_feature_names_out` ("H0", "H1", ...). An input of one point gives
+    the single bar [0, inf) in H0 (GUDHI's and ripser.py's answer). A point cloud with a finite
+    threshold and a euclidean / manhattan / chebyshev metric that is too large for
+    :func:`ripser` at once (simplex indices above 2^62, or an n x n matrix above the available
+    memory) is computed one connected component of its threshold graph at a time (a KD-tree
+    finds the edges), as GUDHI does for large inputs.
     """
 
     def __init__(self, homology_dimensions=(0, 1), thresh=np.inf, coeff=2, metric="euclidean",
                  distance_matrix=False, dtype=np.float64, collapse_edges="auto", n_jobs=None,
-                 n_threads=None, device="cpu"):
+                 n_threads=None, device="cpu", *, threshold=None, input_type=None,
+                 homology_coeff_field=None, num_collapses=None):
         self.homology_dimensions = homology_dimensions
         self.thresh = thresh
         self.coeff = coeff
@@ -1028,10 +1176,15 @@ class RipsPersistence:
         self.n_jobs = n_jobs
         self.n_threads = n_threads
         self.device = device
+        self.threshold = threshold
+        self.input_type = input_type
+        self.homology_coeff_field = homology_coeff_field
+        self.num_collapses = num_collapses
 
     # -- scikit-learn protocol -----------------------------------------------------------------
     _param_names = ("homology_dimensions", "thresh", "coeff", "metric", "distance_matrix", "dtype",
-                    "collapse_edges", "n_jobs", "n_threads", "device")
+                    "collapse_edges", "n_jobs", "n_threads", "device", "threshold", "input_type",
+                    "homology_coeff_field", "num_collapses")
 
     def get_params(self, deep=True):
         return {k: getattr(self, k) for k in self._param_names}
@@ -1059,35 +1212,125 @@ class RipsPersistence:
             raise ValueError("homology_dimensions is empty; pass e.g. (0, 1)")
         return dims, False
 
+    def _resolved(self):
+        """(thresh, coeff, distance_matrix, lower, collapse_edges) from either set of names."""
+        thresh = check_threshold(self.thresh)
+        if self.threshold is not None:
+            t = check_threshold(self.threshold, "threshold")
+            if thresh != math.inf and thresh != t:
+                raise ValueError(f"thresh={self.thresh!r} and threshold={self.threshold!r} disagree; "
+                                 "pass only one of them")
+            thresh = t
+        coeff = self.coeff
+        if self.homology_coeff_field is not None:
+            if coeff != 2 and coeff != self.homology_coeff_field:
+                raise ValueError(f"coeff={coeff!r} and homology_coeff_field={self.homology_coeff_field!r} "
+                                 "disagree; pass only one of them")
+            coeff = self.homology_coeff_field
+        coeff = check_prime(coeff, "homology_coeff_field" if self.homology_coeff_field is not None else "coeff")
+        dm = self.distance_matrix
+        if not isinstance(dm, (bool, np.bool_)):
+            raise TypeError(f"distance_matrix must be True or False, got {dm!r}")
+        lower = False
+        if self.input_type is not None:
+            if self.input_type not in _INPUT_TYPES:
+                raise ValueError(f"input_type={self.input_type!r} is not one of "
+                                 + ", ".join(repr(t) for t in _INPUT_TYPES))
+            from_type = self.input_type != "point cloud"
+            if dm and not from_type:
+                raise ValueError("distance_matrix=True and input_type='point cloud' disagree; pass only one of them")
+            dm = from_type
+            lower = self.input_type == "lower distance matrix"
+        collapse = self.collapse_edges
+        if self.num_collapses is not None:
+            nc = self.num_collapses
+            if isinstance(nc, str) and nc == "auto":
+                mapped = "auto"
+            elif isinstance(nc, numbers.Integral) and not isinstance(nc, bool) and nc >= 0:
+                mapped = bool(nc > 0)
+            else:
+                raise ValueError(f"num_collapses must be 'auto' or an integer >= 0, got {nc!r}")
+            if collapse != "auto" and collapse != mapped:
+                raise ValueError(f"collapse_edges={collapse!r} and num_collapses={nc!r} disagree; "
+                                 "pass only one of them")
+            collapse = mapped
+        return thresh, coeff, bool(dm), lower, collapse
+
     def fit(self, X=None, y=None):
         self._dims()
-        check_prime(self.coeff, "coeff")
-        check_threshold(self.thresh)
+        self._resolved()
         check_device(self.device)
+        return self
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, ``["H<d>" for each homology dimension]`` (as GUDHI)."""
+        dims, _ = self._dims()
+        return [f"H{d}" for d in dims]
+
+    def set_output(self, *, transform=None):
+        """Choose the container of ``transform``'s result, as scikit-learn's ``set_output``:
+        "default" (or None: unchanged) a list, "pandas" a DataFrame with one row per input and
+        one column per homology dimension (each cell a diagram)."""
+        if transform is not None and transform not in ("default", "pandas"):
+            raise ValueError(f"set_output(transform={transform!r}): use 'default' or 'pandas'")
+        if transform is not None:
+            self._output = transform
         return self
 
     def transform(self, X):
         dims, single = self._dims()
+        thresh, coeff, dm, lower, collapse = self._resolved()
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
         jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
         threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
+        dt = as_dtype(self.dtype)
 
         def one(x):
-            r = ripser(x, maxdim=maxdim, thresh=self.thresh, coeff=self.coeff, metric=self.metric,
-                       distance_matrix=self.distance_matrix, dtype=self.dtype,
-                       collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False,
-                       device=self.device)
-            d = r["dgms"]
+            use_dm = dm
+            if lower:
+                x = _lower_to_full(x, dt)
+            if not hasattr(x, "nnz") and np.ndim(x) == 2 and np.shape(x)[0] <= 1 and (
+                    not use_dm or np.shape(x)[0] == np.shape(x)[1]):
+                # 0 or 1 point: the trivial diagrams, through a 0x0 / 1x1 sparse matrix (the
+                # diagonal of a 1x1 distance matrix is the vertex's birth)
+                import scipy.sparse as sp  # noqa: PLC0415
+
+                k = np.shape(x)[0]
+                x = sp.coo_matrix(np.asarray(x, dtype=dt) if use_dm else np.zeros((k, k), dt))
+                use_dm = True
+            def run(y, is_dm):
+                return ripser(y, maxdim=maxdim, thresh=thresh, coeff=coeff, metric=self.metric,
+                              distance_matrix=is_dm, dtype=dt, collapse_edges=collapse,
+                              n_threads=threads, keep_distances=False, device=self.device,
+                              return_generators=False)["dgms"]
+
+            if (not (use_dm or lower) and not hasattr(x, "nnz") and math.isfinite(thresh)
+                    and isinstance(self.metric, str) and self.metric in _KDTREE_P):
+                P = as_points(x, dtype=np.float64)
+                if _needs_components(P.shape[0], maxdim, dt):
+                    d = _ripser_by_components(P, maxdim, thresh, self.metric,
+                                              lambda A: run(A, True))
+                    d = [a.astype(dt, copy=False) for a in d]
+                    return d[dims[0]] if single else [d[k] for k in dims]
+            d = run(x, use_dm or lower)
             return d[dims[0]] if single else [d[k] for k in dims]
 
         if jobs <= 1 or len(Xs) <= 1:
-            return [one(x) for x in Xs]
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+            out = [one(x) for x in Xs]
+        else:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
-        with ThreadPoolExecutor(max_workers=jobs) as ex:
-            return list(ex.map(one, Xs))
+            with ThreadPoolExecutor(max_workers=jobs) as ex:
+                out = list(ex.map(one, Xs))
+        if getattr(self, "_output", "default") == "pandas":
+            import pandas as pd  # noqa: PLC0415
+
+            names = self.get_feature_names_out()
+            rows = [[d] for d in out] if single else out
+            return pd.DataFrame.from_records([tuple(r) for r in rows], columns=names)
+        return out
 
     def fit_transform(self, X, y=None):
         return self.fit(X).transform(X)
