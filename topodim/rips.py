@@ -873,10 +873,13 @@ class RipsPersistence:
     thresh, coeff, metric, distance_matrix, dtype, collapse_edges
         As in :func:`ripser`.
     n_jobs : int, optional
-        Inputs computed at the same time (threads; Numba kernels release the GIL). Each input
-        then runs its parallel stages on ``n_threads`` threads.
+        Inputs computed at the same time, through :class:`joblib.Parallel` (threads by default;
+        Numba kernels release the GIL). None defers to the active ``joblib.parallel_config``:
+        ``with joblib.parallel_config(backend="dask"):`` sends one task per input to a Dask
+        cluster (see :mod:`topodim.batch`). Each input then runs its parallel stages on
+        ``n_threads`` threads.
     n_threads : int, optional
-        Threads per input (default: all when n_jobs is 1, else 1).
+        Threads per input (default: all when the inputs run one at a time, else 1).
     device : {"cpu", "cuda", "auto"}, default "cpu"
         As in :func:`ripser`. On the GPU the inputs run one after another (``n_jobs`` is ignored).
 
@@ -939,10 +942,9 @@ class RipsPersistence:
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
-        jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
-        threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
+        jobs = 1 if check_device(self.device) != "cpu" else self.n_jobs
 
-        def one(x):
+        def one(x, threads):
             r = ripser(x, maxdim=maxdim, thresh=self.thresh, coeff=self.coeff, metric=self.metric,
                        distance_matrix=self.distance_matrix, dtype=self.dtype,
                        collapse_edges=self.collapse_edges, n_threads=threads, keep_distances=False,
@@ -950,12 +952,9 @@ class RipsPersistence:
             d = r["dgms"]
             return d[dims[0]] if single else [d[k] for k in dims]
 
-        if jobs <= 1 or len(Xs) <= 1:
-            return [one(x) for x in Xs]
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+        from .batch import map_clouds  # noqa: PLC0415 - joblib only for batches
 
-        with ThreadPoolExecutor(max_workers=jobs) as ex:
-            return list(ex.map(one, Xs))
+        return map_clouds(one, Xs, n_jobs=jobs, n_threads=self.n_threads)
 
     def fit_transform(self, X, y=None):
         return self.fit(X).transform(X)
