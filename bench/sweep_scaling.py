@@ -2,6 +2,7 @@
 
     python bench/sweep_scaling.py load      # one unit idle / beside two busy processes, torch 1 vs 2 threads
     python bench/sweep_scaling.py scaling   # a sweep of 4 units in process, on 1 and on 2 Dask workers
+    python bench/sweep_scaling.py paper     # one paper-profile unit (VGG, one epoch; 10 extrapolated)
 
 A unit trains (one epoch) and measures one small CNN of the default profile on the embedded
 MNIST-5k (``experiments.common.Context.run_image_model``; unit function in tests/_sweep_units.py).
@@ -84,9 +85,10 @@ def part_scaling():
     rows.append(("in process", time.perf_counter() - t0, l0, load()))
     for w in (1, 2):
         with DaskExecutor(workers=w, show_progress=False) as ex:
-            ex(s, [u for u in units(("mobilenetv2",), (False,))] * 1)  # warm-up of every worker's imports
-            if w == 2:
-                ex.client.run(lambda: __import__("experiments.common"))
+            # warm-up of every worker (imports, data, compiled kernels): one untrained unit each
+            from experiments.sweep import Unit
+            ex(s, [Unit(f"warm/{i}", "_sweep_units:tiny_model", {"family": "mobilenetv2", "trained": False})
+                   for i in range(w)])
             l0, t0 = load(), time.perf_counter()
             got = ex(s, us)
             rows.append((f"{w} worker(s)", time.perf_counter() - t0, l0, load()))
@@ -97,11 +99,32 @@ def part_scaling():
         print(f"| {name} | {secs:.1f} | {secs / len(us):.1f} | {a} | {b} |")
 
 
+def part_paper(family="vgg"):
+    from experiments.common import Context, settings_for
+    from experiments.sweep import torch_threads
+
+    s = settings_for("paper", {"models": (family,), "epochs": 1})
+    s.update(seed=0, device="cpu", cache_dir=None, threads=None)
+    ctx = Context(s, None, None, "cpu", 0, False)
+    im = ctx.images()
+    l0, t0 = load(), time.perf_counter()
+    with torch_threads(1):
+        rec, rows = ctx.run_image_model(family, None, family, trained=True)
+    total = time.perf_counter() - t0
+    train = rec["train_seconds"]
+    print(f"paper profile, {family} medium, {len(im['Xtr'])} training images {im['shape']}, {len(rows)} layers "
+          f"measured on {len(im['idx'])} points: one epoch {train:.1f} s, extraction + measures {total - train:.1f} s; "
+          f"with the profile's {settings_for('paper', {})['epochs']} epochs about "
+          f"{10 * train + total - train:.0f} s per unit (load {l0} -> {load()})")
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "load"
     if what == "one":
         one_unit(sys.argv[2])
     elif what == "load":
         part_load()
+    elif what == "paper":
+        part_paper()
     else:
         part_scaling()

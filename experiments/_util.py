@@ -81,8 +81,10 @@ def stable_hash(*parts) -> str:
 #: Version of the unit cache's key; change it when the meaning of a cached unit result changes.
 UNIT_CACHE_VERSION = "unit-v1"
 
-#: Settings that never change a unit's result (where things go, what is shown): not in its key.
-UNIT_KEY_IGNORES = ("cache_dir", "out", "out_dir", "progress", "show_progress", "quiet", "no_cache")
+#: Settings that never change a unit's result (where things go, what is shown, the list of model
+#: seeds of the whole sweep: a unit's own seed is one of its params): not in its key.
+UNIT_KEY_IGNORES = ("cache_dir", "out", "out_dir", "progress", "show_progress", "quiet", "no_cache", "seeds",
+                    "profile_note")
 
 
 def unit_key(settings: dict, fn: str, params: dict, keys=None) -> str:

@@ -26,6 +26,7 @@ units' results in unit order, whatever the worker count or the order in which th
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 
 from . import sweep
@@ -48,11 +49,15 @@ def require_distributed():
 
 
 def run_unit(settings: dict, unit: sweep.Unit):
-    """The Dask task of one unit: ``("ok", result)`` or ``("error", "Type: message", traceback)``."""
+    """The Dask task of one unit: ``("ok", result, seconds)`` or ``("error", "Type: message", traceback)``.
+
+    ``seconds`` are the unit's wall and CPU time on the worker."""
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
-        return ("ok", sweep.call(settings, unit))
+        value = sweep.call(settings, unit)
     except Exception as exc:  # noqa: BLE001 - reported by name on the client, not retried
         return ("error", sweep.describe(exc), traceback.format_exc())
+    return ("ok", value, (time.perf_counter() - t0, time.process_time() - c0))
 
 
 class DaskExecutor:
@@ -190,6 +195,7 @@ class DaskExecutor:
                 except Exception as exc:  # noqa: BLE001 - KilledWorker, lost scheduler, ...
                     out = ("error", sweep.describe(exc), "")
                 if out[0] == "ok":
+                    LOG.info("unit %s: %.1f s wall, %.1f s CPU (on a worker)", name, *out[2])
                     results[j] = out[1]
                     if on_result is not None:
                         on_result(j, out[1])

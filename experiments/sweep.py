@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -177,6 +178,7 @@ def cached(executor):
 def _serial(settings: dict, units: list[Unit], on_result=None) -> list:
     results, failures = [], []
     for i, u in enumerate(units):
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             value = call(settings, u)
         except ExperimentError:
@@ -186,6 +188,7 @@ def _serial(settings: dict, units: list[Unit], on_result=None) -> list:
             failures.append((u.name, describe(exc)))
             results.append(None)
             continue
+        LOG.info("unit %s: %.1f s wall, %.1f s CPU", u.name, time.perf_counter() - t0, time.process_time() - c0)
         results.append(value)
         if on_result is not None:
             on_result(i, value)
