@@ -29,6 +29,10 @@ times over; the parallelism is across units instead (``--workers N``). The count
 every unit, in this process and on Dask workers alike, so that results do not depend on where a
 unit ran. Dask workers also get their native pools (OpenMP, BLAS, Numba) capped at their own
 thread count (:func:`worker_environment`); Numba kernels in this process keep their default.
+Measured on 2 cores already shared with other jobs (``bench/sweep_scaling.py load``): one unit
+(train one epoch and measure a small VGG) took 25 s on one torch thread and 34 s on two; beside
+two more busy processes, 58 s on one thread (2.3x) and 350 s on two (14x: the threads of an
+intra-op pool wait for each other at every barrier while the other processes hold the cores).
 """
 
 from __future__ import annotations
