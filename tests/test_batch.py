@@ -7,6 +7,8 @@ import os
 import joblib
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import topodim
 from topodim.batch import fit_each, map_clouds, task_threads
@@ -90,3 +92,14 @@ def test_dask_joblib_backend_equals_serial():
     assert {t for _, t in seen} == {1}
     _same_diagrams(got, ser)
     assert got_dim == ser_dim
+
+
+@settings(max_examples=15, deadline=None)
+@given(sizes=st.lists(st.integers(3, 25), min_size=0, max_size=5), n_jobs=st.sampled_from([None, 1, 2, 3, -1]),
+       seed=st.integers(0, 2**16))
+def test_property_rips_batch_is_independent_of_n_jobs(sizes, n_jobs, seed):
+    clouds = _clouds(seed, sizes=tuple(sizes))
+    got = topodim.RipsPersistence(homology_dimensions=(0, 1), n_jobs=n_jobs).fit_transform(clouds)
+    assert len(got) == len(clouds)
+    for X, dg in zip(clouds, got):
+        _same_diagrams([dg], [topodim.ripser(X, maxdim=1)["dgms"]])

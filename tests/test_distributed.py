@@ -222,3 +222,20 @@ def test_executor_arguments_are_checked():
         dx.DaskExecutor(workers=-1)
     with pytest.raises(ValueError, match="unique"):
         run_in_process({"seed": 0}, [Unit("a", "_sweep_units:toy", {"i": 0}), Unit("a", "_sweep_units:toy", {"i": 1})])
+
+
+def test_unit_key_is_content_not_place_or_order():
+    from experiments._util import unit_key
+
+    s = {"seed": 0, "epochs": 2, "models": ["vgg", "resnet"], "device": "cpu"}
+    k = unit_key(s, "m:f", {"a": 1, "b": [1, 2]})
+    # where things go, what is shown and the sweep's seed list are not content; key order is not either
+    same = {"device": "cpu", "models": ["vgg", "resnet"], "epochs": 2, "seed": 0, "cache_dir": "/elsewhere",
+            "show_progress": False, "seeds": [0, 1, 2]}
+    assert unit_key(same, "m:f", {"b": [1, 2], "a": 1}) == k
+    assert len({k, unit_key({**s, "epochs": 3}, "m:f", {"a": 1, "b": [1, 2]}),
+                unit_key(s, "m:g", {"a": 1, "b": [1, 2]}), unit_key(s, "m:f", {"a": 2, "b": [1, 2]}),
+                unit_key({**s, "seed": 1}, "m:f", {"a": 1, "b": [1, 2]})}) == 5
+    # a unit that names its settings ignores the others (seed and device always count)
+    assert unit_key({**s, "epochs": 9}, "m:f", {}, keys=("models",)) == unit_key(s, "m:f", {}, keys=("models",))
+    assert unit_key({**s, "seed": 9}, "m:f", {}, keys=("models",)) != unit_key(s, "m:f", {}, keys=("models",))
