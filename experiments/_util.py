@@ -25,6 +25,22 @@ class ExperimentError(ValueError):
     """A user error (bad name, too little data, missing package): one line that says what to do."""
 
 
+class SweepError(RuntimeError):
+    """Units of a sweep failed (the others finished and were cached); the CLI exits with status 1.
+
+    ``failures`` is a list of ``(unit name, "ExceptionType: message")``; ``str(error)`` is a summary
+    with one line per failed unit.
+    """
+
+    def __init__(self, failures, n_units=None):
+        self.failures = list(failures)
+        self.n_units = n_units
+        of = f" of {n_units}" if n_units is not None else ""
+        lines = [f"{len(self.failures)}{of} units failed (the others finished and are cached):"]
+        lines += [f"  {name}: {what}" for name, what in self.failures]
+        super().__init__("\n".join(lines))
+
+
 def require(module: str, pip_name: str | None = None, why: str = ""):
     """Import an optional module or raise ExperimentError with the pip command that installs it."""
     try:
@@ -60,6 +76,66 @@ def stable_hash(*parts) -> str:
             h.update(json.dumps(p, sort_keys=True, default=str).encode())
         h.update(b"|")
     return h.hexdigest()[:20]
+
+
+#: Version of the unit cache's key; change it when the meaning of a cached unit result changes.
+UNIT_CACHE_VERSION = "unit-v1"
+
+#: Settings that never change a unit's result (where things go, what is shown, the list of model
+#: seeds of the whole sweep: a unit's own seed is one of its params): not in its key.
+UNIT_KEY_IGNORES = ("cache_dir", "out", "out_dir", "progress", "show_progress", "quiet", "no_cache", "seeds",
+                    "profile_note")
+
+
+def unit_key(settings: dict, fn: str, params: dict, keys=None) -> str:
+    """Content hash of a sweep unit: the settings it depends on, its function's path and its params.
+
+    ``keys`` (optional) names the settings the unit depends on (``seed`` and ``device`` are always
+    in); by default every setting but those in ``UNIT_KEY_IGNORES``. Worker count, order and
+    machine are not in the key, so a unit computed anywhere is found again anywhere.
+    """
+    if keys is None:
+        rel = {k: v for k, v in settings.items() if k not in UNIT_KEY_IGNORES}
+    else:
+        rel = {k: settings.get(k) for k in sorted(set(keys) | {"seed", "device"})}
+    return stable_hash(UNIT_CACHE_VERSION, rel, fn, params)
+
+
+class UnitCache:
+    """Results of sweep units as ``<cache_dir>/units/<key>.pkl`` (pickle, written atomically).
+
+    Only the process that runs the sweep (the client) reads and writes it, so workers need not
+    share its filesystem. A file that cannot be read counts as absent (the unit runs again).
+    """
+
+    def __init__(self, cache_dir):
+        self.dir = Path(cache_dir) / "units"
+
+    def path(self, key: str) -> Path:
+        return self.dir / f"{key}.pkl"
+
+    def load(self, key: str):
+        """``(True, result)`` when ``key`` is cached, else ``(False, None)``."""
+        import pickle
+
+        try:
+            with open(self.path(key), "rb") as f:
+                return True, pickle.load(f)
+        except FileNotFoundError:
+            return False, None
+        except Exception as exc:  # noqa: BLE001 - a truncated or foreign file: recompute
+            LOG.warning("unit cache: ignoring unreadable %s (%s)", self.path(key), exc)
+            return False, None
+
+    def store(self, key: str, result) -> None:
+        import pickle
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.path(key)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
 
 
 def file_sha256(path) -> str:

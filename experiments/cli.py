@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._util import LOG, ExperimentError, default_cache_dir, setup_logging
+from ._util import LOG, ExperimentError, SweepError, default_cache_dir, setup_logging
 
 STUDY_HELP = {
     "depth": "VGG / ResNet / MobileNetV2 on images: measures vs relative depth, trained and untrained",
@@ -60,7 +60,13 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
     g.add_argument("--device", default="auto", help="cpu | cuda | auto (default auto: the GPU when torch sees "
                    "one, else the CPU)")
-    g.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    g.add_argument("--threads", type=int, default=None, help="torch CPU threads of each unit of work (default 1: "
+                   "a run parallelises across units with --workers; see experiments.sweep)")
+    x = g.add_mutually_exclusive_group()
+    x.add_argument("--workers", type=int, default=None, metavar="N", help="run the sweep's units as Dask tasks on a "
+                   "LocalCluster of N worker processes (needs: pip install \"topodim[distributed]\")")
+    x.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the sweep's units on the Dask cluster "
+                   "whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786")
     g.add_argument("--no-progress", action="store_true", help="no progress bars")
     g.add_argument("--quiet", action="store_true", help="log warnings only on stderr (run.log keeps everything)")
     g = p.add_argument_group("data")
@@ -154,10 +160,11 @@ def summary_lines(findings):
     return out
 
 
-def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progress=True):
+def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progress=True, executor=None):
     """Run the named studies with settings ``s``; write every study's files and ``report.md``.
 
-    Returns (list of StudyResult, list of (study, error message))."""
+    ``executor`` (e.g. :class:`experiments.distributed.DaskExecutor`) runs the studies' units;
+    None runs them in this process. Returns (list of StudyResult, list of (study, error message))."""
     from .common import Context
     from .report import write_study, write_table
     from .studies import STUDIES
@@ -165,6 +172,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
 
     device = str(resolve_device(device))
     ctx = Context(s, out_dir, cache_dir, device, seed, show_progress)
+    ctx.executor = executor
     t0, c0 = time.perf_counter(), time.process_time()
     load0 = _loadavg()
     results, failed = [], []
@@ -172,7 +180,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
         LOG.info("study %s: start", name)
         try:
             res = STUDIES[name].run(ctx)
-        except ExperimentError as exc:
+        except (ExperimentError, SweepError) as exc:
             if len(studies) == 1:
                 raise
             LOG.error("study %s failed: %s", name, exc)
@@ -233,6 +241,11 @@ def main(argv=None):
             raise ExperimentError("--n-models must be at least 3 (correlations need 3 points; the issue asks for >= 8)")
         if s["size"] not in ("tiny", "small", "medium"):
             raise ExperimentError(f"unknown size '{s['size']}'; available: tiny, small, medium")
+        if args.workers is not None and args.workers < 1:
+            raise ExperimentError(f"--workers must be at least 1 (worker processes), got {args.workers}")
+        if args.threads is not None and args.threads < 1:
+            raise ExperimentError(f"--threads must be at least 1, got {args.threads}")
+        s["threads"] = args.threads
         if args.threads:
             import torch
             torch.set_num_threads(args.threads)
@@ -241,7 +254,18 @@ def main(argv=None):
         cache = None if args.no_cache else Path(args.cache_dir) if args.cache_dir else default_cache_dir()
         LOG.info("run: studies %s, profile %s, seed %d, out %s, cache %s", ",".join(studies), args.profile,
                  args.seed, out, cache)
-        results, failed = run(studies, s, out, cache, args.seed, args.device, not args.no_progress)
+        executor = None
+        if args.workers is not None or args.scheduler is not None:
+            from .distributed import make_executor
+            executor = make_executor(args.workers, args.scheduler, show_progress=not args.no_progress)
+        try:
+            results, failed = run(studies, s, out, cache, args.seed, args.device, not args.no_progress, executor)
+        finally:
+            if executor is not None:
+                executor.close()
+    except SweepError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except ExperimentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1404,6 +1404,19 @@ class _DimensionEstimator:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "dimension_")
 
+    def fit_each(self, Xs, n_jobs=None, n_threads=None):
+        """A fitted copy of this estimator for each point cloud of ``Xs`` (this one is unchanged).
+
+        The clouds run through joblib (:func:`topodim.batch.fit_each`): one after another by
+        default, ``n_jobs`` at a time, or on a Dask cluster under
+        ``joblib.parallel_config(backend="dask")``; in parallel each on one thread unless
+        ``n_threads`` (or the estimator's own) says otherwise. ``[e.dimension_ for e in
+        est.fit_each(Xs)]`` are the dimensions.
+        """
+        from .batch import fit_each  # noqa: PLC0415 - joblib only for batches
+
+        return fit_each(self, Xs, n_jobs=n_jobs, n_threads=n_threads)
+
     def _validate(self, X, min_samples):
         """Points as float64 (n, d) with scikit-learn's error conventions."""
         if X is None:

@@ -1132,10 +1132,13 @@ class RipsPersistence:
     thresh, coeff, metric, distance_matrix, dtype, collapse_edges
         As in :func:`ripser`.
     n_jobs : int, optional
-        Inputs computed at the same time (threads; Numba kernels release the GIL). Each input
-        then runs its parallel stages on ``n_threads`` threads. Negative counts as in joblib.
+        Inputs computed at the same time, through :class:`joblib.Parallel` (threads by default;
+        Numba kernels release the GIL). None defers to the active ``joblib.parallel_config``:
+        ``with joblib.parallel_config(backend="dask"):`` sends one task per input to a Dask
+        cluster (see :mod:`topodim.batch`). Each input then runs its parallel stages on
+        ``n_threads`` threads.
     n_threads : int, optional
-        Threads per input (default: all when n_jobs is 1, else 1).
+        Threads per input (default: all when the inputs run one at a time, else 1).
     device : {"cpu", "cuda", "auto"}, default "cpu"
         As in :func:`ripser`. On the GPU the inputs run one after another (``n_jobs`` is ignored).
     threshold : float, optional
@@ -1283,11 +1286,10 @@ class RipsPersistence:
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
-        jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
-        threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
+        jobs = 1 if check_device(self.device) != "cpu" else self.n_jobs
         dt = as_dtype(self.dtype)
 
-        def one(x):
+        def one(x, threads):
             use_dm = dm
             if lower:
                 x = _lower_to_full(x, dt)
@@ -1317,13 +1319,9 @@ class RipsPersistence:
             d = run(x, use_dm or lower)
             return d[dims[0]] if single else [d[k] for k in dims]
 
-        if jobs <= 1 or len(Xs) <= 1:
-            out = [one(x) for x in Xs]
-        else:
-            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+        from .batch import map_clouds  # noqa: PLC0415 - joblib only for batches
 
-            with ThreadPoolExecutor(max_workers=jobs) as ex:
-                out = list(ex.map(one, Xs))
+        out = map_clouds(one, Xs, n_jobs=jobs, n_threads=self.n_threads)
         if getattr(self, "_output", "default") == "pandas":
             import pandas as pd  # noqa: PLC0415
 
