@@ -86,7 +86,9 @@ from .metrics import (
     metric_code,
     panel_reduced_distances,
     prepare_points,
+    scaled_points_input,
     to_panels,
+    unscale,
 )
 from .mst import minimum_spanning_tree, prim_serial
 
@@ -1271,11 +1273,11 @@ def _push_knn(dist, idx, k, r, j):
 
 
 @njit_parallel
-def _knn_points(X, P, k, metric, out_d, out_i):
+def _knn_points(X, P, k, metric, out_d, out_i, g0, g1):
+    """Rows 4*g0 .. 4*g1 - 1 (groups of 4 rows) of the k-NN lists of the points X (panels P)."""
     n = X.shape[0]
     nb = P.shape[0]
-    n_groups = (n + 3) // 4
-    for g in prange(n_groups):  # each group of 4 rows writes its own rows of out_d / out_i
+    for g in prange(g0, g1):  # each group of 4 rows writes its own rows of out_d / out_i
         acc = np.empty((4, PANEL), dtype=P.dtype)
         i0 = 4 * np.int64(g)
         rows = min(4, n - i0)
@@ -1321,8 +1323,8 @@ def _knn_matrix_row(D, C, N, dense, k, i, dist, idx):
 
 
 @njit_parallel
-def _knn_matrix(D, C, N, dense, k, out_d, out_i):
-    for i in prange(N):  # each row writes its own slots
+def _knn_matrix(D, C, N, dense, k, out_d, out_i, r0, r1):
+    for i in prange(r0, r1):  # each row writes its own slots
         _knn_matrix_row(D, C, N, dense, k, np.int64(i), out_d[i], out_i[i])
 
 
@@ -1342,16 +1344,40 @@ def knn_distances(X, k, metric="euclidean", distance_matrix=False, dtype=np.floa
         raise ValueError(f"k={k} neighbours need at least {k + 1} points, X has {inp.n}")
     out_d = np.empty((inp.n, k), dtype=inp.dtype)
     out_i = np.empty((inp.n, k), dtype=np.int64)
-    with thread_limit(n_threads):
+    n = inp.n
+    e = 0
+    with thread_limit(n_threads) as threads:
         if inp.kind == "points":
+            inp, e = scaled_points_input(inp)
             Xp = np.ascontiguousarray(prepare_points(inp.points, inp.metric))
-            _knn_points(Xp, to_panels(Xp), k, metric_code(inp.metric), out_d, out_i)
+            P = to_panels(Xp)
+            code = metric_code(inp.metric)
+            # row batches run from Python, so that Ctrl-C is seen between them
+            groups = (n + 3) // 4
+            step = _knn_batch_rows(n, Xp.shape[1], threads) // 4
+            for g0 in range(0, groups, step):
+                _knn_points(Xp, P, k, code, out_d, out_i, g0, min(groups, g0 + step))
         else:
             dense = inp.kind == "dense"
             D = inp.dense if dense else np.zeros((1, 1), dtype=inp.dtype)
             C = inp.condensed if not dense else np.zeros(1, dtype=inp.dtype)
-            _knn_matrix(D, C, inp.n, dense, k, out_d, out_i)
+            step = _knn_batch_rows(n, 1, threads)
+            for r0 in range(0, n, step):
+                _knn_matrix(D, C, n, dense, k, out_d, out_i, r0, min(n, r0 + step))
+    out_d = unscale(out_d, e)  # a power of two: exact
     return (out_d, out_i) if return_indices else out_d
+
+
+#: Work (pairs x coordinates) of one batch of rows of :func:`knn_distances`, per thread; the
+#: batches run one after another from Python so that KeyboardInterrupt is raised between them
+#: (a batch takes a fraction of a second).
+KNN_BATCH_WORK = 1 << 26
+
+
+def _knn_batch_rows(n: int, d: int, threads: int) -> int:
+    """Rows per batch: a multiple of 4 (the kernel's row groups, so results do not depend on it)."""
+    rows = (KNN_BATCH_WORK * max(1, threads)) // max(1, n * max(1, d))
+    return max(4, (rows // 4) * 4)
 
 
 # ==========================================================================================
