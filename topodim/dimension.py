@@ -1189,6 +1189,9 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         raise ValueError("ph_dimension needs vertex births of 0 (a zero diagonal); this distance matrix has a "
                          "non-zero diagonal")
     sched = resolve_schedule(schedule, inp.n, n_subsamples, aggregate)
+    # an exact power-of-two scale where squared distances would overflow / underflow; every bar is
+    # then 2**-e times its true length and every E_alpha 2**(-e * alpha) times its value
+    inp, scale_exp = scaled_points_input(inp)
     threads = resolve_n_threads(n_threads)
     rng = _as_rng(random_state)
     draws = _draw(rng, inp.n, sched, n_repeats, sampling)
@@ -1230,6 +1233,10 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
                         f"dimension {hom_dim} of positive length)")
         sizes, values, raw = sizes[good], values[good], raw[good]
     slope, intercept, r2, rep_est, interval, kind, notes = _fit(sizes, values, alpha, rng, confidence, n_bootstrap)
+    if scale_exp:  # report E in the data's units (the slope does not depend on them)
+        intercept += scale_exp * alpha * math.log(2.0)
+        with np.errstate(over="ignore", under="ignore"):
+            raw, values = raw * np.exp2(scale_exp * alpha), values * np.exp2(scale_exp * alpha)
     messages.extend(notes)
     dim = float(_slope_to_dim(slope, alpha))
     if slope >= 1.0:
