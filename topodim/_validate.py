@@ -461,7 +461,7 @@ def as_distance_input(
     P = as_points(X, dtype=dt, name=name)
     if metric in NATIVE_METRICS:
         if metric == "cosine":
-            norms = np.sqrt(np.einsum("ij,ij->i", P.astype(np.float64), P.astype(np.float64)))
+            norms = np.max(np.abs(P), axis=1)  # zero exactly for the zero vector, however small the others
             if (norms == 0).any():
                 i = int(np.argmax(norms == 0))
                 raise ValueError(f"cosine distance is undefined for the zero vector {name}[{i}]; remove it or use another metric")

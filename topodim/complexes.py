@@ -46,7 +46,7 @@ from ._validate import (
     check_prime,
     check_threshold,
 )
-from .metrics import metric_code, point_distance, prepare_points
+from .metrics import metric_code, point_distance, prepare_points, scaled_points_input, unscale
 from .reduction import ALGORITHMS, _reduce_owned, diagrams_from_pairs
 
 __all__ = [
@@ -246,6 +246,36 @@ def _count_cofaces(rows, indptr, nbr, w):
                     break
             if ok:
                 total += 1
+    return total
+
+
+#: Neighbour visits per batch of :func:`_count_cofaces_checked` (a fraction of a second).
+COUNT_BATCH_VISITS = 1 << 22
+
+
+def _count_cofaces_checked(rows, indptr, nbr, w, k, what) -> int:
+    """The number of k-simplices extending the (k-1)-simplices ``rows``, counted in batches.
+
+    The batches run from Python, so Ctrl-C is seen between them, and the memory the simplices
+    counted so far would take is checked after each batch: a complex that does not fit raises
+    ``MemoryError`` as soon as the partial count shows it, not after counting everything.
+    """
+    m = rows.shape[0]
+    if m == 0:
+        return 0
+    visits = np.diff(indptr)[rows[:, -1]] * max(1, k - 1) + 1
+    cum = np.cumsum(visits)
+    total = 0
+    i0 = 0
+    while i0 < m:
+        base = cum[i0 - 1] if i0 else 0
+        i1 = int(np.searchsorted(cum, base + COUNT_BATCH_VISITS, side="right"))
+        i1 = min(m, max(i1, i0 + 1))
+        total += int(_count_cofaces(rows[i0:i1], indptr, nbr, w))
+        partial = "" if i1 == m else f"at least {total} (counting stopped at row {i1} of {m}) "
+        check_memory(total * _bytes_per_simplex(k), f"the {partial or str(total) + ' '}{k}-simplices of {what}",
+                     "lower the threshold (thresh=...) or the skeleton dimension")
+        i0 = i1
     return total
 
 
@@ -700,9 +730,7 @@ def _flag_complex(n, vertex_values, indptr, nbr, w, skeleton, what):
         rows.append(np.ascontiguousarray(np.stack([us, nbr], axis=1)))
         vals.append(np.ascontiguousarray(w))
     for k in range(2, skeleton + 1):
-        count = int(_count_cofaces(rows[-1], indptr, nbr, w))
-        check_memory(count * _bytes_per_simplex(k), f"the {count} {k}-simplices of {what}",
-                     "lower the threshold or the skeleton dimension")
+        count = _count_cofaces_checked(rows[-1], indptr, nbr, w, k, what)
         r, v = _extend_cliques(rows[-1], vals[-1], indptr, nbr, w, count)
         rows.append(r)
         vals.append(v)
@@ -751,6 +779,9 @@ def rips_filtration(X, skeleton=2, thresh=np.inf, distance_matrix=False, metric=
     n = inp.n
     tt = dt.type(t) if np.isfinite(t) else dt.type(np.inf)
     if inp.kind == "points":
+        # an exact power-of-two scale where squared distances would overflow / underflow
+        inp, e = scaled_points_input(inp)
+        tt_true, tt = tt, dt.type(np.ldexp(tt, -e)) if e else tt
         code = metric_code(inp.metric)
         P = prepare_points(inp.points, inp.metric)
         counts = _count_edges_points(P, code, tt)
@@ -762,6 +793,9 @@ def rips_filtration(X, skeleton=2, thresh=np.inf, distance_matrix=False, metric=
         nbr = np.empty(m, dtype=np.int64)
         w = np.empty(m, dtype=dt)
         _fill_edges_points(P, code, tt, indptr, nbr, w)
+        if e:
+            w = unscale(w, e)
+            tt = tt_true
     elif inp.kind in ("dense", "condensed"):
         dense = inp.kind == "dense"
         D = inp.dense if dense else np.zeros((1, 1), dtype=dt)
