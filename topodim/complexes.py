@@ -272,8 +272,9 @@ def _count_cofaces_checked(rows, indptr, nbr, w, k, what) -> int:
         i1 = int(np.searchsorted(cum, base + COUNT_BATCH_VISITS, side="right"))
         i1 = min(m, max(i1, i0 + 1))
         total += int(_count_cofaces(rows[i0:i1], indptr, nbr, w))
-        partial = "" if i1 == m else f"at least {total} (counting stopped at row {i1} of {m}) "
-        check_memory(total * _bytes_per_simplex(k), f"the {partial or str(total) + ' '}{k}-simplices of {what}",
+        desc = (f"the {total} {k}-simplices of {what}" if i1 == m else
+                f"the {k}-simplices of {what} (at least {total}, counted from {i1} of {m} {k - 1}-simplices)")
+        check_memory(total * _bytes_per_simplex(k), desc,
                      "lower the threshold (thresh=...) or the skeleton dimension")
         i0 = i1
     return total
