@@ -35,6 +35,8 @@ the boundary of [v0, ..., vk] is sum_i (-1)^i [v0, ..., v̂i, ..., vk].
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._config import njit
@@ -585,6 +587,10 @@ def _as_vertex_row(s, pos):
         raise ValueError(f"simplex {pos} has shape {arr.shape}; each simplex must be a flat list of vertex ids")
     if arr.size == 0:
         raise ValueError(f"simplex {pos} is empty; every simplex needs at least one vertex")
+    if arr.dtype == object and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr.tolist()):
+        big = next(int(v) for v in arr.tolist() if not -2**63 <= v < 2**63)
+        raise ValueError(f"simplex {pos} has vertex id {big}, outside the int64 range; vertex ids must be integers "
+                         "from 0 to 2**63 - 1 (renumber the vertices 0 .. n-1)")
     if arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
             arr = arr.astype(np.int64)
@@ -661,8 +667,8 @@ def _parse_user_simplices(simplices, values):
         bad = ~np.isfinite(v)
         if bad.any():
             i = int(np.argmax(bad))
-            what = "NaN" if np.isnan(v[i]) else "infinite"
-            problems.append((int(pos[i]), f"simplex {int(pos[i])} {_fmt_simplex(raw[i])} has a {what} value; filtration values must be finite numbers"))
+            what = "a NaN" if np.isnan(v[i]) else "an infinite"
+            problems.append((int(pos[i]), f"simplex {int(pos[i])} {_fmt_simplex(raw[i])} has {what} value; filtration values must be finite numbers"))
         rows_by_dim.append(np.ascontiguousarray(rows))
         vals_by_dim.append(np.ascontiguousarray(v))
         pos_by_dim.append(pos)

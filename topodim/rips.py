@@ -49,6 +49,7 @@ from ._validate import (
     DistanceInput,
     as_distance_input,
     as_dtype,
+    check_estimate_args,
     check_memory,
     check_nonnegative_int,
     check_prime,
@@ -817,6 +818,7 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
     dt = as_dtype(dtype)
     maxdim = check_nonnegative_int(maxdim, "maxdim")
     check_threshold(thresh)
+    check_estimate_args(X, n_points, n_perm, distance_matrix)
     if X is None and n_points is None:
         raise TypeError("pass X or n_points")
     sparse_nnz = None
@@ -939,7 +941,7 @@ class RipsPersistence:
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
-        jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs)
+        jobs = 1 if self.n_jobs is None or check_device(self.device) != "cpu" else resolve_n_threads(self.n_jobs, "n_jobs")
         threads = self.n_threads if self.n_threads is not None else (None if jobs == 1 else 1)
 
         def one(x):
