@@ -89,14 +89,15 @@ def max_abs(points: np.ndarray) -> float:
     return float(max(np.max(points), -np.min(points)))
 
 
-def _safe_range(dtype) -> tuple:
+def _safe_range(dtype, d: int) -> tuple:
     """(low, high): largest |coordinates| between which squared distances neither overflow nor underflow.
 
-    ``high`` keeps d * (2 M)^2 below the dtype's largest number for up to 2^20 coordinates;
-    ``low`` keeps the square of any difference above sqrt(eps) * M a normal number.
+    ``high`` keeps d * (2 M)^2 (a bound on every squared distance and squared norm of d
+    coordinates) below the dtype's largest number; ``low`` keeps the square of any difference
+    above sqrt(eps) * M a normal number.
     """
     fi = np.finfo(dtype)
-    high = float(np.sqrt(fi.max / 4.0)) / 1024.0
+    high = float(np.sqrt(fi.max / (4.0 * max(1, d))))
     low = float(np.sqrt(fi.tiny) / np.sqrt(fi.eps))
     return low, high
 
@@ -107,8 +108,8 @@ def prepare_points(points: np.ndarray, metric: str, check_range: bool = True) ->
     Cosine rows are divided by their largest |coordinate| before their norm is taken, so that the
     norm neither overflows nor underflows (as BLAS ``nrm2`` does). For the squared-difference
     metrics (euclidean, sqeuclidean) a point cloud whose largest |coordinate| is outside the range
-    where squared distances are representable in the dtype (about 1e-146 .. 1e151 in float64,
-    4e-16 .. 6e15 in float32) raises ``ValueError``: callers that can undo a scale use
+    where squared distances are representable in the dtype (about 1e-146 .. 6e153 / sqrt(d) in
+    float64, 3e-16 .. 9e18 / sqrt(d) in float32, for d coordinates) raises ``ValueError``: callers that can undo a scale use
     :func:`scaled_points_input` first (mst / ph0, ph_dimension, TwoNN, MLE, pairwise_distances do).
     ``check_range=False`` skips that check (for a caller that scaled several arrays together).
     """
@@ -120,7 +121,7 @@ def prepare_points(points: np.ndarray, metric: str, check_range: bool = True) ->
         return np.ascontiguousarray(Q / norms[:, None], dtype=P.dtype)
     if check_range and metric in ("euclidean", "sqeuclidean"):
         m = max_abs(points)
-        low, high = _safe_range(points.dtype)
+        low, high = _safe_range(points.dtype, points.shape[1] if points.ndim == 2 else 1)
         if m > high or 0.0 < m < low:
             what = "overflow" if m > high else "underflow"
             raise ValueError(
@@ -141,7 +142,7 @@ def point_scale(points: np.ndarray, metric: str) -> int:
     if metric not in ("euclidean", "sqeuclidean"):
         return 0
     m = max_abs(points)
-    low, high = _safe_range(points.dtype)
+    low, high = _safe_range(points.dtype, points.shape[1] if points.ndim == 2 else 1)
     if m == 0.0 or low <= m <= high:
         return 0
     return -int(np.frexp(m)[1])  # brings the largest |coordinate| into [0.5, 1)
