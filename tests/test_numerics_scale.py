@@ -108,11 +108,18 @@ def test_pinned_overflow_and_underflow_cases():
     assert topodim.ph0(X * 1e160, metric="cosine")[:-1, 1].max() == pytest.approx(true, rel=1e-12)
     assert topodim.ph0(X * 1e-25, metric="cosine", dtype=np.float32)[:-1, 1].max() == pytest.approx(true, rel=1e-5)
     assert topodim.ph0(X * 1e25, metric="cosine", dtype=np.float32)[:-1, 1].max() == pytest.approx(true, rel=1e-5)
-    # ripser refuses what it cannot compute rather than dropping the H1 bars
+    # ripser: 16 H1 bars at any scale (none were left at 1e-170), one essential H0 bar in float32
+    ref = topodim.ripser(X)["dgms"]
+    tiny = topodim.ripser(X * 2.0**-565)["dgms"]
+    for a, b in zip(tiny, ref):
+        np.testing.assert_array_equal(a, b * 2.0**-565)
+    assert len(topodim.ripser(X * 1e-170)["dgms"][1]) == len(ref[1]) == 16
+    d32 = topodim.ripser(np.array([[0.0], [1e20], [3e20]]), dtype=np.float32)["dgms"][0]
+    np.testing.assert_allclose(d32[:2, 1], [1e20, 2e20], rtol=1e-6)
+    assert np.isinf(d32[:, 1]).sum() == 1
+    # a path that cannot undo a scale (the greedy subsample) refuses rather than misreads
     with pytest.raises(ValueError, match=SCALED_MSG):
-        topodim.ripser(X * 1e-170)
-    with pytest.raises(ValueError, match=SCALED_MSG):
-        topodim.ripser(np.array([[0.0], [1e20], [3e20]]), dtype=np.float32)
+        topodim.ripser(X * 1e-170, n_perm=10)
 
 
 def test_tiny_cosine_vector_is_not_a_zero_vector():

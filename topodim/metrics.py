@@ -110,7 +110,8 @@ def prepare_points(points: np.ndarray, metric: str, check_range: bool = True) ->
     metrics (euclidean, sqeuclidean) a point cloud whose largest |coordinate| is outside the range
     where squared distances are representable in the dtype (about 1e-146 .. 6e153 / sqrt(d) in
     float64, 3e-16 .. 9e18 / sqrt(d) in float32, for d coordinates) raises ``ValueError``: callers that can undo a scale use
-    :func:`scaled_points_input` first (mst / ph0, ph_dimension, TwoNN, MLE, pairwise_distances do).
+    :func:`scaled_points_input` first (ripser's distance matrix, mst / ph0, ph_dimension, TwoNN,
+    MLE, rips_filtration, pairwise_distances and enclosing_radius do).
     ``check_range=False`` skips that check (for a caller that scaled several arrays together).
     """
     if metric == "cosine":
@@ -127,7 +128,7 @@ def prepare_points(points: np.ndarray, metric: str, check_range: bool = True) ->
             raise ValueError(
                 f"X's largest |coordinate| is {m:.3g}: its squared distances {what} {points.dtype.name}; "
                 f"rescale X to about 1 (X / {m:.3g}) and multiply the results by the same factor "
-                "(mst, ph0, ph_dimension, TwoNN and MLE do this themselves)"
+                "(ripser without n_perm, ph0, mst, ph_dimension, TwoNN, MLE and rips_filtration do this themselves)"
             )
     return points
 

@@ -56,7 +56,7 @@ from ._validate import (
     check_threshold,
     format_bytes,
 )
-from .metrics import metric_code, prepare_points, squareform, to_panels
+from .metrics import metric_code, prepare_points, scaled_points_input, squareform, to_panels
 from .mst import MSTResult, _kruskal, elder_rule_h0, minimum_spanning_tree
 
 __all__ = ["ripser", "estimate_memory", "RipsPersistence"]
@@ -170,6 +170,7 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
                  "pass a threshold (thresh=...) with sparse input, dtype=np.float32, or n_perm=... to subsample")
     if inp.kind == "condensed":
         return squareform(inp.condensed)
+    inp, e = scaled_points_input(inp)  # an exact power-of-two scale where squares would overflow / underflow
     P = prepare_points(inp.points, inp.metric)
     D = np.empty((n, n), dtype=dt)
     code = metric_code(inp.metric)
@@ -177,6 +178,8 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
     _run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
                  lambda lo, hi: K.fill_dense_from_points(P, Pn, code, D, lo, hi))
     K.mirror_lower(D)
+    if e:
+        np.ldexp(D, e, out=D)
     return D
 
 
