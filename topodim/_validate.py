@@ -588,8 +588,8 @@ def check_estimate_args(X, n_points, n_perm, distance_matrix) -> None:
     """
     if n_points is not None:
         check_nonnegative_int(n_points, "n_points", minimum=1)
-    if n_perm is not None:
-        check_nonnegative_int(n_perm, "n_perm", minimum=1)
+    if n_perm is not None:  # 0 means no subsampling, as in ripser
+        check_nonnegative_int(n_perm, "n_perm", minimum=0)
     if X is None or _is_sparse(X):
         return
     if isinstance(X, (dict, set, frozenset, str, bytes)):
