@@ -364,7 +364,7 @@ def test_error_phrases(call, phrase):
 @pytest.mark.parametrize("X, exc, match", [
     (3.0, ValueError, "got 0-D shape \\(\\)"),
     (np.float64(3.0), ValueError, "got 0-D shape \\(\\)"),
-    ([[1.0, 2.0], [3.0, None]], TypeError, "contains None"),
+    ([[1.0, 2.0], [3.0, None]], ValueError, "contains None"),
 ])
 def test_scalar_and_none_messages(X, exc, match):
     with pytest.raises(exc, match=match):

@@ -48,11 +48,11 @@ def max_threads() -> int:
     return int(numba.config.NUMBA_NUM_THREADS)
 
 
-def resolve_n_threads(n_threads) -> int:
+def resolve_n_threads(n_threads, name: str = "n_threads") -> int:
     """Turn a user's ``n_threads`` into a thread count in ``[1, max_threads()]``.
 
     ``None`` or ``-1`` mean all of Numba's threads; other negative values count back from it as in
-    joblib (``-2`` is all but one).
+    joblib (``-2`` is all but one). ``name`` is the parameter named in error messages.
     """
     limit = max_threads()
     if n_threads is None:
@@ -60,10 +60,10 @@ def resolve_n_threads(n_threads) -> int:
     if isinstance(n_threads, bool) or not isinstance(n_threads, (int,)) and not hasattr(
         n_threads, "__index__"
     ):
-        raise TypeError(f"n_threads must be an integer or None, got {type(n_threads).__name__}")
+        raise TypeError(f"{name} must be an integer or None, got {type(n_threads).__name__}")
     n_threads = int(n_threads)
     if n_threads == 0:
-        raise ValueError("n_threads must be a positive integer, -1 (all threads) or None, got 0")
+        raise ValueError(f"{name} must be a positive integer, -1 (all threads) or None, got 0")
     if n_threads < 0:
         n_threads = max(1, limit + 1 + n_threads)
     return min(n_threads, limit)

@@ -127,9 +127,13 @@ def as_float_array(X, name: str = "X", dtype=np.float64) -> np.ndarray:
         raise ValueError(
             f"{name} is ragged (its rows have different lengths); every row must have the same length"
         ) from exc
+    if arr.ndim == 0 and not np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(f"{name} is a scalar ({arr.item()!r}); pass an array")
     if arr.dtype == object:
-        if any(v is None for v in arr.ravel()[:100000]):
-            raise TypeError(f"{name} contains None; pass numbers only (remove or impute the missing values)")
+        missing = np.fromiter((v is None for v in arr.ravel()), dtype=bool, count=arr.size)
+        if missing.any():
+            where = [int(v) for v in np.unravel_index(int(np.argmax(missing)), arr.shape)]
+            raise ValueError(f"{name} contains None (a missing value) at index {where}; replace it by a number")
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
@@ -569,7 +573,7 @@ def as_distance_input(
                              metric=metric if isinstance(metric, str) else "euclidean")
     if metric in NATIVE_METRICS:
         if metric == "cosine":
-            norms = np.sqrt(np.einsum("ij,ij->i", P.astype(np.float64), P.astype(np.float64)))
+            norms = np.max(np.abs(P), axis=1)  # zero exactly for the zero vector, however small the others
             if (norms == 0).any():
                 i = int(np.argmax(norms == 0))
                 raise ValueError(f"cosine distance is undefined for the zero vector {name}[{i}]; remove it or use another metric")
@@ -789,3 +793,34 @@ def check_memory(nbytes: int, what: str, way_out: str) -> None:
             f"{what} needs {format_bytes(nbytes)} but only {format_bytes(limit)} is available "
             f"({source}); {way_out}"
         )
+
+
+def check_estimate_args(X, n_points, n_perm, distance_matrix) -> None:
+    """Argument checks of :func:`topodim.rips.estimate_memory` (types and ranges only).
+
+    ``X`` must be None, an array-like of points / distances (1-D only as a condensed distance
+    matrix) or a scipy.sparse matrix; ``n_points`` a positive integer; ``n_perm`` None or a
+    positive integer.
+    """
+    if n_points is not None:
+        check_nonnegative_int(n_points, "n_points", minimum=1)
+    if n_perm is not None:  # 0 means no subsampling, as in ripser
+        check_nonnegative_int(n_perm, "n_perm", minimum=0)
+    if X is None or _is_sparse(X):
+        return
+    if isinstance(X, (dict, set, frozenset, str, bytes)):
+        raise TypeError(f"X must be an array of points or distances, or a scipy.sparse matrix; got a {type(X).__name__}")
+    try:
+        shape = np.shape(X)
+    except ValueError as exc:  # numpy >= 1.24 refuses ragged nesting
+        raise ValueError("X is ragged (its rows have different lengths); every row must have the same length") from exc
+    if len(shape) == 0:
+        raise TypeError(f"X must be an array of points or distances, got the scalar {X!r}; "
+                        "to estimate by size pass n_points=... instead")
+    if len(shape) == 1 and not distance_matrix:
+        raise ValueError(f"X is 1-D (shape {shape}); pass points of shape (n, d), a condensed distance matrix "
+                         "with distance_matrix=True, or n_points=...")
+    if len(shape) > 2:
+        raise ValueError(f"X must be 2-D (points or a distance matrix), got shape {shape}")
+    if shape[0] == 0:
+        raise ValueError("X is empty; pass at least 1 point")

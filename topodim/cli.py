@@ -230,12 +230,19 @@ def _add_filtration(sub):
 def _run_filtration(args):
     from .complexes import filtration_persistence, read_simplices  # noqa: PLC0415
 
-    if args.file != "-" and not os.path.isfile(args.file):
-        raise CLIError(f"no such file: {args.file}")
+    if args.file != "-":
+        if os.path.isdir(args.file):
+            raise CLIError(f"{args.file} is a directory; pass a text file of simplices")
+        if not os.path.isfile(args.file):
+            raise CLIError(f"no such file: {args.file}")
     ext = os.path.splitext(args.output)[1].lower() if args.output and args.output != "-" else ""
     if args.representatives and ext in (".npy", ".csv", ".tsv"):
         raise CLIError("--representatives needs .json or text (.txt / stdout) output")
-    simplices, values = read_simplices(sys.stdin if args.file == "-" else args.file)
+    try:
+        simplices, values = read_simplices(sys.stdin if args.file == "-" else args.file)
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{args.file if args.file != '-' else 'stdin'} is not a text file ({exc.reason} at byte "
+                       f"{exc.start}); pass one simplex per line: vertex ids then a value") from None
     res = filtration_persistence(simplices, values, coeff=args.coeff, maxdim=args.maxdim,
                                  algorithm=args.algorithm, keep_zero=args.keep_zero,
                                  representatives=args.representatives)

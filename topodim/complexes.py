@@ -35,6 +35,8 @@ the boundary of [v0, ..., vk] is sum_i (-1)^i [v0, ..., v̂i, ..., vk].
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._config import njit
@@ -47,7 +49,7 @@ from ._validate import (
     check_prime,
     check_threshold,
 )
-from .metrics import metric_code, point_distance, prepare_points
+from .metrics import metric_code, point_distance, prepare_points, scaled_points_input, unscale
 from .reduction import ALGORITHMS, _reduce_owned, diagrams_from_pairs
 
 __all__ = [
@@ -247,6 +249,37 @@ def _count_cofaces(rows, indptr, nbr, w):
                     break
             if ok:
                 total += 1
+    return total
+
+
+#: Neighbour visits per batch of :func:`_count_cofaces_checked` (a fraction of a second).
+COUNT_BATCH_VISITS = 1 << 22
+
+
+def _count_cofaces_checked(rows, indptr, nbr, w, k, what) -> int:
+    """The number of k-simplices extending the (k-1)-simplices ``rows``, counted in batches.
+
+    The batches run from Python, so Ctrl-C is seen between them, and the memory the simplices
+    counted so far would take is checked after each batch: a complex that does not fit raises
+    ``MemoryError`` as soon as the partial count shows it, not after counting everything.
+    """
+    m = rows.shape[0]
+    if m == 0:
+        return 0
+    visits = np.diff(indptr)[rows[:, -1]] * max(1, k - 1) + 1
+    cum = np.cumsum(visits)
+    total = 0
+    i0 = 0
+    while i0 < m:
+        base = cum[i0 - 1] if i0 else 0
+        i1 = int(np.searchsorted(cum, base + COUNT_BATCH_VISITS, side="right"))
+        i1 = min(m, max(i1, i0 + 1))
+        total += int(_count_cofaces(rows[i0:i1], indptr, nbr, w))
+        desc = (f"the {total} {k}-simplices of {what}" if i1 == m else
+                f"the {k}-simplices of {what} (at least {total}, counted from {i1} of {m} {k - 1}-simplices)")
+        check_memory(total * _bytes_per_simplex(k), desc,
+                     "lower the threshold (thresh=...) or the skeleton dimension")
+        i0 = i1
     return total
 
 
@@ -555,6 +588,10 @@ def _as_vertex_row(s, pos):
         raise ValueError(f"simplex {pos} has shape {arr.shape}; each simplex must be a flat list of vertex ids")
     if arr.size == 0:
         raise ValueError(f"simplex {pos} is empty; every simplex needs at least one vertex")
+    if arr.dtype == object and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr.tolist()):
+        big = next(int(v) for v in arr.tolist() if not -2**63 <= v < 2**63)
+        raise ValueError(f"simplex {pos} has vertex id {big}, outside the int64 range; vertex ids must be integers "
+                         "from 0 to 2**63 - 1 (renumber the vertices 0 .. n-1)")
     if arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
             arr = arr.astype(np.int64)
@@ -631,8 +668,8 @@ def _parse_user_simplices(simplices, values):
         bad = ~np.isfinite(v)
         if bad.any():
             i = int(np.argmax(bad))
-            what = "NaN" if np.isnan(v[i]) else "infinite"
-            problems.append((int(pos[i]), f"simplex {int(pos[i])} {_fmt_simplex(raw[i])} has a {what} value; filtration values must be finite numbers"))
+            what = "a NaN" if np.isnan(v[i]) else "an infinite"
+            problems.append((int(pos[i]), f"simplex {int(pos[i])} {_fmt_simplex(raw[i])} has {what} value; filtration values must be finite numbers"))
         rows_by_dim.append(np.ascontiguousarray(rows))
         vals_by_dim.append(np.ascontiguousarray(v))
         pos_by_dim.append(pos)
@@ -701,9 +738,7 @@ def _flag_complex(n, vertex_values, indptr, nbr, w, skeleton, what):
         rows.append(np.ascontiguousarray(np.stack([us, nbr], axis=1)))
         vals.append(np.ascontiguousarray(w))
     for k in range(2, skeleton + 1):
-        count = int(_count_cofaces(rows[-1], indptr, nbr, w))
-        check_memory(count * _bytes_per_simplex(k), f"the {count} {k}-simplices of {what}",
-                     "lower the threshold or the skeleton dimension")
+        count = _count_cofaces_checked(rows[-1], indptr, nbr, w, k, what)
         r, v = _extend_cliques(rows[-1], vals[-1], indptr, nbr, w, count)
         rows.append(r)
         vals.append(v)
@@ -752,6 +787,9 @@ def rips_filtration(X, skeleton=2, thresh=np.inf, distance_matrix=False, metric=
     n = inp.n
     tt = dt.type(t) if np.isfinite(t) else dt.type(np.inf)
     if inp.kind == "points":
+        # an exact power-of-two scale where squared distances would overflow / underflow
+        inp, e = scaled_points_input(inp)
+        tt_true, tt = tt, dt.type(np.ldexp(tt, -e)) if e else tt
         code = metric_code(inp.metric)
         P = prepare_points(inp.points, inp.metric)
         counts = _count_edges_points(P, code, tt)
@@ -763,6 +801,9 @@ def rips_filtration(X, skeleton=2, thresh=np.inf, distance_matrix=False, metric=
         nbr = np.empty(m, dtype=np.int64)
         w = np.empty(m, dtype=dt)
         _fill_edges_points(P, code, tt, indptr, nbr, w)
+        if e:
+            w = unscale(w, e)
+            tt = tt_true
     elif inp.kind in ("dense", "condensed"):
         dense = inp.kind == "dense"
         D = inp.dense if dense else np.zeros((1, 1), dtype=dt)

@@ -39,6 +39,8 @@ import numbers
 
 import numpy as np
 
+from ._validate import as_points
+
 __all__ = [
     "REFERENCE_SETS",
     "ReferenceSet",
@@ -279,9 +281,7 @@ def embed(X, ambient_dim, noise=0.0, isometric=True, random_state=None) -> np.nd
     -------
     ndarray, shape (n, ambient_dim), float64
     """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_points, n_features), got shape {X.shape}")
+    X = as_points(X, dtype=np.float64, name="X", min_points=1, warn_shape=False)  # finite real numbers only
     n, d = X.shape
     D = _count(ambient_dim, "ambient_dim")
     if D < d:

@@ -29,6 +29,9 @@ __all__ = [
 
 def as_diagram(dgm, name: str = "dgm") -> np.ndarray:
     """Validate a diagram: a float (k, 2) array without NaN, births finite, birth <= death."""
+    if np.iscomplexobj(dgm) or (isinstance(dgm, (list, tuple)) and any(
+            isinstance(v, complex) for row in dgm for v in (row if isinstance(row, (list, tuple)) else [row]))):
+        raise TypeError(f"{name} is complex; a diagram holds real (birth, death) pairs (take .real if that is meant)")
     try:
         arr = np.asarray(dgm, dtype=float) if not isinstance(dgm, np.ndarray) or dgm.dtype.kind not in "f" else dgm
     except (TypeError, ValueError) as exc:
@@ -134,6 +137,8 @@ def betti_curve(dgm, grid) -> np.ndarray:
     Computed with two sorted searches (O((k + m) log k)), not a loop over the grid.
     """
     arr = as_diagram(dgm)
+    if np.iscomplexobj(grid):
+        raise TypeError("grid is complex; pass real numbers")
     g = np.asarray(grid, dtype=float)
     if g.ndim != 1:
         raise ValueError(f"grid must be 1-D, got shape {g.shape}")

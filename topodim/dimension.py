@@ -86,12 +86,15 @@ from .metrics import (
     metric_code,
     panel_reduced_distances,
     prepare_points,
+    scaled_points_input,
     to_panels,
+    unscale,
 )
 from .mst import minimum_spanning_tree, prim_serial
 
 __all__ = [
     "MLE",
+    "NotFittedError",
     "PHDim",
     "PHDimResult",
     "PHDimWarning",
@@ -1186,6 +1189,9 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         raise ValueError("ph_dimension needs vertex births of 0 (a zero diagonal); this distance matrix has a "
                          "non-zero diagonal")
     sched = resolve_schedule(schedule, inp.n, n_subsamples, aggregate)
+    # an exact power-of-two scale where squared distances would overflow / underflow; every bar is
+    # then 2**-e times its true length and every E_alpha 2**(-e * alpha) times its value
+    inp, scale_exp = scaled_points_input(inp)
     threads = resolve_n_threads(n_threads)
     rng = _as_rng(random_state)
     draws = _draw(rng, inp.n, sched, n_repeats, sampling)
@@ -1227,6 +1233,10 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
                         f"dimension {hom_dim} of positive length)")
         sizes, values, raw = sizes[good], values[good], raw[good]
     slope, intercept, r2, rep_est, interval, kind, notes = _fit(sizes, values, alpha, rng, confidence, n_bootstrap)
+    if scale_exp:  # report E in the data's units (the slope does not depend on them)
+        intercept += scale_exp * alpha * math.log(2.0)
+        with np.errstate(over="ignore", under="ignore"):
+            raw, values = raw * np.exp2(scale_exp * alpha), values * np.exp2(scale_exp * alpha)
     messages.extend(notes)
     dim = float(_slope_to_dim(slope, alpha))
     if slope >= 1.0:
@@ -1271,11 +1281,11 @@ def _push_knn(dist, idx, k, r, j):
 
 
 @njit_parallel
-def _knn_points(X, P, k, metric, out_d, out_i):
+def _knn_points(X, P, k, metric, out_d, out_i, g0, g1):
+    """Rows 4*g0 .. 4*g1 - 1 (groups of 4 rows) of the k-NN lists of the points X (panels P)."""
     n = X.shape[0]
     nb = P.shape[0]
-    n_groups = (n + 3) // 4
-    for g in prange(n_groups):  # each group of 4 rows writes its own rows of out_d / out_i
+    for g in prange(g0, g1):  # each group of 4 rows writes its own rows of out_d / out_i
         acc = np.empty((4, PANEL), dtype=P.dtype)
         i0 = 4 * np.int64(g)
         rows = min(4, n - i0)
@@ -1321,8 +1331,8 @@ def _knn_matrix_row(D, C, N, dense, k, i, dist, idx):
 
 
 @njit_parallel
-def _knn_matrix(D, C, N, dense, k, out_d, out_i):
-    for i in prange(N):  # each row writes its own slots
+def _knn_matrix(D, C, N, dense, k, out_d, out_i, r0, r1):
+    for i in prange(r0, r1):  # each row writes its own slots
         _knn_matrix_row(D, C, N, dense, k, np.int64(i), out_d[i], out_i[i])
 
 
@@ -1342,16 +1352,40 @@ def knn_distances(X, k, metric="euclidean", distance_matrix=False, dtype=np.floa
         raise ValueError(f"k={k} neighbours need at least {k + 1} points, X has {inp.n}")
     out_d = np.empty((inp.n, k), dtype=inp.dtype)
     out_i = np.empty((inp.n, k), dtype=np.int64)
-    with thread_limit(n_threads):
+    n = inp.n
+    e = 0
+    with thread_limit(n_threads) as threads:
         if inp.kind == "points":
+            inp, e = scaled_points_input(inp)
             Xp = np.ascontiguousarray(prepare_points(inp.points, inp.metric))
-            _knn_points(Xp, to_panels(Xp), k, metric_code(inp.metric), out_d, out_i)
+            P = to_panels(Xp)
+            code = metric_code(inp.metric)
+            # row batches run from Python, so that Ctrl-C is seen between them
+            groups = (n + 3) // 4
+            step = _knn_batch_rows(n, Xp.shape[1], threads) // 4
+            for g0 in range(0, groups, step):
+                _knn_points(Xp, P, k, code, out_d, out_i, g0, min(groups, g0 + step))
         else:
             dense = inp.kind == "dense"
             D = inp.dense if dense else np.zeros((1, 1), dtype=inp.dtype)
             C = inp.condensed if not dense else np.zeros(1, dtype=inp.dtype)
-            _knn_matrix(D, C, inp.n, dense, k, out_d, out_i)
+            step = _knn_batch_rows(n, 1, threads)
+            for r0 in range(0, n, step):
+                _knn_matrix(D, C, n, dense, k, out_d, out_i, r0, min(n, r0 + step))
+    out_d = unscale(out_d, e)  # a power of two: exact
     return (out_d, out_i) if return_indices else out_d
+
+
+#: Work (pairs x coordinates) of one batch of rows of :func:`knn_distances`, per thread; the
+#: batches run one after another from Python so that KeyboardInterrupt is raised between them
+#: (a batch takes a fraction of a second).
+KNN_BATCH_WORK = 1 << 26
+
+
+def _knn_batch_rows(n: int, d: int, threads: int) -> int:
+    """Rows per batch: a multiple of 4 (the kernel's row groups, so results do not depend on it)."""
+    rows = (KNN_BATCH_WORK * max(1, threads)) // max(1, n * max(1, d))
+    return max(4, (rows // 4) * 4)
 
 
 # ==========================================================================================
@@ -1359,8 +1393,66 @@ def knn_distances(X, k, metric="euclidean", distance_matrix=False, dtype=np.floa
 # ==========================================================================================
 
 
+class NotFittedError(ValueError, AttributeError):
+    """An estimator was used before ``fit`` (a ValueError and an AttributeError, as in scikit-learn)."""
+
+
+def _as_estimator_array(X, who: str, *, allow_posinf: bool = False) -> np.ndarray:
+    """X as a finite float64 2-D array, with the functional API's checks and scikit-learn's wording."""
+    if X is None:
+        raise ValueError("X is None; pass an array of shape (n_samples, n_features)")
+    try:
+        import scipy.sparse as sp  # noqa: PLC0415
+
+        if sp.issparse(X):
+            raise TypeError(f"{who} does not take sparse input (a scipy.sparse matrix); pass a dense array (X.toarray())")
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(X, (dict, set, frozenset, str, bytes)):
+        raise TypeError(f"X must be an array of shape (n_samples, n_features), got a {type(X).__name__}")
+    try:
+        arr = np.asarray(X)
+    except ValueError as exc:  # numpy >= 1.24 refuses ragged nested sequences
+        raise ValueError("X is ragged (its rows have different lengths); every row must have the same length") from exc
+    if np.iscomplexobj(arr):
+        raise ValueError("Complex data not supported; pass real numbers (e.g. np.abs(X) or X.real)")
+    if arr.dtype.kind in "US":
+        raise ValueError(f"X must be numeric, got strings (dtype {arr.dtype})")
+    if arr.dtype.kind in "mM":
+        raise TypeError(f"X holds dates or durations (dtype {arr.dtype}); pass numbers, e.g. "
+                        "X.astype('datetime64[s]').astype(np.int64) for seconds")
+    if arr.dtype == object:
+        flat = arr.ravel()
+        if any(v is None for v in flat):
+            raise ValueError("X contains None (a missing value); remove or impute those entries")
+        if any(isinstance(v, (list, tuple, np.ndarray)) for v in flat[:1000]):
+            raise ValueError("X is ragged (its rows have different lengths); every row must have the same length")
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            # keep numpy's text ("float() argument must be a string or a real number, not 'dict'")
+            raise TypeError(f"X must contain only numbers: {exc}") from exc
+        if np.iscomplexobj(arr):  # pragma: no cover - astype(float64) refuses complex objects
+            raise ValueError("Complex data not supported; pass real numbers")
+    elif not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"X must be numeric, got dtype {arr.dtype}")
+    arr = np.array(arr, dtype=np.float64, order="C", copy=True)
+    if arr.ndim != 2:
+        hint = (". Reshape your data either using X.reshape(-1, 1) if your data has a single feature or "
+                "X.reshape(1, -1) if it contains a single sample") if arr.ndim == 1 else ""
+        what = "a scalar" if arr.ndim == 0 else f"{arr.ndim}D array"
+        raise ValueError(f"Expected 2D array, got {what} instead (shape {arr.shape}){hint}")
+    bad = np.isnan(arr) | (arr == -np.inf) if allow_posinf else ~np.isfinite(arr)
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        what = "NaN" if np.isnan(arr[i, j]) else ("infinity" if arr[i, j] > 0 else "-infinity")
+        fix = "remove or impute those rows" if not allow_posinf else "use np.inf (no edge) or finite distances"
+        raise ValueError(f"Input X contains {what} (first at [{i}, {j}]); {fix}")
+    return arr
+
+
 class _DimensionEstimator:
-    """get_params / set_params / repr / sklearn tags without importing scikit-learn."""
+    """get_params / set_params / repr / transform / sklearn tags without importing scikit-learn."""
 
     @classmethod
     def _param_names(cls):
@@ -1396,10 +1488,10 @@ class _DimensionEstimator:
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __sklearn_tags__(self):
-        from sklearn.utils import InputTags, Tags, TargetTags  # noqa: PLC0415 - only sklearn calls this
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags  # noqa: PLC0415 - only sklearn calls this
 
         return Tags(estimator_type=None, target_tags=TargetTags(required=False), input_tags=InputTags(),
-                    non_deterministic=False, requires_fit=True)
+                    transformer_tags=TransformerTags(), non_deterministic=False, requires_fit=True)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "dimension_")
@@ -1417,49 +1509,73 @@ class _DimensionEstimator:
 
         return fit_each(self, Xs, n_jobs=n_jobs, n_threads=n_threads)
 
-    def _validate(self, X, min_samples):
-        """Points as float64 (n, d) with scikit-learn's error conventions."""
-        if X is None:
-            raise ValueError("X is None; pass an array of shape (n_samples, n_features)")
-        try:
-            import scipy.sparse as sp  # noqa: PLC0415
+    def transform(self, X=None):
+        """The fitted ``dimension_`` (scikit-dimension's convention: a transform returns the estimate).
 
-            if sp.issparse(X):
-                raise TypeError(f"{type(self).__name__} does not take sparse input (a scipy.sparse matrix); "
-                                "pass a dense array (X.toarray())")
-        except ImportError:  # pragma: no cover
-            pass
-        arr = np.asarray(X)
-        if np.iscomplexobj(arr):
-            raise ValueError("Complex data not supported; pass real numbers")
-        if arr.dtype.kind in "US":
-            raise ValueError(f"X must be numeric, got strings (dtype {arr.dtype})")
-        arr = np.array(arr, dtype=np.float64, order="C", copy=True)
-        if arr.ndim != 2:
-            raise ValueError(f"Expected 2D array, got {arr.ndim}D array instead (shape {arr.shape}); "
-                             "reshape your data with X.reshape(-1, 1) for a single feature")
+        ``X`` is optional; when given it is checked to have ``n_features_in_`` columns and
+        otherwise ignored (the estimate is of the data passed to ``fit``).
+        """
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit(X) before transform")
+        if X is not None:
+            arr = _as_estimator_array(X, type(self).__name__, allow_posinf=self._precomputed())
+            if arr.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {arr.shape[1]} features, but {type(self).__name__} is expecting "
+                                 f"{self.n_features_in_} features as input")
+        return self.dimension_
+
+    def fit_transform(self, X, y=None):
+        """``fit(X)`` then return ``dimension_``."""
+        return self.fit(X, y).dimension_
+
+    def _precomputed(self) -> bool:
+        metric = getattr(self, "metric", None)
+        return isinstance(metric, str) and metric.strip().lower() == "precomputed"
+
+    def _validate(self, X, min_samples):
+        """Points (or a precomputed distance matrix) as float64 (n, d) with scikit-learn's error conventions."""
+        name = type(self).__name__
+        arr = _as_estimator_array(X, name, allow_posinf=self._precomputed())
         n, d = arr.shape
         if d == 0:
             raise ValueError(f"Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
         if n < min_samples:
             raise ValueError(f"Found array with {n} sample(s) (shape={arr.shape}) while a minimum of {min_samples} "
-                             f"is required by {type(self).__name__}" + (" (1 sample is not enough)" if n == 1 else ""))
-        if not np.all(np.isfinite(arr)):
-            what = "NaN" if np.isnan(arr).any() else "infinity"
-            raise ValueError(f"Input X contains {what}; remove or impute those rows")
+                             f"is required by {name}" + (" (1 sample is not enough)" if n == 1 else ""))
+        if self._precomputed():
+            if n != d:
+                raise ValueError(f"metric='precomputed' needs a square distance matrix, got shape {arr.shape}")
+            diag = np.diagonal(arr)
+            if np.any(diag != 0):
+                i = int(np.argmax(diag != 0))
+                raise ValueError(f"metric='precomputed': {name} needs a zero diagonal (X[{i}, {i}] = {diag[i]!r}); "
+                                 "a distance matrix with vertex births has no nearest-neighbour or MST reading here")
         self.n_features_in_ = d
         return arr
 
 
 def _estimator_knn(est, X, k):
     """k-NN distances for TwoNN / MLE; metric="precomputed" reads X as a square distance matrix."""
-    if isinstance(est.metric, str) and est.metric.strip().lower() == "precomputed":
-        if X.shape[0] != X.shape[1]:
-            raise ValueError(f"metric='precomputed' needs a square distance matrix, got shape {X.shape}")
+    if est._precomputed():
         if k > X.shape[0] - 1:
             raise ValueError(f"{type(est).__name__} needs at least {k + 1} points, the matrix has {X.shape[0]}")
-        return knn_distances(X, k, distance_matrix=True, n_threads=est.n_threads).astype(np.float64)
+        T = knn_distances(X, k, distance_matrix=True, n_threads=est.n_threads).astype(np.float64)
+        if not np.all(np.isfinite(T)):
+            i = int(np.argmax(~np.all(np.isfinite(T), axis=1)))
+            raise ValueError(f"{type(est).__name__}: point {i} has fewer than {k} neighbours at a finite distance "
+                             "(inf entries of the matrix); give every point enough finite distances or use fewer neighbours")
+        return T
     return knn_distances(X, k, metric=est.metric, n_threads=est.n_threads).astype(np.float64)
+
+
+def _check_alphas(alpha):
+    """(alphas as a tuple of floats, whether alpha was a sequence)."""
+    if isinstance(alpha, (list, tuple, np.ndarray)):
+        arr = np.asarray(alpha)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"alpha must be a number > 0 or a non-empty 1-D sequence of them, got {alpha!r}")
+        return tuple(_check_alpha(a) for a in arr.tolist()), True
+    return (_check_alpha(alpha),), False
 
 
 class PHDim(_DimensionEstimator):
@@ -1467,8 +1583,16 @@ class PHDim(_DimensionEstimator):
 
     ``fit(X)`` sets ``dimension_`` (float), ``interval_``, ``slope_``, ``intercept_``, ``r2_``,
     ``sizes_``, ``values_``, ``repeat_estimates_``, ``result_`` (the full :class:`PHDimResult`)
-    and ``n_features_in_``. ``metric="precomputed"`` reads X as a square distance matrix.
+    and ``n_features_in_``, and the regression data in scikit-dimension's layout: ``x_`` of shape
+    (m, 1), the log size of every subsample (each size repeated ``n_repeats * n_subsamples`` times,
+    sizes ascending), and ``y_`` of shape (m,), the log E_alpha of each of those subsamples.
+    ``metric="precomputed"`` reads X as a square distance matrix (``np.inf`` = no edge).
     ``device="cuda"`` / ``"auto"`` runs the subsample MSTs on the GPU (as :func:`ph_dimension`).
+
+    ``alpha`` may be a sequence: every alpha is fitted on the same subsamples (the same random
+    draws; one run of :func:`ph_dimension` per alpha), ``dimension_``, ``slope_``,
+    ``intercept_``, ``r2_`` become arrays with one entry per alpha, ``interval_`` an
+    (n_alpha, 2) array, ``result_`` a list of results and ``y_`` an (m, n_alpha) array.
     """
 
     def __init__(self, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
@@ -1489,23 +1613,51 @@ class PHDim(_DimensionEstimator):
         self.device = device
 
     def fit(self, X, y=None):
+        alphas, many = _check_alphas(self.alpha)
         X = self._validate(X, min_samples=4)
         schedule = self.schedule
         if isinstance(schedule, (list, tuple, np.ndarray)):
             schedule = np.asarray(schedule)
-        res = ph_dimension(X, hom_dim=self.hom_dim, alpha=self.alpha, schedule=schedule, n_repeats=self.n_repeats,
-                           random_state=self.random_state, metric=self.metric, n_threads=self.n_threads,
-                           sampling=self.sampling, n_subsamples=self.n_subsamples, aggregate=self.aggregate,
-                           method=self.method, confidence=self.confidence, device=self.device)
-        self.result_ = res
-        self.dimension_ = res.dimension
-        self.interval_ = res.interval
-        self.slope_ = res.slope
-        self.intercept_ = res.intercept
-        self.r2_ = res.r2
+        seed = self.random_state
+        if many and not isinstance(seed, (numbers.Integral, np.random.SeedSequence)) or isinstance(seed, bool):
+            # one seed for all alphas, so that they share their subsamples
+            seed = int(_as_rng(seed).integers(0, 2**63 - 1))
+        results = [
+            ph_dimension(X, hom_dim=self.hom_dim, alpha=a, schedule=schedule, n_repeats=self.n_repeats,
+                         random_state=seed, metric=self.metric, n_threads=self.n_threads,
+                         sampling=self.sampling, n_subsamples=self.n_subsamples, aggregate=self.aggregate,
+                         method=self.method, confidence=self.confidence, device=self.device)
+            for a in alphas
+        ]
+        res = results[0]
+        per = res.raw_values.shape[1] * res.raw_values.shape[2]
+        self.x_ = np.log(np.repeat(res.sizes.astype(np.float64), per)).reshape(-1, 1)
+        with np.errstate(divide="ignore"):
+            ys = [np.log(r.raw_values.reshape(len(r.sizes), -1)).ravel() for r in results]
+        if any(len(v) != len(self.x_) for v in ys):
+            raise ValueError("the alphas dropped different sizes (a subsample with E_alpha = 0); "
+                             "fit them one at a time")
         self.sizes_ = res.sizes
-        self.values_ = res.values
-        self.repeat_estimates_ = res.repeat_estimates
+        if many:
+            self.result_ = results
+            self.dimension_ = np.array([r.dimension for r in results])
+            self.interval_ = np.array([r.interval for r in results])
+            self.slope_ = np.array([r.slope for r in results])
+            self.intercept_ = np.array([r.intercept for r in results])
+            self.r2_ = np.array([r.r2 for r in results])
+            self.values_ = np.stack([r.values for r in results], axis=-1)
+            self.repeat_estimates_ = np.stack([r.repeat_estimates for r in results], axis=-1)
+            self.y_ = np.column_stack(ys)
+        else:
+            self.result_ = res
+            self.dimension_ = res.dimension
+            self.interval_ = res.interval
+            self.slope_ = res.slope
+            self.intercept_ = res.intercept
+            self.r2_ = res.r2
+            self.values_ = res.values
+            self.repeat_estimates_ = res.repeat_estimates
+            self.y_ = ys[0]
         return self
 
 
@@ -1514,10 +1666,27 @@ class TwoNN(_DimensionEstimator):
 
     With r1 <= r2 the distances of a point to its two nearest neighbours and mu = r2 / r1, the
     law of mu on a d-dimensional set is Pareto: F(mu) = 1 - mu^-d. Points with r1 = 0 (duplicates)
-    or r1 = r2 are discarded; the rest are sorted by mu, F is estimated by i / N (i = 1..N), and
-    d is the slope through the origin of -log(1 - F) against log mu on the smallest
-    ``floor(fraction * N)`` of them (the largest mu are discarded as in Ansuini et al. 2019,
-    ``fraction=0.9``). ``metric="precomputed"`` reads X as a square distance matrix.
+    or r1 = r2 are discarded (with a warning); the N others are sorted by mu and the smallest
+    ``k = floor(fraction * N)`` are used (the largest are discarded as in Ansuini et al. 2019,
+    ``fraction=0.9``, i.e. scikit-dimension's ``discard_fraction=0.1``).
+
+    Parameters
+    ----------
+    fraction : float in (0, 1], default 0.9
+        Fraction of the sorted ratios kept.
+    metric : str, default "euclidean"
+        Any metric of :func:`knn_distances`; ``"precomputed"`` reads X as a square distance
+        matrix (``np.inf`` = no edge; every point needs two finite neighbours).
+    n_threads : int, optional
+    method : {"linear", "mle"}, default "linear"
+        ``"linear"``: the slope through the origin of -log(1 - F) against log mu, F estimated by
+        i / N (Facco et al.). ``"mle"``: log mu is exponential with rate d, and keeping the k
+        smallest of N is type-II censoring, whose unbiased maximum-likelihood estimate is
+        ``(k - 1) / (sum_{i <= k} log mu_(i) + (N - k) log mu_(k))``; with ``fraction=1`` it is
+        ``(N - 1) / sum(log mu)`` (Denti et al. 2022).
+    dist : bool, default False
+        When True, X is not data but an (n, 2) array of each point's distances to its first and
+        second nearest neighbours (r1 <= r2), as scikit-dimension's ``dist=True``.
 
     Attributes (after fit)
     ----------------------
@@ -1525,20 +1694,38 @@ class TwoNN(_DimensionEstimator):
     mu_ : ndarray, the sorted ratios of the points kept
     x_, y_ : ndarray, log mu and -log(1 - F) of the points used in the fit
     n_discarded_ : int, points dropped because r1 = 0 or r1 = r2
-    r2_ : float, R² of the fit through the origin (uncentred)
+    r2_ : float, R² through the origin (uncentred) of the line y = dimension_ * x
     """
 
-    def __init__(self, fraction=0.9, metric="euclidean", n_threads=None):
+    def __init__(self, fraction=0.9, metric="euclidean", n_threads=None, method="linear", dist=False):
         self.fraction = fraction
         self.metric = metric
         self.n_threads = n_threads
+        self.method = method
+        self.dist = dist
 
     def fit(self, X, y=None):
-        X = self._validate(X, min_samples=3)
+        if self.method not in ("linear", "mle"):
+            raise ValueError(f"method must be 'linear' (Facco et al.'s fit) or 'mle' (closed-form maximum "
+                             f"likelihood), got {self.method!r}")
+        if not isinstance(self.dist, (bool, np.bool_)):
+            raise TypeError(f"dist must be True or False, got {self.dist!r}")
         frac = self.fraction
         if isinstance(frac, bool) or not isinstance(frac, numbers.Real) or not 0.0 < float(frac) <= 1.0:
             raise ValueError(f"fraction must be a number in (0, 1], got {frac!r}")
-        dist = _estimator_knn(self, X, 2)
+        if self.dist:
+            X = _as_estimator_array(X, "TwoNN")
+            if X.shape[1] != 2 or X.shape[0] < 3:
+                raise ValueError(f"with dist=True, X must be an (n, 2) array of the distances (r1, r2) to the first "
+                                 f"and second nearest neighbours, n >= 3; got shape {X.shape}")
+            if np.any(X < 0) or np.any(X[:, 1] < X[:, 0]):
+                i = int(np.argmax((X < 0).any(axis=1) | (X[:, 1] < X[:, 0])))
+                raise ValueError(f"with dist=True every row must be 0 <= r1 <= r2; row {i} is {X[i].tolist()}")
+            self.n_features_in_ = 2
+            dist = X
+        else:
+            X = self._validate(X, min_samples=3)
+            dist = _estimator_knn(self, X, 2)
         r1, r2 = dist[:, 0], dist[:, 1]
         keep = (r1 > 0) & (r1 < r2)
         self.n_discarded_ = int(np.sum(~keep))
@@ -1547,23 +1734,60 @@ class TwoNN(_DimensionEstimator):
         n_fit = int(math.floor(float(frac) * N))
         if n_fit < 2 or N < 3:
             raise ValueError(f"TwoNN needs at least 3 points with distinct first and second neighbour distances; "
-                             f"only {N} of {X.shape[0]} qualify (duplicates are discarded)")
+                             f"only {N} of {dist.shape[0]} qualify (duplicates are discarded)")
         if self.n_discarded_:
             warn(f"TwoNN discarded {self.n_discarded_} points whose nearest neighbour is a duplicate or ties with the second",
                  PHDimWarning)
         F = np.arange(1, N + 1, dtype=np.float64) / N
         x = np.log(mu[:n_fit])
-        yv = -np.log1p(-F[:n_fit])
-        sxx = float(np.dot(x, x))
-        d = float(np.dot(x, yv) / sxx) if sxx > 0 else float("inf")
-        res = yv - d * x
+        with np.errstate(divide="ignore"):
+            yv = -np.log1p(-F[:n_fit])  # inf at F = 1 (fraction=1), as in Facco et al.'s fit
+        if self.method == "mle":
+            s = float(np.sum(x) + (N - n_fit) * x[-1])
+            d = (n_fit - 1) / s if s > 0 else float("inf")
+        else:
+            sxx = float(np.dot(x, x))
+            d = float(np.dot(x, yv) / sxx) if sxx > 0 else float("inf")
         syy = float(np.dot(yv, yv))
+        if math.isfinite(d) and math.isfinite(syy):
+            res = yv - d * x
+            self.r2_ = 1.0 - float(np.dot(res, res)) / syy if syy > 0 else 0.0
+        else:
+            self.r2_ = 0.0
         self.mu_ = mu
         self.x_ = x
         self.y_ = yv
-        self.r2_ = 1.0 - float(np.dot(res, res)) / syy if syy > 0 else 0.0
-        self.dimension_ = d
+        self.dimension_ = float(d)
         return self
+
+
+#: Absolute and relative tolerance of the adaptive quadrature of MLE's noise integrals (the
+#: intrinsicDimension R package's and scikit-dimension's, so that the numbers agree with theirs).
+DNOISE_QUAD_TOL = 1e-2
+
+
+def _gauss_density(r, s, sigma):
+    """Haro et al.'s transition density f(s | r): a distance r observed as s under N(0, sigma^2) noise."""
+    return np.exp(-0.5 * ((s - r) / sigma) ** 2) / (sigma * math.sqrt(2.0 * math.pi))
+
+
+def _noisy_log_sum(R, k, sigma, density):
+    """sum_{j < k} E_j[log(R_k / r)] under the density f(r | R_j) on [0, R_k + 100 sigma] (Haro et al. 2008).
+
+    Each expectation is a ratio of two integrals computed by ``scipy.integrate.quad``.
+    """
+    from scipy.integrate import quad  # noqa: PLC0415
+
+    Rk = float(R[k - 1])
+    top = Rk + 100.0 * sigma
+    total = 0.0
+    for j in range(k - 1):
+        Rj = float(R[j])
+        num = quad(lambda r: density(r, Rj, sigma) * math.log(Rk / r) if r > 0 else 0.0, 0.0, top,
+                   epsabs=DNOISE_QUAD_TOL, epsrel=DNOISE_QUAD_TOL)[0]
+        den = quad(lambda r: density(r, Rj, sigma), 0.0, top, epsabs=DNOISE_QUAD_TOL, epsrel=DNOISE_QUAD_TOL)[0]
+        total += num / den
+    return total
 
 
 class MLE(_DimensionEstimator):
@@ -1572,26 +1796,71 @@ class MLE(_DimensionEstimator):
     For point x and k, with T_j(x) the distance to its j-th nearest neighbour, the local inverse
     estimate is ``(1 / (k - 1)) * sum_{j < k} log(T_k(x) / T_j(x))`` (Levina & Bickel, NIPS 2004).
     For each k in [k1, k2] the global estimate is the inverse of the mean of these inverses over
-    the points (MacKay & Ghahramani 2005, "comments on Levina & Bickel"; Levina–Bickel's own rule
-    averages the local estimates instead: ``averaging="mean"``); the result is the mean over k.
-    Points whose first neighbour distance is 0 (duplicates) are discarded with a warning.
-    ``metric="precomputed"`` reads X as a square distance matrix.
+    the points (MacKay & Ghahramani 2005, "comments on Levina & Bickel"; ``averaging="mean"``
+    averages the local estimates instead, Levina–Bickel's rule, and ``"median"`` takes their
+    median); the result is the mean over k. Points whose first neighbour distance is 0
+    (duplicates) are discarded with a warning. ``metric="precomputed"`` reads X as a square
+    distance matrix (``np.inf`` = no edge; every point needs k2 finite neighbours).
+
+    Parameters
+    ----------
+    k1, k2 : int, default 10, 20
+        The range of neighbour counts averaged over (k1 = k2 = k is the plain estimator at k,
+        scikit-dimension's ``fit(X, n_neighbors=k)``).
+    averaging : {"inverse", "mean", "median"}, default "inverse"
+        scikit-dimension's ``comb`` "mle", "mean", "median".
+    metric, n_threads
+        As in :class:`TwoNN`.
+    unbiased : bool, default False
+        Divide by k - 2 instead of k - 1 (the estimator is then unbiased for a Poisson process
+        without noise or boundary; Levina & Bickel). Needs k1 >= 3.
+    dnoise : None, "gaussian" or callable, default None
+        Noise model of Haro, Randall & Sapiro (2008): a distance r is observed as s with density
+        ``f(r, s, sigma)``; "gaussian" (scikit-dimension's "dnoiseGaussH") is
+        exp(-(s - r)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)). Each log(T_k / T_j) is then replaced by
+        its expectation under f(. | T_j) on [0, T_k + 100 sigma], by adaptive quadrature to the
+        tolerance :data:`DNOISE_QUAD_TOL` (1e-2, as the intrinsicDimension R package and
+        scikit-dimension). This costs 2 (k - 1) integrals per point and k.
+    sigma : float >= 0, default 0.0
+        The noise standard deviation; needs to be > 0 with ``dnoise``.
+    neighborhood_based : bool, default True
+        False: one global estimate from the distinct values among every point's ``global_k``
+        nearest-neighbour distances: for each k, the k smallest of them play the role of T_1..T_k
+        (intrinsicDimension's ``neighborhood.based = FALSE``; zero distances are left out).
+    global_k : int, default 5
+        Neighbours per point pooled when ``neighborhood_based=False`` (scikit-dimension's ``K``).
 
     Attributes (after fit)
     ----------------------
     dimension_ : float
     dimension_k_ : ndarray, the estimate for each k in [k1, k2]
     ks_ : ndarray of int
-    local_inverse_ : ndarray (n_kept, n_k), the local inverse estimates
+    local_inverse_ : ndarray (n_kept, n_k), the local inverse estimates (neighbourhood-based only)
     n_discarded_ : int
     """
 
-    def __init__(self, k1=10, k2=20, averaging="inverse", metric="euclidean", n_threads=None):
+    def __init__(self, k1=10, k2=20, averaging="inverse", metric="euclidean", n_threads=None, unbiased=False,
+                 dnoise=None, sigma=0.0, neighborhood_based=True, global_k=5):
         self.k1 = k1
         self.k2 = k2
         self.averaging = averaging
         self.metric = metric
         self.n_threads = n_threads
+        self.unbiased = unbiased
+        self.dnoise = dnoise
+        self.sigma = sigma
+        self.neighborhood_based = neighborhood_based
+        self.global_k = global_k
+
+    def _density(self):
+        if self.dnoise is None:
+            return None
+        if callable(self.dnoise):
+            return self.dnoise
+        if isinstance(self.dnoise, str) and self.dnoise in ("gaussian", "dnoiseGaussH"):
+            return _gauss_density
+        raise ValueError(f"dnoise must be None, 'gaussian' (or 'dnoiseGaussH') or a callable f(r, s, sigma), "
+                         f"got {self.dnoise!r}")
 
     def fit(self, X, y=None):
         k1, k2 = self.k1, self.k2
@@ -1600,8 +1869,22 @@ class MLE(_DimensionEstimator):
                 raise ValueError(f"{name} must be an integer >= 2, got {v!r}")
         if k2 < k1:
             raise ValueError(f"k2 must be >= k1, got k1={k1}, k2={k2}")
-        if self.averaging not in ("inverse", "mean"):
-            raise ValueError(f"averaging must be 'inverse' (MacKay-Ghahramani) or 'mean' (Levina-Bickel), got {self.averaging!r}")
+        if self.averaging not in ("inverse", "mean", "median"):
+            raise ValueError("averaging must be 'inverse' (MacKay-Ghahramani), 'mean' (Levina-Bickel) or 'median', "
+                             f"got {self.averaging!r}")
+        for name in ("unbiased", "neighborhood_based"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        density = self._density()
+        sigma = self.sigma
+        if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real) or not math.isfinite(sigma) or sigma < 0:
+            raise ValueError(f"sigma must be a finite number >= 0, got {sigma!r}")
+        if density is not None and sigma <= 0:
+            raise ValueError("dnoise needs the noise level sigma > 0 (sigma=0 means no noise: pass dnoise=None)")
+        gk = self.global_k
+        if isinstance(gk, bool) or not isinstance(gk, numbers.Integral) or gk < 1:
+            raise ValueError(f"global_k must be a positive integer, got {gk!r}")
+        kfac_shift = 2 if self.unbiased else 1
         X = self._validate(X, min_samples=3)
         n = X.shape[0]
         k2_eff = min(int(k2), n - 1)
@@ -1610,6 +1893,12 @@ class MLE(_DimensionEstimator):
             raise ValueError(f"MLE needs at least 3 points (k >= 2 neighbours), X has {n}")
         if k2_eff < k2:
             warn(f"MLE: only {n - 1} neighbours exist; using k1={k1_eff}, k2={k2_eff}", PHDimWarning)
+        if self.unbiased and k1_eff < 3:
+            raise ValueError("unbiased=True divides by k - 2 and needs k1 >= 3")
+        ks = np.arange(k1_eff, k2_eff + 1)
+        if not self.neighborhood_based:
+            self._fit_global(X, ks, kfac_shift, density, float(sigma), min(int(gk), n - 1))
+            return self
         T = _estimator_knn(self, X, k2_eff)
         keep = T[:, 0] > 0
         self.n_discarded_ = int(np.sum(~keep))
@@ -1618,20 +1907,48 @@ class MLE(_DimensionEstimator):
         if self.n_discarded_:
             warn(f"MLE discarded {self.n_discarded_} points with a duplicate (nearest neighbour at distance 0)", PHDimWarning)
         T = T[keep]
-        logT = np.log(T)
-        csum = np.cumsum(logT, axis=1)  # csum[:, j-1] = sum_{i<=j} log T_i
-        ks = np.arange(k1_eff, k2_eff + 1)
         inv = np.empty((T.shape[0], len(ks)))
-        for c, k in enumerate(ks):
-            inv[:, c] = logT[:, k - 1] - csum[:, k - 2] / (k - 1)
+        if density is None:
+            logT = np.log(T)
+            csum = np.cumsum(logT, axis=1)  # csum[:, j-1] = sum_{i<=j} log T_i
+            for c, k in enumerate(ks):
+                inv[:, c] = logT[:, k - 1] - csum[:, k - 2] / (k - 1)
+                if kfac_shift == 2:
+                    inv[:, c] *= (k - 1) / (k - 2)
+        else:
+            for c, k in enumerate(ks):
+                for i in range(T.shape[0]):
+                    inv[i, c] = _noisy_log_sum(T[i], k, float(sigma), density) / (k - kfac_shift)
+        if not np.all(np.isfinite(inv)):  # cannot happen for finite distances; never return inf with NaN inside
+            raise ValueError("MLE: non-finite local estimates (nearest-neighbour distances out of the float range)")
         with np.errstate(divide="ignore"):
             if self.averaging == "inverse":
                 mean_inv = inv.mean(axis=0)
-                dk = np.where(mean_inv > 0, 1.0 / mean_inv, np.inf)
+                dk = np.where(mean_inv > 0, 1.0 / np.where(mean_inv > 0, mean_inv, 1.0), np.inf)
             else:
-                dk = np.mean(np.where(inv > 0, 1.0 / np.where(inv > 0, inv, 1.0), np.inf), axis=0)
+                local = np.where(inv > 0, 1.0 / np.where(inv > 0, inv, 1.0), np.inf)
+                dk = np.mean(local, axis=0) if self.averaging == "mean" else np.median(local, axis=0)
         self.ks_ = ks
         self.local_inverse_ = inv
         self.dimension_k_ = dk
         self.dimension_ = float(np.mean(dk))
         return self
+
+    def _fit_global(self, X, ks, kfac_shift, density, sigma, gk):
+        T = _estimator_knn(self, X, gk)
+        R = np.unique(T)  # sorted distinct distances
+        self.n_discarded_ = int(np.sum(T == 0))
+        R = R[R > 0]
+        if self.n_discarded_:
+            warn(f"MLE left out {self.n_discarded_} zero nearest-neighbour distances (duplicates)", PHDimWarning)
+        if len(R) < 2:
+            raise ValueError("MLE: fewer than two distinct positive nearest-neighbour distances")
+        dk = np.empty(len(ks))
+        for c, k in enumerate(ks):
+            kk = min(int(k), len(R))
+            Rs = R[:kk]
+            s = float(np.sum(np.log(Rs[-1] / Rs))) if density is None else _noisy_log_sum(Rs, kk, sigma, density)
+            dk[c] = (kk - kfac_shift) / s if s > 0 else np.inf
+        self.ks_ = ks
+        self.dimension_k_ = dk
+        self.dimension_ = float(np.mean(dk))

@@ -44,6 +44,9 @@ __all__ = [
     "METRIC_CODES",
     "metric_code",
     "prepare_points",
+    "point_scale",
+    "scaled_points_input",
+    "unscale",
     "reduced_distance",
     "finish_distance",
     "point_distance",
@@ -79,12 +82,100 @@ def metric_code(metric: str) -> int:
         raise ValueError(f"metric {metric!r} has no native kernel; native metrics: {', '.join(NATIVE_METRICS)}") from None
 
 
-def prepare_points(points: np.ndarray, metric: str) -> np.ndarray:
-    """The array the kernels read for ``metric``: unit-normalised rows for cosine, else as is."""
+def max_abs(points: np.ndarray) -> float:
+    """The largest |coordinate| of a finite array (0.0 when empty), without a temporary copy."""
+    if points.size == 0:
+        return 0.0
+    return float(max(np.max(points), -np.min(points)))
+
+
+def _safe_range(dtype, d: int) -> tuple:
+    """(low, high): largest |coordinates| between which squared distances neither overflow nor underflow.
+
+    ``high`` keeps d * (2 M)^2 (a bound on every squared distance and squared norm of d
+    coordinates) below the dtype's largest number; ``low`` keeps the square of any difference
+    above sqrt(eps) * M a normal number.
+    """
+    fi = np.finfo(dtype)
+    high = float(np.sqrt(fi.max / (4.0 * max(1, d))))
+    low = float(np.sqrt(fi.tiny) / np.sqrt(fi.eps))
+    return low, high
+
+
+def prepare_points(points: np.ndarray, metric: str, check_range: bool = True) -> np.ndarray:
+    """The array the kernels read for ``metric``: unit-normalised rows for cosine, else as is.
+
+    Cosine rows are divided by their largest |coordinate| before their norm is taken, so that the
+    norm neither overflows nor underflows (as BLAS ``nrm2`` does). For the squared-difference
+    metrics (euclidean, sqeuclidean) a point cloud whose largest |coordinate| is outside the range
+    where squared distances are representable in the dtype (about 1e-146 .. 6e153 / sqrt(d) in
+    float64, 3e-16 .. 9e18 / sqrt(d) in float32, for d coordinates) raises ``ValueError``: callers that can undo a scale use
+    :func:`scaled_points_input` first (ripser's distance matrix, mst / ph0, ph_dimension, TwoNN,
+    MLE, rips_filtration, pairwise_distances and enclosing_radius do).
+    ``check_range=False`` skips that check (for a caller that scaled several arrays together).
+    """
     if metric == "cosine":
-        norms = np.sqrt(np.einsum("ij,ij->i", points, points))
-        return np.ascontiguousarray(points / norms[:, None])
+        P = np.asarray(points)
+        rowmax = np.maximum(np.max(P, axis=1), -np.min(P, axis=1)) if P.size else np.zeros(P.shape[0], P.dtype)
+        Q = P / rowmax[:, None]
+        norms = np.sqrt(np.einsum("ij,ij->i", Q, Q))
+        return np.ascontiguousarray(Q / norms[:, None], dtype=P.dtype)
+    if check_range and metric in ("euclidean", "sqeuclidean"):
+        m = max_abs(points)
+        low, high = _safe_range(points.dtype, points.shape[1] if points.ndim == 2 else 1)
+        if m > high or 0.0 < m < low:
+            what = "overflow" if m > high else "underflow"
+            raise ValueError(
+                f"X's largest |coordinate| is {m:.3g}: its squared distances {what} {points.dtype.name}; "
+                f"rescale X to about 1 (X / {m:.3g}) and multiply the results by the same factor "
+                "(ripser without n_perm, ph0, mst, ph_dimension, TwoNN, MLE and rips_filtration do this themselves)"
+            )
     return points
+
+
+def point_scale(points: np.ndarray, metric: str) -> int:
+    """An exponent k such that ``np.ldexp(points, k)`` is safe for ``metric`` (0 when none is needed).
+
+    Scaling by a power of two is exact (for normal numbers), so the distances of the scaled points
+    are exactly 2**k times (4**k for sqeuclidean) those computed without overflow or underflow.
+    Cosine is scale invariant, and manhattan and chebyshev do not square: they never need one.
+    """
+    if metric not in ("euclidean", "sqeuclidean"):
+        return 0
+    m = max_abs(points)
+    low, high = _safe_range(points.dtype, points.shape[1] if points.ndim == 2 else 1)
+    if m == 0.0 or low <= m <= high:
+        return 0
+    return -int(np.frexp(m)[1])  # brings the largest |coordinate| into [0.5, 1)
+
+
+def scaled_points_input(inp: DistanceInput):
+    """``(inp', e)``: the input with its points scaled by a power of two (:func:`point_scale`), and
+    the exponent e such that ``np.ldexp(d', e)`` turns a distance d' of ``inp'`` into the distance
+    of ``inp`` (e = 0 when the points were not scaled or ``inp`` is not a point cloud).
+
+    Raises ``ValueError`` when the true distances themselves are not representable in the dtype
+    (sqeuclidean distances above its largest number).
+    """
+    if inp.kind != "points":
+        return inp, 0
+    k = point_scale(inp.points, inp.metric)
+    if k == 0:
+        return inp, 0
+    e = -k if inp.metric == "euclidean" else -2 * k
+    if inp.metric == "sqeuclidean" and e > np.finfo(inp.dtype).maxexp - 4:
+        raise ValueError(f"squared euclidean distances of X (coordinates up to {max_abs(inp.points):.3g}) exceed "
+                         f"{inp.dtype.name}'s largest number; use metric='euclidean' or rescale X")
+    P = np.ascontiguousarray(np.ldexp(inp.points, k), dtype=inp.dtype)
+    return DistanceInput(kind="points", n=inp.n, dtype=inp.dtype, points=P, metric=inp.metric), e
+
+
+def unscale(values, e: int):
+    """``values * 2**e`` (exact for normal results), in the values' dtype; ``values`` when e = 0."""
+    if e == 0:
+        return values
+    v = np.asarray(values)
+    return np.ldexp(v, e).astype(v.dtype, copy=False)
 
 
 # ------------------------------------------------------------------------------------------
@@ -315,16 +406,31 @@ def pairwise_distances(X, Y=None, metric="euclidean", condensed=False, dtype=np.
     if inp.kind != "points":
         raise ValueError("pairwise_distances takes point clouds with a native metric")
     code = metric_code(inp.metric)
-    P = prepare_points(inp.points, inp.metric)
+    Q = None
+    if Y is not None:
+        Q = as_points(Y, dtype=inp.dtype, name="Y", min_points=1, warn_shape=False)
+        if Q.shape[1] != inp.points.shape[1]:
+            raise ValueError(f"Y has {Q.shape[1]} columns but X has {inp.points.shape[1]}; they must match")
+        if inp.metric == "cosine" and (np.max(np.abs(Q), axis=1) == 0).any():
+            raise ValueError("cosine distance is undefined for a zero vector in Y")
+    # one power-of-two scale for X and Y together (exact), undone on the output
+    both = inp.points if Q is None else np.concatenate([inp.points, Q])
+    k = point_scale(both, inp.metric)
+    e = 0
+    if k != 0:
+        e = -k if inp.metric == "euclidean" else -2 * k
+        inp = DistanceInput(kind="points", n=inp.n, dtype=inp.dtype, metric=inp.metric,
+                            points=np.ascontiguousarray(np.ldexp(inp.points, k), dtype=inp.dtype))
+        Q = None if Q is None else np.ascontiguousarray(np.ldexp(Q, k), dtype=Q.dtype)
+    return unscale(_pairwise(inp, Q, code, condensed, n_threads), e)
+
+
+def _pairwise(inp: DistanceInput, Q, code, condensed, n_threads):
+    P = prepare_points(inp.points, inp.metric, check_range=Q is None)
     n = inp.n
     with thread_limit(n_threads):
-        if Y is not None:
-            Q = as_points(Y, dtype=inp.dtype, name="Y", min_points=1, warn_shape=False)
-            if Q.shape[1] != P.shape[1]:
-                raise ValueError(f"Y has {Q.shape[1]} columns but X has {P.shape[1]}; they must match")
-            if inp.metric == "cosine" and (np.einsum("ij,ij->i", Q, Q) == 0).any():
-                raise ValueError("cosine distance is undefined for a zero vector in Y")
-            Qp = prepare_points(Q, inp.metric)
+        if Q is not None:
+            Qp = prepare_points(Q, inp.metric, check_range=False)
             m_rows = Q.shape[0]
             check_memory(n * m_rows * P.itemsize, f"a {n}x{m_rows} distance matrix", "use smaller blocks of rows")
             out = np.empty((n, m_rows), dtype=P.dtype)
@@ -443,9 +549,10 @@ def enclosing_radius(inp: DistanceInput, n_threads=None) -> float:
     largest birth, which the caller must take into account).
     """
     if inp.kind == "points":
+        inp, e = scaled_points_input(inp)
         P = prepare_points(inp.points, inp.metric)
         with thread_limit(n_threads):
-            return float(_enclosing_radius_points(P, metric_code(inp.metric)))
+            return float(unscale(_enclosing_radius_points(P, metric_code(inp.metric)), e))
     if inp.kind == "dense":
         return float(_enclosing_radius_dense(inp.dense))
     if inp.kind == "condensed":
@@ -458,8 +565,9 @@ def input_distance(inp: DistanceInput, i: int, j: int) -> float:
     if i == j:
         return 0.0
     if inp.kind == "points":
+        inp, e = scaled_points_input(inp)
         P = prepare_points(inp.points, inp.metric)
-        return float(point_distance(P, i, P, j, metric_code(inp.metric)))
+        return float(unscale(point_distance(P, i, P, j, metric_code(inp.metric)), e))
     if inp.kind == "dense":
         return float(inp.dense[i, j])
     if inp.kind == "condensed":

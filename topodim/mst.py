@@ -49,6 +49,8 @@ from .metrics import (
     finish_distance,
     metric_code,
     prepare_points,
+    scaled_points_input,
+    unscale,
     reduced_distance,
 )
 
@@ -760,6 +762,7 @@ def _canonical_order(u, v, w):
 def minimum_spanning_tree(inp: DistanceInput, method: str = "auto", n_threads=None) -> MSTResult:
     """The MST of a validated :class:`~topodim._validate.DistanceInput` (internal entry point)."""
     method = _choose_method(inp, method)
+    inp, e = scaled_points_input(inp)  # exact power-of-two scale where squares would overflow / underflow
     with thread_limit(n_threads) as threads:
         if inp.kind == "points":
             code = metric_code(inp.metric)
@@ -781,6 +784,7 @@ def minimum_spanning_tree(inp: DistanceInput, method: str = "auto", n_threads=No
             us, vs, ws = us[order], vs[order], ws[order]
             keep = _kruskal(us, vs, ws, inp.n)
             u, v, w = us[keep], vs[keep], ws[keep]
+    w = unscale(w, e)  # a power of two: exact
     edges, lengths = _canonical_order(u, v, w.astype(inp.dtype, copy=False))
     return MSTResult(edges, lengths)
 

@@ -51,13 +51,14 @@ from ._validate import (
     as_dtype,
     check_maxdim,
     as_points,
+    check_estimate_args,
     check_memory,
     check_nonnegative_int,
     check_prime,
     check_threshold,
     format_bytes,
 )
-from .metrics import metric_code, prepare_points, squareform, to_panels
+from .metrics import metric_code, prepare_points, scaled_points_input, squareform, to_panels
 from .mst import MSTResult, _kruskal, elder_rule_h0, minimum_spanning_tree
 
 __all__ = ["ripser", "estimate_memory", "RipsPersistence"]
@@ -171,6 +172,7 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
                  "pass a threshold (thresh=...) with sparse input, dtype=np.float32, or n_perm=... to subsample")
     if inp.kind == "condensed":
         return squareform(inp.condensed)
+    inp, e = scaled_points_input(inp)  # an exact power-of-two scale where squares would overflow / underflow
     P = prepare_points(inp.points, inp.metric)
     D = np.empty((n, n), dtype=dt)
     code = metric_code(inp.metric)
@@ -178,6 +180,8 @@ def _dense_matrix(inp: DistanceInput) -> np.ndarray:
     _run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
                  lambda lo, hi: K.fill_dense_from_points(P, Pn, code, D, lo, hi))
     K.mirror_lower(D)
+    if e:
+        np.ldexp(D, e, out=D)
     return D
 
 
@@ -973,6 +977,7 @@ def estimate_memory(X=None, maxdim=1, thresh=np.inf, distance_matrix=False, dtyp
     check_threshold(thresh)
     if collapse_edges not in ("auto", True, False):
         raise ValueError(f"collapse_edges must be 'auto', True or False, got {collapse_edges!r}")
+    check_estimate_args(X, n_points, n_perm, distance_matrix)
     if X is None and n_points is None:
         raise TypeError("pass X or n_points")
     sparse_nnz = None
@@ -1286,6 +1291,8 @@ class RipsPersistence:
         maxdim = max(dims)
         Xs = list(X)
         # one device context at a time: GPU inputs run sequentially
+        if self.n_jobs is not None:
+            resolve_n_threads(self.n_jobs, "n_jobs")  # a clear message for 0 / non-integers
         jobs = 1 if check_device(self.device) != "cpu" else self.n_jobs
         dt = as_dtype(self.dtype)
 
