@@ -1,11 +1,17 @@
 """Vietoris–Rips persistence side by side: topodim.ripser against GUDHI, ripser.py and giotto-ph.
 
     python bench/compare_rips.py [--repeats 3] [--cases ...] [--tools ...]
+    python bench/compare_rips.py --structured   # noisy circle and torus (maxdim 1 and 2)
+    python bench/compare_rips.py --scaling      # circle and torus, n = 1,000 / 2,000 / 4,000
     python bench/compare_rips.py --compile      # Numba compile time, cold and with the cache
 
-Every tool computes the diagrams H0..Hk of the same seeded input (the cases of issue 4). One
-fresh process per measurement, tools alternating, after a warm-up call on a small input of the
-same kind (see harness.py); the compile time of topodim is measured separately by --compile.
+Every tool computes the diagrams H0..Hk of the same seeded input (the cases of issues 4 and 13).
+One fresh process per measurement, tools alternating, after a warm-up call on a small input of
+the same kind (see harness.py); the compile time of topodim is measured separately by --compile.
+Run from the repository root with ``PYTHONPATH=.``. The tool "topodim baseline" runs the topodim
+found in the source tree named by the environment variable TOPODIM_BASELINE (for instance an
+older commit exported with ``git archive``), so that a change is measured against the code before
+it in the same run; it reports n/a when the variable is not set.
 """
 
 import os
@@ -23,6 +29,12 @@ def _torus(n, seed=0, noise=0.05):
     v = rng.random(n) * 2 * np.pi
     X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
     return X + noise * rng.standard_normal(X.shape)
+
+
+def _circle(n, seed=0, noise=0.1):
+    rng = np.random.default_rng(seed)
+    a = rng.random(n) * 2 * np.pi
+    return np.stack([np.cos(a), np.sin(a)], 1) + noise * rng.standard_normal((n, 2))
 
 
 def _cube(n, seed=0):
@@ -44,7 +56,7 @@ def _case(make, n, maxdim, dm=False):
     return lambda small: (make(min(n, 120) if small else n), maxdim, dm)
 
 
-CASES = {
+BASIC = {
     "[0,1]³, n=1,000, H≤1": _case(_cube, 1000, 1),
     "[0,1]³, n=2,000, H≤1": _case(_cube, 2000, 1),
     "[0,1]³, n=500, H≤2": _case(_cube, 500, 2),
@@ -53,6 +65,23 @@ CASES = {
     "Gaussian R⁵⁰, n=1,000, H≤1": _case(_gauss, 1000, 1),
     "distance matrix (cube³), n=1,000, H≤1": _case(_dm, 1000, 1, True),
 }
+
+#: Structured data (issue 13): samples of manifolds with large cycles, where the reduction of the
+#: full filtration has a few very long columns. ``--structured`` selects these.
+STRUCTURED = {
+    "noisy circle, n=1,000, H≤1": _case(_circle, 1000, 1),
+    "noisy torus in R³, n=2,000, H≤1": _case(_torus, 2000, 1),
+    "noisy torus in R³, n=1,000, H≤2": _case(_torus, 1000, 2),
+}
+
+#: Scaling with n (topodim only beyond the peers' reach): ``--scaling`` selects these.
+SCALING = {
+    f"noisy {name}, n={n:,}, H≤1": _case(make, n, 1)
+    for name, make in (("circle", _circle), ("torus in R³", _torus)) for n in (1000, 2000, 4000)
+}
+
+#: every case a worker process may be asked for
+CASES = {**BASIC, **STRUCTURED, **SCALING}
 
 
 def run_topodim(data, n_threads=None):
@@ -64,6 +93,23 @@ def run_topodim(data, n_threads=None):
 
 def run_topodim_1thread(data):
     return run_topodim(data, n_threads=1)
+
+
+def run_topodim_2threads(data):
+    return run_topodim(data, n_threads=2)
+
+
+def run_topodim_baseline(data):
+    """topodim from another source tree (env TOPODIM_BASELINE, e.g. an exported older commit)."""
+    base = os.environ.get("TOPODIM_BASELINE")
+    if not base:
+        raise ImportError("set TOPODIM_BASELINE to a topodim source tree")
+    sys.path.insert(0, base)
+    import topodim
+
+    assert os.path.dirname(os.path.dirname(os.path.abspath(topodim.__file__))) == os.path.abspath(base)
+    X, maxdim, dm = data
+    return topodim.ripser(X, maxdim=maxdim, distance_matrix=dm)
 
 
 def run_gudhi(data):
@@ -97,6 +143,8 @@ def run_giotto_collapse(data):
 TOOLS = {
     "topodim": run_topodim,
     "topodim 1 thread": run_topodim_1thread,
+    "topodim 2 threads": run_topodim_2threads,
+    "topodim baseline": run_topodim_baseline,
     "GUDHI RipsPersistence": run_gudhi,
     "ripser.py": run_ripser,
     "giotto-ph all threads": run_giotto,
@@ -106,6 +154,14 @@ TOOLS = {
 
 def skip(case, tool):
     """Pairs that the anchors (shared/notes/anchors.md) put above 30 s or out of memory here."""
+    peer = not tool.startswith("topodim")
+    if ("circle" in case or "torus" in case) and "H≤1" in case:
+        if "4,000" in case and (peer or tool == "topodim baseline"):
+            return "not run (over 10 min for the peers at n=2,000 on the circle)"
+        if "2,000" in case and "circle" in case and (peer or tool == "topodim baseline"):
+            return "over 10 min (every peer, n=2,000)"
+        if tool == "giotto-ph all + collapse":
+            return "not run (its collapse alone is slower than the others' whole run)"
     if tool == "ripser.py" and "H≤2" in case and "n=500" not in case:
         return "over 120 s / 834 MB at n=500 already"
     if tool == "giotto-ph all + collapse" and "H≤1" in case and ("2,000" in case or "R⁵⁰" in case):
@@ -138,4 +194,11 @@ if __name__ == "__main__":
             reps = int(sys.argv[sys.argv.index("--repeats") + 1])
         compile_table(reps)
     else:
-        harness.main(os.path.splitext(os.path.basename(__file__))[0], CASES, TOOLS, skip=skip)
+        cases = BASIC
+        if "--structured" in sys.argv:
+            sys.argv.remove("--structured")
+            cases = STRUCTURED
+        elif "--scaling" in sys.argv:
+            sys.argv.remove("--scaling")
+            cases = SCALING
+        harness.main(os.path.splitext(os.path.basename(__file__))[0], cases, TOOLS, skip=skip)

@@ -362,8 +362,8 @@ def test_error_phrases(call, phrase):
 
 
 @pytest.mark.parametrize("X, exc, match", [
-    (3.0, ValueError, "got 0-D shape \\(\\)"),
-    (np.float64(3.0), ValueError, "got 0-D shape \\(\\)"),
+    (3.0, ValueError, "X is a scalar"),
+    (np.float64(3.0), ValueError, "X is a scalar"),
     ([[1.0, 2.0], [3.0, None]], ValueError, "contains None"),
 ])
 def test_scalar_and_none_messages(X, exc, match):

@@ -875,7 +875,7 @@ def _consolidate(wi, wd, wc, wl, p):
 @njit
 def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, data, n, thresh, B,
                    p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
-                   cc_st, counters, stats):
+                   cc_st, counters, stats, budget):
     """Reduce the coboundary columns c0..c1-1 of dimension ``dim`` (see the module docstring).
 
     State carried between calls (so that Python can report progress between chunks):
@@ -887,7 +887,10 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
     * ``bars_d`` (ncols, 2): birth, death (inf when essential); ``bars_i`` (ncols, 2): birth and
       death simplices (-1 when essential), in the order found;
     * ``cc_ptr`` (per bar) into ``cc_st`` (2 per entry: index, coefficient): the cocycles;
-    * ``counters``: [entries of V, bars, cocycle entries].
+    * ``counters``: [entries of V, bars, cocycle entries, 1 when stopped by the budget].
+
+    ``budget`` >= 0 stops the reduction (``counters[3] = 1``, the state left incomplete) as soon
+    as the heap pushes (``stats[4]``) exceed it; -1 means no budget.
 
     Working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter at
     most a cap L are in the heap. The heap top, once nothing below it cancels, is the true pivot:
@@ -994,6 +997,9 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
                     if qi != skip:
                         hs = _push(hd, hi, hc, hs, qd, qi, cneg if qs else ce)
                 stats[4] += cnt
+                if budget >= 0 and stats[4] > budget:
+                    counters[3] = 1
+                    return vst_i, vst_d, cc_st
             pf = pt
             if mode == 3:
                 L = nxt

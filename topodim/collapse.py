@@ -15,8 +15,9 @@ stays dominated for every s >= t_e it is removed.
 
 Algorithm (one backward sweep, each step one such shift on the current filtration): edges are
 visited in decreasing filtration order (value, then index). For edge e, at time T = t_e: collect
-the common neighbours of u and v in G(T); look for a dominator w (the common neighbour closest to
-both ends is tried first); if there is none, e keeps value T. Otherwise the domination by w lasts
+the common neighbours of u and v in G(T); look for a dominator w (dense graphs: the dominator that
+dominates longest, the last dominators at u and v tried first; sparse graphs: the first found, the
+common neighbour closest to both ends tried first); if there is none, e keeps value T. Otherwise the domination by w lasts
 until the first time a new common neighbour x appears that w is not yet adjacent to:
 T_w = min{max(f(u,x), f(v,x)) > T : f(w, x) > max(f(u,x), f(v,x))}; set T = T_w and repeat. When
 T_w = inf the edge is removed. Values of edges visited earlier are their updated values, so every
@@ -55,6 +56,14 @@ def _collapse_dense(F, order_idx, thresh):
     the neighbours that become common later are joined by visited, kept edges (bitsets too),
     which tells how long a dominator keeps dominating; at a later time T
     the adjacencies gained through kept edges of value in (t, T] are read from the matrix.
+
+    Candidates are pruned by witnesses: when w fails because a common neighbour x is not adjacent
+    to it, every candidate not adjacent to x fails too, so the candidate set is intersected with
+    x's neighbourhood in one pass over the words (the candidates are the common neighbours, in
+    index order after the last dominators at u and at v). When w dominates until T_w < inf
+    because of a future common neighbour x, candidates with no edge to x cannot dominate longer
+    and are dropped the same way. Pruning removes only candidates that would not be chosen, so
+    the result is the one of testing every candidate.
     Returns (removed, shifted)."""
     n = F.shape[0]
     W = (n + 63) >> 6
@@ -73,6 +82,7 @@ def _collapse_dense(F, order_idx, thresh):
     npend = 0
     pp = 0
     N = np.empty(W, dtype=np.uint64)
+    Cm = np.empty(W, dtype=np.uint64)
     Xc = np.empty(2 * n + 2, dtype=F.dtype)
     Xv = np.empty(2 * n + 2, dtype=np.int64)
     table = _DEBRUIJN
@@ -95,86 +105,123 @@ def _collapse_dense(F, order_idx, thresh):
         while True:
             # Future common neighbours x (joined to u and v by time c_x > T): one of the two
             # edges has a value > T >= t, so it is an edge already visited and kept: they are
-            # found with word operations on the kept bitsets and listed with c_x, sorted by c_x.
+            # found with word operations on the kept bitsets and listed with c_x (when the other
+            # edge is in G(t), its value is <= t and c_x is the kept edge's value).
             # Neighbours common by time T but not in the bitsets of G(t) are added to N.
             nX = 0
             for k in range(W):
-                word = (kbits[u, k] & (bits[v, k] | kbits[v, k])) | (kbits[v, k] & bits[u, k])
-                while word != 0:
-                    low = word & (~word + one)
-                    word ^= low
-                    x = k * 64 + _ctz(low, table)
-                    fa = F[u, x]
-                    fb = F[v, x]
-                    c = fa if fa > fb else fb
-                    if c <= T:
-                        if T > t:
-                            N[k] |= low
+                ku = kbits[u, k]
+                kv = kbits[v, k]
+                for part in range(3):
+                    if part == 0:
+                        word = ku & kv
+                    elif part == 1:
+                        word = ku & bits[v, k] & ~kv
                     else:
-                        r = nX
-                        while r > 0 and Xc[r - 1] > c:
-                            Xc[r] = Xc[r - 1]
-                            Xv[r] = Xv[r - 1]
-                            r -= 1
-                        Xc[r] = c
-                        Xv[r] = x
-                        nX += 1
-            bestT = -1.0
-            # candidates: the last vertices that dominated an edge at u or at v first, then all
-            # of N in order
-            for k in range(-2, W):
-                if k < 0:
-                    w = last[u] if k == -2 else last[v]
-                    if w < 0 or (N[w >> 6] & (one << np.uint64(w & 63))) == 0:
-                        continue
-                    word = np.uint64(0)
-                    single = True
-                else:
-                    word = N[k]
-                    single = False
-                while single or word != 0:
-                    if not single:
+                        word = kv & bits[u, k] & ~ku
+                    while word != 0:
                         low = word & (~word + one)
                         word ^= low
-                        w = k * 64 + _ctz(low, table)
-                    single = False
-                    ok = True
+                        x = k * 64 + _ctz(low, table)
+                        if part == 0:
+                            fa = F[u, x]
+                            fb = F[v, x]
+                            c = fa if fa > fb else fb
+                        elif part == 1:
+                            c = F[u, x]
+                        else:
+                            c = F[v, x]
+                        if c <= T:
+                            if T > t:
+                                N[k] |= low
+                        else:
+                            Xc[nX] = c
+                            Xv[nX] = x
+                            nX += 1
+            bestT = -1.0
+            for k in range(W):
+                Cm[k] = N[k]
+            k = -2
+            while k < W:
+                if k < 0:
+                    w = last[u] if k == -2 else last[v]
+                    k += 1
+                    if w < 0:
+                        continue
                     wk = w >> 6
                     wb = one << np.uint64(w & 63)
-                    for k2 in range(W):
-                        x = N[k2] & ~bits[w, k2]
-                        if k2 == wk:
-                            x &= ~wb
-                        if x != 0 and T == t:
-                            ok = False
-                            break
-                        while x != 0:
-                            # not adjacent in G(t): adjacent by time T through a kept edge?
-                            lo2 = x & (~x + one)
-                            x ^= lo2
-                            y = k2 * 64 + _ctz(lo2, table)
-                            if (kbits[w, k2] & lo2) == 0 or F[w, y] > T:
-                                ok = False
-                                break
-                        if not ok:
-                            break
-                    if not ok:
+                    if (Cm[wk] & wb) == 0:
                         continue
-                    # w dominates at T; it keeps dominating until a future common neighbour
-                    # appears that w is not adjacent to by then
-                    Tw = np.inf
-                    for r in range(nX):
-                        x = Xv[r]
-                        if x != w and F[w, x] > Xc[r]:
-                            Tw = Xc[r]
-                            break
-                    if Tw > bestT:
-                        bestT = Tw
-                        bestw = w
-                    if Tw == np.inf:
+                else:
+                    word = Cm[k]
+                    if word == 0:
+                        k += 1
+                        continue
+                    wb = word & (~word + one)
+                    wk = k
+                    w = k * 64 + _ctz(wb, table)
+                Cm[wk] &= ~wb
+                # a common neighbour not adjacent to w by time T (-1: w dominates)
+                wit = -1
+                for k2 in range(W):
+                    x = N[k2] & ~bits[w, k2]
+                    if k2 == wk:
+                        x &= ~wb
+                    if x != 0 and T == t:
+                        wit = k2 * 64 + _ctz(x & (~x + one), table)
                         break
-                if bestT == np.inf:
+                    while x != 0:
+                        lo2 = x & (~x + one)
+                        x ^= lo2
+                        y = k2 * 64 + _ctz(lo2, table)
+                        if (kbits[w, k2] & lo2) == 0 or F[w, y] > T:
+                            wit = y
+                            break
+                    if wit >= 0:
+                        break
+                if wit >= 0:
+                    # no candidate that is not adjacent to the witness can dominate
+                    xk = wit >> 6
+                    xb = one << np.uint64(wit & 63)
+                    keep = Cm[xk] & xb
+                    if T == t:
+                        for k2 in range(W):
+                            Cm[k2] &= bits[wit, k2]
+                    else:
+                        for k2 in range(W):
+                            Cm[k2] &= bits[wit, k2] | kbits[wit, k2]
+                    Cm[xk] |= keep
+                    continue
+                # w dominates at T; it keeps dominating until a future common neighbour
+                # appears that w is not adjacent to by then (adjacent in G(t): at once; through
+                # a kept edge: from that edge's value; else never)
+                Tw = np.inf
+                for r in range(nX):
+                    cr = Xc[r]
+                    if cr >= Tw:
+                        continue
+                    x = Xv[r]
+                    if x == w:
+                        continue
+                    xk = x >> 6
+                    xb = one << np.uint64(x & 63)
+                    if (bits[w, xk] & xb) != 0:
+                        continue
+                    if (kbits[w, xk] & xb) == 0 or F[w, x] > cr:
+                        Tw = cr
+                        wit = x
+                if Tw > bestT:
+                    bestT = Tw
+                    bestw = w
+                if Tw == np.inf:
                     break
+                # a candidate without any edge to the witness cannot keep dominating past Tw
+                xk = wit >> 6
+                xb = one << np.uint64(wit & 63)
+                keep = Cm[xk] & xb
+                for k2 in range(W):
+                    Cm[k2] &= bits[wit, k2] | kbits[wit, k2]
+                Cm[xk] |= keep
             if bestT < 0:
                 break  # not dominated at T: the edge's value becomes T
             last[u] = bestw

@@ -22,7 +22,9 @@ Algorithm (Bauer, "Ripser", JACT 2021), as implemented here:
   everything below it has cancelled (this cuts heap traffic by orders of magnitude);
 * the default threshold is the enclosing radius (above it the complex is a cone);
 * for ``maxdim >= 2`` the filtration is first reduced by an edge collapse (Boissonnat–Pritam),
-  which keeps every diagram and removes most edges.
+  which keeps every diagram and removes most edges; for ``maxdim == 1`` too when the reduction
+  of the full filtration outgrows a budget of heap pushes per edge (samples of manifolds with
+  large cycles), see :func:`_collapse_budget`.
 
 Conventions: filtration values are diameters (edge lengths, not radii); a simplex enters at the
 largest distance between its vertices (and no earlier than its vertices' births: the diagonal of
@@ -373,8 +375,32 @@ def _reduction_state_bytes(ncols: int, itemsize: int) -> int:
     return K.hash_capacity(ncols) * 16 + m * 24 + m * 2 * (itemsize + 8) + (m + 1) * 8
 
 
+#: Heap pushes per edge that the dimension-1 reduction of the full filtration may spend before
+#: ``collapse_edges="auto"`` gives up on it and collapses the filtration first (maxdim 1).
+COLLAPSE_PUSHES_PER_EDGE = 1
+
+
+def _collapse_budget(n_edges: int) -> int:
+    """The heap pushes allowed to the uncollapsed dimension-1 reduction (maxdim 1, "auto").
+
+    The cost of the reduction is not known before it runs; its heap pushes are the measure. On
+    unstructured clouds (uniform in the square, cube and 4-cube, Gaussian in R^2 to R^50,
+    clusters, a noisy sphere, the 64-d digits) it pushes 0.04-0.3 entries per edge and the
+    collapse (0.3-3 us per edge) would cost more than the whole reduction; on samples of
+    manifolds with large cycles (noisy circles, tori) it pushes 3-50 per edge, a few long
+    columns each adding hundreds of coboundaries, and the collapsed filtration reduces in a
+    fraction of the time. The budget, COLLAPSE_PUSHES_PER_EDGE pushes per edge, separates the two
+    with a margin of about 3x on both sides; when it runs out the work done so far (about the
+    cost of the collapse) is dropped and the collapsed filtration is reduced instead. The choice
+    depends on counts only, so it is the same for any thread count; the diagrams are the same
+    either way.
+    """
+    return int(COLLAPSE_PUSHES_PER_EDGE * max(n_edges, 1))
+
+
 def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, eflags, do_cc,
-                      progress: _Progress):
+                      progress: _Progress, budget: int = -1):
+    """Reduce the columns of one dimension; None when ``budget`` (heap pushes, -1: none) ran out."""
     ncols = cols_idx.shape[0]
     dt = cols_diam.dtype
     m = max(ncols, 1)
@@ -407,10 +433,12 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
             vst_i, vst_d, cc_st = K.reduce_columns(
                 dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n,
                 t, B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
-                cc_st, counters, stats)
+                cc_st, counters, stats, np.int64(budget))
         except MemoryError as exc:
             raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
                               f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None
+        if counters[3]:
+            return None
         c0 = c1
         progress(stage, c0, ncols)
     nb = int(counters[1])
@@ -613,8 +641,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     progress : bool or callable, default False
         ``True`` draws a progress bar on stderr; a callable receives ``(stage, done, total)``.
     collapse_edges : "auto", True or False
-        Reduce the filtration by an edge collapse before computing (diagrams unchanged). "auto":
-        when maxdim >= 2 and no cocycles are asked for.
+        Reduce the filtration by an edge collapse before computing (diagrams unchanged). "auto"
+        (no cocycles asked for): always when maxdim >= 2; for maxdim 1 when the reduction of the
+        full filtration exceeds a budget of COLLAPSE_PUSHES_PER_EDGE heap pushes per edge (as on
+        noisy circles and tori), which is then restarted on the collapsed filtration.
     keep_distances : bool, default True
         Return the distance matrix as ``dperm2all`` (ripser.py does). With False and maxdim=0,
         point clouds never need an n x n matrix.
@@ -831,37 +861,53 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
         else thresh_used
     num_edges = _count_edges(inp, g, K.kernel_threshold(count_t, dt))
 
-    collapse = (collapse_opt is True or (collapse_opt == "auto" and maxdim_eff >= 2)) and not do_cc \
-        and maxdim_eff >= 1
+    # the edge collapse: forced by collapse_edges=True; with "auto" always for maxdim >= 2, and
+    # for maxdim 1 when the reduction of the full filtration runs out of its budget (see
+    # _collapse_budget)
+    may_collapse = not do_cc and maxdim_eff >= 1 and collapse_opt is not False
+    collapse = may_collapse and (collapse_opt is True or maxdim_eff >= 2)
+    probe = may_collapse and not collapse
     B = None
     inv = _inverses(p)
     tree_arrays = None
     if maxdim_eff >= 1:
         B = _binomial_table(n, maxdim_eff + 2, maxdim_eff)
         gr = g
-        if collapse:
-            from .collapse import collapse_graph  # noqa: PLC0415
+        res1 = None
+        for attempt in range(2):
+            if collapse:
+                from .collapse import collapse_graph  # noqa: PLC0415
 
-            prog("edge collapse", 0, 1)
-            ip, ix, dv, cstats, F = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, n,
-                                                   thresh_used)
-            prog("edge collapse", 1, 1)
-            result_extra["collapse"] = cstats
-            # the sparse graph of the surviving edges; with the value matrix for O(1) lookups
-            gr = _Graph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv, n)
-        on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
-        flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
-            on_gpu if on_gpu is not None else _edge_stage(gr, thresh_used, prog))
-        if flags.dtype != np.int32:
-            # flags 0 / 1 / 2 (no edge / apparent / not apparent) without the apparent cofacet:
-            # as edge codes, -4 meaning "apparent, cofacet not recorded" (looked up when needed)
-            flags = np.where(flags == 0, -2, np.where(flags == 2, -1, -4)).astype(np.int32)
+                prog("edge collapse", 0, 1)
+                ip, ix, dv, cstats, F = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data,
+                                                       n, thresh_used)
+                prog("edge collapse", 1, 1)
+                cstats["trigger"] = ("collapse_edges=True" if collapse_opt is True else
+                                     "maxdim >= 2" if maxdim_eff >= 2 else "reduction budget")
+                if attempt:
+                    cstats["budget_pushes"] = spent
+                result_extra["collapse"] = cstats
+                # the sparse graph of the surviving edges; with the value matrix for O(1) lookups
+                gr = _Graph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv,
+                            n)
+            on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
+            flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
+                on_gpu if on_gpu is not None else _edge_stage(gr, thresh_used, prog))
+            if flags.dtype != np.int32:
+                # flags 0 / 1 / 2 (no edge / apparent / not apparent) without the apparent
+                # cofacet: as edge codes, -4 meaning "apparent, cofacet not recorded"
+                flags = np.where(flags == 0, -2, np.where(flags == 2, -1, -4)).astype(np.int32)
+            eflags = flags
+            budget = _collapse_budget(n_app1 + n_cand) if probe and not collapse else -1
+            res1 = _reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags,
+                                     do_cc, prog, budget)
+            if res1 is not None:
+                break
+            collapse = True  # the budget ran out: collapse and start again
+            spent = budget
         # the H0 deaths of the (collapsed) filtration: the same diagram as the MST's
         tu, tv, tw = tree_arrays
         tree = MSTResult(np.stack([tu, tv], axis=1), tw)
-        eflags = flags
-        res1 = _reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags, do_cc,
-                                 prog)
         _store_dimension(1, res1, dgms, cocycles, fin_hi, ess_hi, counts, gr, B, n, p, do_cc,
                          idx_perm if n_perm is not None else None)
         counts[1].update({"apparent_pairs": n_app1, "columns": int(col_idx.shape[0]),

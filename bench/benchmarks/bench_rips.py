@@ -1,7 +1,9 @@
 """asv benchmarks of the Vietoris–Rips engine (topodim.ripser), scipy style.
 
 The cases of issue 4 (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
-precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py).
+precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py);
+structured data of issue 13 (a noisy circle and torus, where maxdim 1 collapses automatically) and
+its scaling with n.
 Every ``setup`` seeds its data and calls the engine once on a small input of the same kind so
 that Numba's compilation never lands in a timing. Parameters list the smallest values first
 (CI runs each benchmark once with its first values; TOPODIM_BENCH_SMOKE=1 shrinks the inputs).
@@ -31,6 +33,13 @@ def _torus(n, seed=0):
     v = rng.random(n) * 2 * np.pi
     X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
     return X + 0.05 * rng.standard_normal(X.shape)
+
+
+def _circle(n, seed=0):
+    rng = np.random.default_rng(seed)
+    n = _n(n)
+    a = rng.random(n) * 2 * np.pi
+    return np.stack([np.cos(a), np.sin(a)], 1) + 0.1 * rng.standard_normal((n, 2))
 
 
 def _gauss(n, seed=0):
@@ -144,3 +153,53 @@ class RipsCoefficients:
 
     def time_ripser(self, coeff):
         topodim.ripser(self.X, maxdim=1, coeff=coeff)
+
+
+def _warm_structured(X, maxdim, n_threads=None):
+    """Compile every path: the plain reduction, the budget's restart and the forced collapse."""
+    small = X[: min(len(X), 200)]
+    topodim.ripser(small, maxdim=maxdim, n_threads=n_threads)
+    topodim.ripser(small, maxdim=maxdim, collapse_edges=True, n_threads=n_threads)
+
+
+class RipsStructured:
+    """A noisy circle (n=1000, maxdim 1) and a noisy torus (n=2000 maxdim 1, n=1000 maxdim 2),
+    on one and two threads: the reduction of the full filtration runs out of its budget and the
+    collapsed filtration is reduced (maxdim 1), or the collapse runs first (maxdim 2)."""
+
+    params = (["circle1000_h1", "torus1000_h2", "torus2000_h1"], [1, 2])
+    param_names = ["case", "n_threads"]
+    timeout = 600
+
+    def setup(self, case, n_threads):
+        self.X, self.maxdim = {"circle1000_h1": (_circle(1000), 1),
+                               "torus2000_h1": (_torus(2000), 1),
+                               "torus1000_h2": (_torus(1000), 2)}[case]
+        _warm_structured(self.X, self.maxdim, n_threads)
+
+    def time_ripser(self, case, n_threads):
+        topodim.ripser(self.X, maxdim=self.maxdim, n_threads=n_threads)
+
+    def peakmem_ripser(self, case, n_threads):
+        topodim.ripser(self.X, maxdim=self.maxdim, n_threads=n_threads)
+
+    def track_heap_pushes_per_column_h1(self, case, n_threads):
+        c = topodim.ripser(self.X, maxdim=self.maxdim, n_threads=n_threads)["counts"][1]
+        return c["heap_pushes"] / max(c["columns"], 1)
+
+    track_heap_pushes_per_column_h1.unit = "pushes"
+
+
+class RipsStructuredScaling:
+    """Noisy circle and torus, maxdim 1, n = 1000, 2000, 4000."""
+
+    params = ([1000, 2000, 4000], ["circle", "torus"])
+    param_names = ["n", "shape"]
+    timeout = 900
+
+    def setup(self, n, shape):
+        self.X = _circle(n) if shape == "circle" else _torus(n)
+        _warm_structured(self.X, 1)
+
+    def time_ripser(self, n, shape):
+        topodim.ripser(self.X, maxdim=1)

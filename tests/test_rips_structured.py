@@ -1,0 +1,158 @@
+"""topodim.ripser on structured data (noisy circles, tori, clustered blobs) against ripser.py and
+GUDHI, with the edge collapse forced on, forced off and chosen automatically (for maxdim 1 by the
+budget of heap pushes of the full reduction, :func:`topodim.rips._collapse_budget`).
+
+The inputs are distance matrices rounded to float32 values: ripser.py computes in float32, so
+on such values every engine sees the same numbers and the diagrams must be equal exactly."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.spatial.distance import cdist
+
+import topodim
+import topodim.rips as R
+
+from strategies import point_clouds
+
+ripser_py = pytest.importorskip("ripser")
+
+
+def _sorted(dgm):
+    dgm = np.asarray(dgm, dtype=np.float64).reshape(-1, 2)
+    return dgm[np.lexsort((dgm[:, 1], dgm[:, 0]))]
+
+
+def assert_same_dgms(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        x, y = _sorted(x), _sorted(y)
+        assert x.shape == y.shape and np.array_equal(x, y), (x, y)
+
+
+def circle(n, seed=0, noise=0.1):
+    rng = np.random.default_rng(seed)
+    a = rng.random(n) * 2 * np.pi
+    return np.stack([np.cos(a), np.sin(a)], 1) + noise * rng.standard_normal((n, 2))
+
+
+def torus(n, seed=0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    u, v = rng.random(n) * 2 * np.pi, rng.random(n) * 2 * np.pi
+    X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
+    return X + noise * rng.standard_normal(X.shape)
+
+
+def blobs(n, seed=0, k=5, d=3):
+    rng = np.random.default_rng(seed)
+    centres = 4 * rng.standard_normal((k, d))
+    return centres[rng.integers(0, k, n)] + 0.6 * rng.standard_normal((n, d))
+
+
+FAMILIES = {"circle": circle, "torus": torus, "blobs": blobs}
+
+
+def f32_matrix(X):
+    """The Euclidean distance matrix with float32-representable values (as float64)."""
+    return cdist(X, X).astype(np.float32).astype(np.float64)
+
+
+def peer_ripser(D, maxdim, coeff):
+    return ripser_py.ripser(D, maxdim=maxdim, coeff=coeff, distance_matrix=True)["dgms"]
+
+
+# ------------------------------------------------------------------------------------------
+# the three families, coefficients 2 and 3, collapse off / on / automatic
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("coeff", [2, 3])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_families_equal_ripser_py_h1(family, coeff, seed):
+    D = f32_matrix(FAMILIES[family](140, seed=seed))
+    want = peer_ripser(D, 1, coeff)
+    for collapse in (False, True, "auto"):
+        got = topodim.ripser(D, maxdim=1, coeff=coeff, distance_matrix=True,
+                             collapse_edges=collapse)
+        assert_same_dgms(got["dgms"], want)
+        if isinstance(collapse, bool):
+            assert ("collapse" in got) == collapse
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("coeff", [2, 3])
+def test_families_equal_ripser_py_h2(family, coeff):
+    D = f32_matrix(FAMILIES[family](70, seed=3))
+    want = peer_ripser(D, 2, coeff)
+    for collapse in (False, "auto"):
+        got = topodim.ripser(D, maxdim=2, coeff=coeff, distance_matrix=True,
+                             collapse_edges=collapse)
+        assert_same_dgms(got["dgms"], want)
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("coeff", [2, 3])
+def test_families_equal_gudhi(family, coeff):
+    gudhi_rp = pytest.importorskip("gudhi.sklearn.rips_persistence")
+    D = cdist(*(2 * [FAMILIES[family](120, seed=5)]))  # GUDHI computes in double
+    rp = gudhi_rp.RipsPersistence(homology_dimensions=[0, 1], homology_coeff_field=coeff,
+                                  input_type="full distance matrix")
+    want = rp.fit_transform([D])[0]
+    for collapse in (False, True, "auto"):
+        got = topodim.ripser(D, maxdim=1, coeff=coeff, distance_matrix=True,
+                             collapse_edges=collapse)["dgms"]
+        # GUDHI lists the essential H0 bar too, and no zero-length bars (nor does topodim)
+        assert_same_dgms(got, want)
+
+
+# ------------------------------------------------------------------------------------------
+# the automatic choice for maxdim 1
+# ------------------------------------------------------------------------------------------
+
+
+def test_auto_collapse_triggers_on_a_circle_not_on_a_cube():
+    circ = topodim.ripser(circle(200), maxdim=1)
+    assert circ["collapse"]["trigger"] == "reduction budget"
+    assert circ["collapse"]["budget_pushes"] == R._collapse_budget(circ["num_edges"])
+    cube = topodim.ripser(np.random.default_rng(0).random((200, 3)), maxdim=1)
+    assert "collapse" not in cube
+    assert cube["counts"][1]["heap_pushes"] <= R._collapse_budget(cube["num_edges"])
+    # and the choice is the same for any thread count
+    again = topodim.ripser(circle(200), maxdim=1, n_threads=1)
+    assert again["collapse"] == circ["collapse"] and again["counts"] == circ["counts"]
+    for a, b in zip(circ["dgms"], again["dgms"]):
+        assert np.array_equal(a, b)
+
+
+def test_no_collapse_with_cocycles_or_when_forced_off():
+    X = circle(150)
+    assert "collapse" not in topodim.ripser(X, do_cocycles=True)
+    assert "collapse" not in topodim.ripser(X, collapse_edges=False)
+    assert topodim.ripser(X, collapse_edges=True)["collapse"]["trigger"] == "collapse_edges=True"
+    assert topodim.ripser(X, maxdim=2)["collapse"]["trigger"] == "maxdim >= 2"
+
+
+@settings(max_examples=25, deadline=None)
+@given(X=point_clouds(min_points=3, max_points=35, max_dim=3), coeff=st.sampled_from([2, 3]))
+def test_budget_exhausted_anywhere_gives_the_same_diagrams(X, coeff):
+    """With a zero budget every reduction that pushes anything restarts on the collapsed
+    filtration (the abort can happen in any column, at any point of it)."""
+    want = topodim.ripser(X, maxdim=1, coeff=coeff, collapse_edges=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "COLLAPSE_PUSHES_PER_EDGE", 0)
+        got = topodim.ripser(X, maxdim=1, coeff=coeff)
+    assert_same_dgms(got["dgms"], want["dgms"])
+    pushed = want["counts"][1].get("heap_pushes", 0) > 0
+    assert ("collapse" in got) == pushed
+
+
+def test_budget_exhausted_pinned():
+    D = f32_matrix(np.round(np.random.default_rng(4).random((60, 2)) * 5))  # ties, duplicates
+    want = peer_ripser(D, 1, 2)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "COLLAPSE_PUSHES_PER_EDGE", 0)
+        got = topodim.ripser(D, maxdim=1, distance_matrix=True)
+    assert got["collapse"]["trigger"] == "reduction budget"
+    assert_same_dgms(got["dgms"], want)
