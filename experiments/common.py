@@ -17,11 +17,11 @@ from .measures import MeasureConfig
 #: it can be loaded); ``tiny`` is the test setting (a few dozen samples, one epoch).
 PROFILES = {
     "default": dict(
-        dataset="mnist5k", text_dataset="rt-snippets", max_train=3000, max_test=1000, n_samples=2000,
-        text_max_train=6000, text_max_test=2000, text_n_samples=1300, epochs=2, text_epochs=4, vit_epochs=10, batch_size=64, lr=3e-3,
-        models=("vgg", "resnet", "mobilenetv2"), activation=None, activation_family="resnet",
-        activations=("relu", "silu", "tanh", "sigmoid", "elu", "relu6"), vit_cnns=("vgg", "resnet"),
-        seeds=3, controls=("untrained", "shuffled"), n_models=12, noise_levels=(0.2, 0.4, 0.6),
+        dataset="mnist5k", text_dataset="rt-snippets", max_train=3000, max_test=1000, n_samples=1500,
+        text_max_train=6000, text_max_test=2000, text_n_samples=1300, epochs=2, text_epochs=4, vit_epochs=6,
+        batch_size=64, lr=3e-3, models=("vgg", "resnet", "mobilenetv2"), activation=None, activation_family="resnet",
+        activations=("relu", "silu", "tanh", "sigmoid", "elu", "relu6"), vit_cnns=("vgg",),
+        seeds=3, controls=("untrained", "shuffled"), n_models=12, noise_levels=(0.3, 0.6),
         adv_eps=(0.0, 0.02, 0.05, 0.1, 0.2), adv_samples=800, overlay_datasets=("mnist5k", "digits"),
         phdim_schedule="spread", phdim_sizes=None, phdim_repeats=5, per_class_points=250, h1_points=120,
         global_points=1000, downsample=2,
@@ -29,7 +29,8 @@ PROFILES = {
         size="small", vocab_size=4000, text_max_len=48, layers=None, measures=None),
     "paper": dict(
         dataset="cifar10", max_train=None, n_samples=3000, text_n_samples=3000, epochs=10, text_epochs=8,
-        vit_epochs=30, n_models=40, seeds=5, phdim_schedule="magai", size="medium",
+        vit_epochs=30, n_models=40, seeds=5, phdim_schedule="magai", size="medium", vit_cnns=("vgg", "resnet"),
+        noise_levels=(0.1, 0.2, 0.4, 0.6),
         batch_size=64, lr=2e-3, adv_samples=800, overlay_datasets=("cifar10", "svhn", "mnist5k"),
         text_max_train=None, text_max_test=None, h1_points=250, downsample=1),
     "tiny": dict(
@@ -49,8 +50,8 @@ SIZES = {
              "mobilenetv2": dict(width_mult=0.5, head_channels=16),
              "vit": dict(dim=16, depth=2, heads=2, mlp=32),
              "text-transformer": dict(dim=16, depth=2, heads=2, mlp=32)},
-    "small": {"vgg": dict(widths=(32, 32, 32), convs_per_stage=2, hidden=32),
-              "resnet": dict(widths=(16, 32, 64), blocks_per_stage=1),
+    "small": {"vgg": dict(widths=(16, 16, 16), convs_per_stage=2, hidden=16),
+              "resnet": dict(widths=(8, 16, 32), blocks_per_stage=1),
               "mobilenetv2": dict(width_mult=0.5, head_channels=64, expansion=4),
               "vit": dict(dim=32, depth=4, heads=4, mlp=64),
               "text-transformer": dict(dim=64, depth=4, heads=4, mlp=128)},
@@ -156,7 +157,13 @@ class Context:
         LOG.info("running %d units%s", len(units), " through the executor" if self.executor else "")
         if self.executor is not None:
             return list(self.executor(self.settings_for_units(), units))
-        return sweep.run_in_process(self.settings_for_units(), units)
+        settings = self.settings_for_units()
+        out = []
+        for u in units:  # as sweep.run_in_process, logging each unit's wall and CPU time
+            t0, c0 = time.perf_counter(), time.process_time()
+            out.append(sweep.resolve(u.fn)(settings, **u.params))
+            LOG.info("unit %s: %.1f s wall, %.1f s CPU", u.name, time.perf_counter() - t0, time.process_time() - c0)
+        return out
 
     def measure_config(self, **kw) -> MeasureConfig:
         s = self.s

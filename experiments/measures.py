@@ -139,6 +139,9 @@ class MeasureConfig:
             raise ExperimentError(f"betti quantile must be in (0, 1), got {self.betti_quantile}")
         if "phdim" not in self.measures:
             return
+        if self.phdim_repeats < 2:
+            raise ExperimentError(f"--phdim-repeats must be at least 2 (the interval is a bootstrap over repeats; "
+                                  f"5 or more recommended), got {self.phdim_repeats}")
         if self.phdim_sizes:
             sizes = sorted(int(s) for s in self.phdim_sizes)
             if len(sizes) < 2 or sizes[-1] > n_points or sizes[0] < 3:
@@ -149,9 +152,6 @@ class MeasureConfig:
         if self.phdim_schedule not in SCHEDULES:
             raise ExperimentError(f"unknown PH-dim schedule '{self.phdim_schedule}'; available: "
                                   f"{', '.join(SCHEDULES)} or explicit --phdim-sizes")
-        if self.phdim_repeats < 2:
-            raise ExperimentError(f"--phdim-repeats must be at least 2 (the interval is a bootstrap over repeats; "
-                                  f"5 or more recommended), got {self.phdim_repeats}")
         sizes = self.sizes(n_points)
         if len(sizes) < MIN_SIZES:
             need = {"magai": 2251, "birdal": 450, "spread": 80}[self.phdim_schedule]

@@ -26,7 +26,7 @@ PENULTIMATE = "pool"
 #: the paper's one-class variant uses the class with this index
 ONE_CLASS = 1
 #: hyper-parameter axes: learning rate, weight decay, batch size, epochs (x the profile's), blocks per stage, augmentation
-AXES = dict(lr=(1e-3, 3e-3, 1e-2), weight_decay=(0.0, 5e-4), batch_size=(32, 128), epochs=(0.5, 1.0, 2.0),
+AXES = dict(lr=(1e-3, 3e-3, 1e-2), weight_decay=(0.0, 5e-4), batch_size=(32, 128), epochs=(0.5, 1.0, 1.5),
             depth=(1, 2), augment=(False, True))
 BASE = dict(lr=3e-3, weight_decay=5e-4, batch_size=64, epochs=1.0, depth=1, augment=False)
 
