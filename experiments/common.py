@@ -196,6 +196,7 @@ class Context:
                self.seed, tuple(s.get("phdim_sizes") or ()), s["phdim_schedule"], s["phdim_repeats"])
         hit = _IMAGES.get(key)
         if hit is not None:
+            self.measure_config().check(len(hit["idx"]))
             return hit
         b = data.load(dataset, max_train=s["max_train"], max_test=s["max_test"], seed=self.seed, modality="image")
         data.check_modality(b, "image", "--dataset")

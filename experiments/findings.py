@@ -79,6 +79,12 @@ def class_matrix(rows, col):
     return np.array([[np.nan if r.get(col) is None else r.get(col)] for r in rs], dtype=float)
 
 
+def _finite_mean(x):
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
+
+
 def _paired_seeds(trained: dict, control: dict):
     return [s for s in trained if s in control]
 
@@ -101,14 +107,15 @@ def simplification(trained: dict, control: dict, col, subject, control_name, see
         with np.errstate(divide="ignore", invalid="ignore"):
             lt, lc = np.log(T[-1] / T[0]), np.log(C[-1] / C[0])
             groups.append(lt - lc)  # classes with a zero value drop out (non-finite)
-        t_ratio.append(np.nanmean(np.exp(lt)))
-        c_ratio.append(np.nanmean(np.exp(lc)))
+            t_ratio.append(_finite_mean(np.exp(lt)))
+            c_ratio.append(_finite_mean(np.exp(lc)))
     e, lo, hi, k, n = stats.hierarchical_bootstrap(groups, seed=seed)
     if k == 0:
         return finding(name, subject, stats.NOT_MEASURED, "not computed", control=control_name)
+    t_ratio, c_ratio = _finite_mean(t_ratio), _finite_mean(c_ratio)
     v = stats.decide(lo, hi, -1, MARGINS["simplification"])
     nums = (f"effect {_interval_text(e, lo, hi)} (log last/first, trained minus {control_name}); last/first "
-            f"trained {fmt(float(np.mean(t_ratio)), 2)}, {control_name} {fmt(float(np.mean(c_ratio)), 2)}; "
+            f"trained {fmt(t_ratio, 2)}, {control_name} {fmt(c_ratio, 2)}; "
             f"{k} seed(s) x {n // k} class(es)")
     return finding(name, subject, v, nums, e, lo, hi, control_name, f"{k}x{n // k}", uses="raw per-class values")
 
@@ -145,8 +152,9 @@ def rise_then_fall(trained: dict, control: dict, subject, control_name, seed=0, 
         pc, rc = _phdim_replicates(control[s], stats._rng(seed + 7 + 31 * i), n_boot)
         if len(pt) < 3 or len(pt) != len(pc) or not (np.isfinite(pt).all() and np.isfinite(pc).all()):
             continue
-        points.append(float(hump(pt) - hump(pc)))
-        reps.append(hump(rt) - hump(rc))
+        with np.errstate(invalid="ignore"):
+            points.append(float(hump(pt) - hump(pc)))
+            reps.append(hump(rt) - hump(rc))
         th.append(float(hump(pt)))
         ch.append(float(hump(pc)))
     if not points:
