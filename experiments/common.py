@@ -205,7 +205,7 @@ class Context:
         notes = []
         k = int(s["downsample"])
         if k > 1:
-            if min(Xtr.shape[2:]) // k < 4:
+            if min(Xtr.shape[2:]) // k < 8:  # small images (digits 8x8) keep their resolution
                 k = 1
             else:
                 h, w = (Xtr.shape[2] // k) * k, (Xtr.shape[3] // k) * k

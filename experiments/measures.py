@@ -4,11 +4,17 @@
 column                  what                                                               topodim function
 ======================  =================================================================  ========================
 ``phdim``, ``phdim_r2``  PH0-dimension of the layer's point cloud (all classes together,     ``topodim.ph_dimension``
-                        no scaling, as the paper): default the paper's schedule (sizes 500,
-                        850, ... below N, one independent draw each), alpha = 1
+``phdim_lo/_hi/_reps``  no scaling, as the paper), alpha = 1, an independent draw per size,
+                        ``phdim_repeats`` (default 5) repeats: the interval (a bootstrap over
+                        repeats) and the per-repeat estimates are kept; sizes: ``spread`` (6
+                        sizes, log-spaced from N/8 to 0.95 N, the default), ``magai`` (the
+                        paper's 500, 850, ... below N), ``birdal`` or explicit
 ``h0_tp``               H0 total persistence: sum of finite bar lengths (alpha = 1), on up    ``topodim.ph0``,
                         to 250 points per class after per-feature min-max scaling, averaged   ``diagrams.total_persistence``
-                        over the classes (the paper's "local" mode)
+                        over the classes (the paper's "local" mode); ``h0_tp_classes`` keeps
+                        the per-class values
+``h0_tp_global``        H0 total persistence of all classes together (the paper's "global"   ``topodim.ph0``
+                        mode) on up to ``global_points`` points after min-max scaling
 ``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser`` (or
                                                                                              ``topodim.rips.ripser``)
                         250; the README's default run uses 120 to fit its time budget)

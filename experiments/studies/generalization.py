@@ -42,7 +42,7 @@ def grid(n, seed=0):
 
 def unit_for(ctx, k, g, noise=0.0, arm="hp"):
     hp = ctx.hp(FAMILY)
-    hp["blocks_per_stage"] = int(g["depth"])
+    hp["blocks_per_stage"] = int(g["depth"]) * int(hp.get("blocks_per_stage", 1))
     epochs = max(1, int(round(g["epochs"] * ctx.s["epochs"])))
     tr = dict(lr=g["lr"], weight_decay=g["weight_decay"], batch_size=int(g["batch_size"]), epochs=epochs,
               augment=bool(g["augment"]), label_noise=float(noise))
@@ -78,7 +78,8 @@ def run(ctx) -> StudyResult:
         f"{n_models} pre-activation ResNets with stage widths {ctx.hp(FAMILY)['widths']} (penultimate layer "
         f"`{PENULTIMATE}`, {ctx.hp(FAMILY)['widths'][-1]} wide in every model) that differ only in training: learning "
         f"rate {AXES['lr']}, weight decay {AXES['weight_decay']}, batch size {AXES['batch_size']}, epochs "
-        f"{[max(1, int(round(e * ctx.s['epochs']))) for e in AXES['epochs']]}, blocks per stage {AXES['depth']}, "
+        f"{[max(1, int(round(e * ctx.s['epochs']))) for e in AXES['epochs']]}, blocks per stage "
+        f"{[d * ctx.hp(FAMILY).get('blocks_per_stage', 1) for d in AXES['depth']]}, "
         f"augmentation (random shifts of up to 2 pixels) off/on; one seed each ({ctx.seed})",
         f"power: with {n_models} models a two-sided test at 5 % detects |r| >= {power:.2f} with 80 % probability "
         f"(before Holm's correction)",
