@@ -281,3 +281,28 @@ def test_seed_summary_interval_contains_mean():
 def test_correlation_power_is_monotone():
     assert stats.detectable_correlation(12) > stats.detectable_correlation(40) > 0
     assert stats.correlation_power(0.5, 40) > stats.correlation_power(0.5, 12)
+
+
+def test_profiles_keep_the_designs_sizes(monkeypatch):
+    """The default and paper profiles keep the design: seeds, models, PH-dim repeats and sizes."""
+    from experiments.common import PROFILES, SIZES, parse_seeds, settings_for
+    from experiments.measures import MeasureConfig
+    from experiments.studies import generalization as gen
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the paper profile falls back at once
+    d = settings_for("default", {})
+    p = settings_for("paper", {})
+    assert d["seeds"] == (0, 1, 2) and p["seeds"] == (0, 1, 2, 3, 4)
+    assert d["n_models"] >= 12 and p["n_models"] == 40 and len(gen.grid(40)) == 40
+    assert set(d["controls"]) == {"untrained", "shuffled"} and d["activation_family"] == "resnet"
+    for s in (d, p):
+        cfg = MeasureConfig(phdim_schedule=s["phdim_schedule"], phdim_repeats=s["phdim_repeats"])
+        assert cfg.phdim_repeats >= 5 and len(cfg.sizes(s["n_samples"])) >= 6
+        assert len(cfg.sizes(s["text_n_samples"])) >= 6 or s is p
+    # constant-width VGG up to the penultimate layer; the paper's is 128 wide
+    for size in ("small", "medium"):
+        v = SIZES[size]["vgg"]
+        assert len(set(v["widths"])) == 1 and v["hidden"] == v["widths"][0]
+    assert SIZES["medium"]["vgg"]["widths"][0] == 128 and SIZES["medium"]["resnet"]["widths"] == (16, 32, 64)
+    assert parse_seeds("3", 5) == (5, 6, 7) and parse_seeds("4,1") == (4, 1)
+    assert PROFILES["paper"]["dataset"] == "cifar10" and p["dataset"] == "mnist5k" and p["profile_note"]
