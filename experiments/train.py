@@ -22,7 +22,7 @@ import numpy as np
 from ._util import LOG, ExperimentError, progress, stable_hash
 from .models import torch
 
-CACHE_VERSION = "train-v1"
+CACHE_VERSION = "train-v2"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class TrainConfig:
     optimizer: str = "adam"  # "adam" (AdamW) | "sgd" (momentum 0.9)
     schedule: str = "cosine"  # "cosine" | "constant"
     label_noise: float = 0.0  # fraction of training labels replaced by random ones (seeded)
+    shuffle_labels: bool = False  # train on a seeded permutation of the labels (the shuffled-label control)
+    augment: bool = False  # random translations by up to 2 pixels (seeded)
 
     def check(self):
         if self.epochs < 0 or self.batch_size < 1 or not self.lr > 0 or self.weight_decay < 0:
@@ -76,6 +78,29 @@ def predict(model, inputs, batch_size=256, device=None):
     return np.concatenate(out) if out else np.zeros(0, np.int64)
 
 
+def training_labels(y_train, cfg: TrainConfig, seed: int) -> np.ndarray:
+    """The labels the model is trained on: ``y_train``, with label noise (a seeded fraction replaced
+    by random classes) or, for the shuffled-label control, a seeded permutation of all of them
+    (class frequencies kept, the pairing of images and labels destroyed)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 5]))
+    y = np.asarray(y_train, dtype=np.int64).copy()
+    if cfg.shuffle_labels:
+        y = y[rng.permutation(len(y))]
+    if cfg.label_noise > 0:
+        flip = rng.random(len(y)) < cfg.label_noise
+        y[flip] = rng.integers(0, int(y.max()) + 1, flip.sum())
+    return y
+
+
+def _augment(x, rng, shift=2):
+    """Random translations of an image batch (n, C, H, W) by up to ``shift`` pixels (zero padding)."""
+    n, _, h, w = x.shape
+    pad = torch.nn.functional.pad(x, (shift, shift, shift, shift))
+    dy = rng.integers(0, 2 * shift + 1, n)
+    dx = rng.integers(0, 2 * shift + 1, n)
+    return torch.stack([pad[i, :, dy[i]:dy[i] + h, dx[i]:dx[i] + w] for i in range(n)])
+
+
 def train(factory, spec: dict, train_inputs, y_train, test_inputs, y_test, cfg: TrainConfig, seed: int,
           cache_dir: Path | None, device="cpu", show_progress=True, label: str = ""):
     """Build ``factory()`` under ``torch.manual_seed(seed)``, train it (or load it from the cache).
@@ -111,10 +136,7 @@ def train(factory, spec: dict, train_inputs, y_train, test_inputs, y_test, cfg: 
         return model, blob["record"]
     model.to(dev)
     rng = np.random.default_rng(seed)
-    y_used = np.asarray(y_train, dtype=np.int64).copy()
-    if cfg.label_noise > 0:
-        flip = rng.random(len(y_used)) < cfg.label_noise
-        y_used[flip] = rng.integers(0, int(y_used.max()) + 1, flip.sum())
+    y_used = training_labels(y_train, cfg, seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     t0 = time.perf_counter()
     losses = []
@@ -134,6 +156,8 @@ def train(factory, spec: dict, train_inputs, y_train, test_inputs, y_test, cfg: 
             tot, cnt = 0.0, 0
             for batch, sel in _batches(train_inputs, perm, cfg.batch_size, dev):
                 opt.zero_grad(set_to_none=True)
+                if cfg.augment and batch[0].dim() == 4:
+                    batch = (_augment(batch[0], rng),) + tuple(batch[1:])
                 loss = torch.nn.functional.cross_entropy(model(*batch), yt[sel].to(dev))
                 loss.backward()
                 opt.step()
@@ -149,6 +173,7 @@ def train(factory, spec: dict, train_inputs, y_train, test_inputs, y_test, cfg: 
     train_acc = float(np.mean(predict(model, train_inputs, device=dev) == np.asarray(y_train))) if len(y_train) else float("nan")
     test_acc = float(np.mean(predict(model, test_inputs, device=dev) == np.asarray(y_test))) if len(y_test) else float("nan")
     record = {"key": key, "spec": spec, "config": asdict(cfg), "seed": seed, "epoch_losses": losses,
+              "label_agreement": float(np.mean(y_used == np.asarray(y_train))) if len(y_used) else float("nan"),
               "train_accuracy": train_acc, "test_accuracy": test_acc,
               "train_seconds": round(time.perf_counter() - t0, 2), "n_parameters": sum(p.numel() for p in model.parameters())}
     LOG.info("model %s: %d epochs in %.1f s, train accuracy %.4f, test accuracy %.4f",

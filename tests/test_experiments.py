@@ -68,33 +68,88 @@ def test_all_studies_write_tables_plots_report(tiny_run):
         # H0 total persistence (topodim.ph0 exists) is computed on every layer
         assert all(r["h0_tp"] is not None and r["h0_tp"] > 0 for r in rows), name
         pngs = sorted(p.name for p in d.glob("*.png"))
-        assert "h0_tp.png" in pngs
+        assert "profiles.png" in pngs or "h0_tp.png" in pngs or "adversarial.png" in pngs, (name, pngs)
         md = (d / "report.md").read_text()
         for p in pngs:
             assert f"]({p})" in md, (name, p)
         assert "## Findings of the paper, checked here" in md
         assert f"]({name}/report.md)" in top
+        for f in json.loads((d / "findings.json").read_text()):
+            assert f["verdict"] in ("holds", "does not hold", "inconclusive", "not measured")
+            assert f["finding"] in top
 
 
-def test_depth_study_has_every_layer_of_every_model(tiny_run):
+def test_depth_study_has_every_layer_of_every_model_seed_and_control(tiny_run):
     _, rep = tiny_run
-    rows = _read_csv(rep / "depth" / "layers.csv")
-    series = {r["series"] for r in rows}
-    assert series == {f"{m} ({t})" for m in ("vgg", "resnet", "mobilenetv2") for t in ("trained", "untrained")}
-    vgg = [r for r in rows if r["series"] == "vgg (trained)"]
+    rows = json.loads((rep / "depth" / "layers.json").read_text())
+    cells = {(r["model"], r["control"], r["seed"]) for r in rows if r["dataset"] == "digits"}
+    assert cells == {(m, c, s) for m in ("vgg", "resnet", "mobilenetv2") for c in ("trained", "untrained", "shuffled")
+                     for s in (0, 1)}
+    vgg = sorted((r for r in rows if r["model"] == "vgg" and r["control"] == "trained" and r["seed"] == 1),
+                 key=lambda r: r["depth"])
     assert [r["layer"] for r in vgg] == ["conv1", "conv2", "fc", "logits"]
-    assert [float(r["depth"]) for r in vgg] == [0.25, 0.5, 0.75, 1.0]
+    assert [r["depth"] for r in vgg] == [0.25, 0.5, 0.75, 1.0]
+    # constant width up to the penultimate layer
+    assert [r["n_features"] for r in vgg] == [8, 8, 8, 10]
+    # every verdict of the depth study is a contrast against a named control
+    found = json.loads((rep / "depth" / "findings.json").read_text())
+    assert {f["control"] for f in found} == {"untrained", "shuffled"}
+    summary = json.loads((rep / "depth" / "profiles.json").read_text())
+    assert all(r["n_seeds"] == 2 for r in summary)
+
+
+def test_width_normalised_measure_of_untrained_network_is_one(tiny_run):
+    _, rep = tiny_run
+    rows = json.loads((rep / "depth" / "layers.json").read_text())
+    un = [r for r in rows if r["control"] == "untrained"]
+    assert un and all(r["h0_tp_norm"] == 1.0 and r["phdim_norm"] == 1.0 for r in un)
+    tr = [r for r in rows if r["control"] == "trained"]
+    for r in tr:
+        base = next(u for u in un if (u["model"], u["seed"], u["layer"]) == (r["model"], r["seed"], r["layer"]))
+        assert r["h0_tp_norm"] == pytest.approx(r["h0_tp"] / base["h0_tp"])
+
+
+def test_shuffled_label_control_was_trained_on_shuffled_labels(tiny_run):
+    _, rep = tiny_run
+    models = json.loads((rep / "depth" / "models.json").read_text())
+    shuffled = [m for m in models if m["control"] == "shuffled"]
+    assert shuffled and all(m["label_agreement"] < 0.5 for m in shuffled)  # ~ 1/10 of the labels stay
+    assert all(m["label_agreement"] == 1.0 for m in models if m["control"] == "trained")
+    assert all(m["epochs"] == 0 for m in models if m["control"] == "untrained")
+
+
+def test_training_labels_shuffle_is_a_seeded_permutation():
+    from experiments.train import TrainConfig, training_labels
+
+    y = np.repeat(np.arange(10), 50)
+    a = training_labels(y, TrainConfig(shuffle_labels=True), 3)
+    assert sorted(a) == sorted(y) and np.mean(a == y) < 0.2
+    assert np.array_equal(a, training_labels(y, TrainConfig(shuffle_labels=True), 3))
+    assert not np.array_equal(a, training_labels(y, TrainConfig(shuffle_labels=True), 4))
+    assert np.array_equal(training_labels(y, TrainConfig(), 3), y)
 
 
 def test_generalization_study_reports_correlations(tiny_run):
     _, rep = tiny_run
     corr = json.loads((rep / "generalization" / "correlations.json").read_text())
-    assert {c["measure"] for c in corr} >= {"h0_tp", "h1_tp", "phdim"}
+    assert {c["measure"] for c in corr} >= {"h0_tp", "h1_tp", "phdim", "h0_tp_one", "h0_tp_global"}
     models = _read_csv(rep / "generalization" / "models.csv")
-    assert len(models) >= 8
-    h0 = next(c for c in corr if c["measure"] == "h0_tp" and c["models"] == "all")
-    assert h0["n_models"] == len(models)
-    assert h0["spearman_rho"] is None or -1 <= h0["spearman_rho"] <= 1
+    assert len(models) == 4 + 2  # hyper-parameter arm + label-noise arm (0 and 0.5)
+    pen = json.loads((rep / "generalization" / "penultimate.json").read_text())
+    assert {p["n_features"] for p in pen} == {8}  # one penultimate width
+    assert {p["arm"] for p in pen} == {"hp", "noise"}
+    assert all(len(p["h0_tp_classes"]) == 10 for p in pen)
+    per = _read_csv(rep / "generalization" / "per_class.csv")
+    assert len(per) == 6 and "h0_class9" in per[0]
+
+
+def test_adversarial_study_attacks_and_measures_every_step_size(tiny_run):
+    _, rep = tiny_run
+    acc = json.loads((rep / "adversarial" / "accuracy.json").read_text())
+    assert [a["eps"] for a in acc] == [0.0, 0.1, 0.3]
+    assert acc[-1]["accuracy"] <= acc[0]["accuracy"]
+    rows = json.loads((rep / "adversarial" / "layers.json").read_text())
+    assert {r["eps"] for r in rows} == {0.0, 0.1, 0.3}
 
 
 def test_missing_measures_are_said_not_faked(tiny_run):
@@ -112,7 +167,7 @@ def test_missing_measures_are_said_not_faked(tiny_run):
 
 
 def test_same_seed_same_tables(tmp_path):
-    args = ["depth", *TINY, "--models", "vgg", "--no-cache"]
+    args = ["depth", *TINY, "--models", "vgg", "--no-cache", "--seeds", "2"]
     assert cli.main([*args, "--out", str(tmp_path / "a")]) == 0
     assert cli.main([*args, "--out", str(tmp_path / "b")]) == 0
     ta = json.loads((tmp_path / "a" / "depth" / "layers.json").read_text())
@@ -125,6 +180,9 @@ def test_same_seed_same_tables(tmp_path):
     for m in ma + mb:
         m.pop("train_seconds")
     assert ma == mb
+    fa = json.loads((tmp_path / "a" / "depth" / "findings.json").read_text())
+    fb = json.loads((tmp_path / "b" / "depth" / "findings.json").read_text())
+    assert fa == fb and len(fa) == 6
 
 
 def test_cache_reuses_trained_weights(tmp_path):
@@ -349,7 +407,10 @@ def test_hub_loading_path_converts_images_and_text(monkeypatch):
 
 
 @pytest.mark.parametrize("argv,expect", [
-    (["nostudy"], "unknown study 'nostudy'; available: depth, activations, vit-cnn, text, generalization, all"),
+    (["nostudy"], "unknown study 'nostudy'; available: depth, activations, generalization, adversarial, vit-cnn, text, all"),
+    (["depth", "--seeds", "0,0"], "--seeds takes a count (e.g. 3) or distinct non-negative integers (e.g. 0,1,2); got '0,0'"),
+    (["depth", "--seeds", "a,b"], "--seeds takes a count (e.g. 3) or a comma-separated list of integers"),
+    (["depth", "--seeds", "0"], "--seeds takes a count >= 1 or a list like 0,1,2; got '0'"),
     (["depth", "--dataset", "imagenet"], "unknown dataset 'imagenet'; available: offline digits, mnist5k"),
     (["depth", "--models", "vgg,alexnet"], "unknown CNN 'alexnet' for the depth study; available: vgg, resnet, mobilenetv2"),
     (["depth", "--models", "vgg", "--layers", "conv1,conv9"], "unknown layer 'conv9' for model vgg; available: conv1, conv2, fc, logits"),
@@ -357,7 +418,8 @@ def test_hub_loading_path_converts_images_and_text(monkeypatch):
     (["depth", "--dataset", "rt-snippets"], "--dataset needs a image dataset, 'rt-snippets' is not; image datasets: digits"),
     (["text", "--text-dataset", "digits"], "--text-dataset needs a text dataset, 'digits' is not; text datasets: rt-snippets"),
     (["depth", "--phdim-schedule", "magai", "--phdim-sizes", "", "--n-samples", "800", "--max-train", "1000"],
-     "too small for the PH-dim schedule 'magai': 800 points give 1 sample size(s) [500]"),
+     "too small for the PH-dim schedule 'magai': 800 points give 1 sample size(s) [500], at least 6 are needed"),
+    (["depth", "--phdim-repeats", "1"], "--phdim-repeats must be at least 2"),
     (["depth", "--profile", "huge"], "unknown profile 'huge'; available: default, paper, tiny"),
     (["depth", "--measures", "phdim,euler"], "unknown measure 'euler'; available: phdim, h0, h1, twonn, mle, betti"),
 ])
@@ -374,9 +436,12 @@ def test_bad_input_gives_one_line_listing_what_exists(argv, expect, tmp_path, ca
 def test_too_small_for_schedule_names_the_ways_out():
     cfg = MeasureConfig(phdim_schedule="magai")
     assert magai_sizes(3000) == [500, 850, 1200, 1550, 1900, 2250, 2600, 2950]
-    cfg.check(1201)
-    with pytest.raises(ExperimentError, match="--n-samples.*birdal.*--phdim-sizes"):
-        cfg.check(1200)
+    cfg.check(2251)  # six sizes: 500 .. 2250
+    with pytest.raises(ExperimentError, match="--n-samples.*spread, birdal.*--phdim-sizes"):
+        cfg.check(2250)
+    sp = MeasureConfig(phdim_schedule="spread")
+    assert len(sp.sizes(2000)) == 6 and sp.sizes(2000)[-1] <= 1900 and sp.sizes(2000)[0] == 250
+    sp.check(80)
     with pytest.raises(ExperimentError, match="at least two sizes"):
         MeasureConfig(phdim_sizes=(10, 50)).check(40)
 
@@ -432,24 +497,79 @@ def test_betti0_at_scale_counts_clusters():
     assert small["betti0"] > 4 and small["betti_r"] < row["betti_r"]
 
 
-def test_finding_checks():
-    def rows(vals, col="phdim"):
+def test_half_depth_and_area():
+    def rows(vals, col="h0_tp"):
         return [{"depth": (i + 1) / len(vals), col: v} for i, v in enumerate(vals)]
 
-    assert fd.rise_then_fall(rows([12, 20, 16, 5]), "m")["holds"] is True
-    assert fd.rise_then_fall(rows([20, 16, 12, 5]), "m")["holds"] is False
-    assert fd.rise_then_fall(rows([float("nan")] * 4), "m")["holds"] is None
-    assert fd.simplification(rows([10, 12, 6, 2], "h0_tp"), "m", "h0_tp")["holds"] is True
-    assert fd.simplification(rows([10, 12, 9, 8], "h0_tp"), "m", "h0_tp")["holds"] is False
-    assert fd.half_depth(rows([10, 12, 9, 7], "h0_tp"), "h0_tp") == 1.0
-    assert fd.half_depth(rows([10, 12, 6, 5], "h0_tp"), "h0_tp") == 0.75
-    assert fd.half_depth(rows([10, 12, 9, 3], "h0_tp"), "h0_tp") == pytest.approx(0.75 + 0.25 * 3 / 6)
-    assert fd.activation_order({"relu": 0.5, "silu": 0.6, "tanh": 0.9, "sigmoid": 1.0})["holds"] is True
-    assert fd.activation_order({"relu": 1.0, "silu": 0.9, "tanh": 0.5, "sigmoid": 0.6})["holds"] is False
-    g = fd.generalization("H0", [5, 4, 3, 2, 1], [0.5, 0.6, 0.7, 0.8, 0.95])
-    r, _, rho, _ = fd.correlations([5, 4, 3, 2, 1], [0.5, 0.6, 0.7, 0.8, 0.95])
-    assert g["holds"] is True and -1 < r < -0.99 and rho == pytest.approx(-1.0) and "Spearman rho = -1.00" in g["numbers"]
-    assert fd.generalization("H0", [1, 2, 3, 4], [0.5, 0.6, 0.7, 0.8])["holds"] is False
+    assert fd.half_depth(rows([10, 12, 9, 7]), "h0_tp") == 1.0
+    assert fd.half_depth(rows([10, 12, 6, 5]), "h0_tp") == 0.75
+    assert fd.half_depth(rows([10, 12, 9, 3]), "h0_tp") == pytest.approx(0.75 + 0.25 * 3 / 6)
+    assert fd.area(rows([10, 12, 6, 6])) == pytest.approx((10 + 12 + 6 + 6) / 48)
+    assert math.isnan(fd.area(rows([float("nan")] * 3)))
+
+
+def test_units_through_an_executor_equal_in_process(tmp_path):
+    """A study's units are plain data: an executor that pickles settings, units and results (as a
+    distributed one does) gives the same results as running them in this process."""
+    import pickle
+
+    from experiments.common import Context, settings_for
+    from experiments.sweep import Unit, run_in_process
+
+    s = settings_for("tiny", {"seeds": "1"})
+    units = [Unit("u/vgg/untrained", "experiments.units:image_model_unit",
+                  dict(family="vgg", seed=0, control="untrained", layers=["fc", "logits"])),
+             Unit("u/vgg/shuffled", "experiments.units:image_model_unit",
+                  dict(family="vgg", seed=0, control="shuffled", layers=["fc"]))]
+    seen = {}
+
+    def executor(settings, us):
+        seen["settings"] = settings
+        out = run_in_process(pickle.loads(pickle.dumps(settings)), pickle.loads(pickle.dumps(us)))
+        return pickle.loads(pickle.dumps(out))
+
+    a = Context(s, tmp_path, None, show_progress=False, executor=executor).run_units(units)
+    b = Context(s, tmp_path, None, show_progress=False).run_units(units)
+    assert seen["settings"]["cache_dir"] is None and seen["settings"]["seed"] == 0
+    for x, y in zip(a, b):
+        for r in x["rows"] + y["rows"]:
+            r.pop("seconds")
+        x["model"].pop("train_seconds")
+        y["model"].pop("train_seconds")
+        assert x == y
+    assert [r["layer"] for r in a[0]["rows"]] == ["fc", "logits"] and a[1]["model"]["control"] == "shuffled"
+
+
+def test_local_hub_copy_and_paper_profile_fallback(tmp_path, monkeypatch):
+    """CIFAR-10 through ``datasets`` from a local stand-in written by save_to_disk; without it and
+    without the hub, the paper profile says in one line what it uses instead."""
+    import datasets
+
+    from experiments import data
+    from experiments.common import settings_for
+
+    monkeypatch.setenv("TOPODIM_HUB_HOST", "hub.invalid")
+    for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.delenv(v, raising=False)
+    monkeypatch.setenv("TOPODIM_DATASETS_DIR", str(tmp_path))
+    s = settings_for("paper", {})
+    assert s["dataset"] == "mnist5k" and "CIFAR-10 is not available" in s["profile_note"]
+    assert "\n" not in s["profile_note"] and s["seeds"] == (0, 1, 2, 3, 4)
+    rng = np.random.default_rng(0)
+    feats = datasets.Features({"img": datasets.Array3D((32, 32, 3), "uint8"),
+                               "label": datasets.ClassLabel(names=[f"c{i}" for i in range(10)])})
+
+    def split(n):
+        return datasets.Dataset.from_dict({"img": rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8),
+                                           "label": np.arange(n) % 10}, features=feats)
+
+    datasets.DatasetDict({"train": split(30), "test": split(20)}).save_to_disk(str(tmp_path / "cifar10"))
+    assert data.available("cifar10") == (True, "")
+    b = data.load("cifar10", max_train=25, seed=0)
+    X, y = b.arrays("train")
+    assert X.shape == (25, 3, 32, 32) and 0 <= X.min() and X.max() <= 1 and "local copy" in b.source
+    s = settings_for("paper", {})
+    assert s["dataset"] == "cifar10" and s["profile_note"] == ""
 
 
 def test_wordpiece_vocabulary_is_the_same_in_every_process(tmp_path):
