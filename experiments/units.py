@@ -8,7 +8,6 @@ unit: a list of such dicts under ``"runs"``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np

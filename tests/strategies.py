@@ -1,4 +1,4 @@
-"""Hypothesis strategies shared by the test modules."""
+"""Hypothesis strategies and diagram comparisons shared by the test modules."""
 
 import numpy as np
 from hypothesis import strategies as st
@@ -35,3 +35,17 @@ def distance_matrices_with_births(draw, min_points=2, max_points=25):
 
 def seeded_cloud(n, d, seed=0):
     return np.random.default_rng(seed).standard_normal((n, d))
+
+
+def sorted_dgm(dgm):
+    """A diagram as float64 (k, 2), rows in lexicographic order (births, then deaths)."""
+    dgm = np.asarray(dgm, dtype=np.float64).reshape(-1, 2)
+    return dgm[np.lexsort((dgm[:, 1], dgm[:, 0]))]
+
+
+def assert_same_dgms(a, b):
+    """Two lists of diagrams are equal bar for bar, exactly, whatever the row order."""
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        x, y = sorted_dgm(x), sorted_dgm(y)
+        assert x.shape == y.shape and np.array_equal(x, y), (x, y)

@@ -15,21 +15,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import topodim
+from strategies import assert_same_dgms, sorted_dgm
 
 ripser_py = pytest.importorskip("ripser")
 pytest.importorskip("sklearn")
-
-
-def _sorted(dgm):
-    dgm = np.asarray(dgm, dtype=np.float64).reshape(-1, 2)
-    return dgm[np.lexsort((dgm[:, 1], dgm[:, 0]))]
-
-
-def assert_same_dgms(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b):
-        x, y = _sorted(x), _sorted(y)
-        assert x.shape == y.shape and np.array_equal(x, y), (x, y)
 
 
 def quiet(fn, *args, **kwargs):
@@ -107,7 +96,7 @@ def test_negative_births_pinned():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a valid filtration: no warning
         r = topodim.ripser(A, distance_matrix=True)
-    assert _sorted(r["dgms"][0]).tolist() == [[-1.0, np.inf], [-0.5, 0.5], [0.0, 1.0]]
+    assert sorted_dgm(r["dgms"][0]).tolist() == [[-1.0, np.inf], [-0.5, 0.5], [0.0, 1.0]]
     assert_same_dgms(r["dgms"], quiet(ripser_py.ripser, A, distance_matrix=True)["dgms"])
 
 
@@ -246,7 +235,7 @@ def test_non_symmetric_pinned_and_input_untouched():
     keep = N.copy()
     with pytest.warns(UserWarning, match=r"not symmetric .*upper triangle"):
         r = topodim.ripser(N, distance_matrix=True)
-    assert _sorted(r["dgms"][0]).tolist() == [[0, 1], [0, 2], [0, np.inf]]
+    assert sorted_dgm(r["dgms"][0]).tolist() == [[0, 1], [0, 2], [0, np.inf]]
     assert np.array_equal(N, keep)
 
 
@@ -388,7 +377,7 @@ def test_lower_star_img_as_ripser_py(data):
     ours = topodim.lower_star_img(img)
     theirs = ripser_py.lower_star_img(img)
     assert ours.shape == theirs.shape and ours.dtype == np.float64
-    assert np.array_equal(_sorted(ours), _sorted(theirs))
+    assert np.array_equal(sorted_dgm(ours), sorted_dgm(theirs))
     assert np.array_equal(np.sort(ours[:, 1]), ours[:, 1])  # increasing death, essential last
 
 
@@ -397,7 +386,7 @@ def test_lower_star_img_pinned():
     ours = topodim.lower_star_img(img)
     theirs = ripser_py.lower_star_img(img)
     assert ours.shape == theirs.shape
-    assert np.allclose(_sorted(ours), _sorted(theirs), rtol=0, atol=1e-7)
+    assert np.allclose(sorted_dgm(ours), sorted_dgm(theirs), rtol=0, atol=1e-7)
     # not the Freudenthal triangulation (6-neighbourhood) of image_filtration: fewer bars
     tri = topodim.filtration_persistence(topodim.image_filtration(img), maxdim=0)["dgms"][0]
     assert len(tri) > len(ours)
@@ -490,7 +479,7 @@ def test_rips_as_ripser_py(kwargs):
     b = theirs.fit_transform(X)
     assert a is ours.dgms_ and len(a) == len(b)
     for x, y in zip(a, b):
-        assert x.shape == y.shape and np.allclose(_sorted(x), _sorted(y), rtol=1e-6)
+        assert x.shape == y.shape and np.allclose(sorted_dgm(x), sorted_dgm(y), rtol=1e-6)
     assert ours.num_edges_ == theirs.num_edges_
     assert np.allclose(ours.dperm2all_, theirs.dperm2all_)
     assert np.array_equal(ours.idx_perm_, theirs.idx_perm_)

@@ -12,19 +12,7 @@ from scipy.spatial.distance import cdist, pdist
 import topodim
 from topodim.collapse import collapse_edges
 
-from strategies import point_clouds
-
-
-def _sorted(dgm):
-    dgm = np.asarray(dgm, dtype=np.float64).reshape(-1, 2)
-    return dgm[np.lexsort((dgm[:, 1], dgm[:, 0]))]
-
-
-def assert_same_dgms(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b):
-        x, y = _sorted(x), _sorted(y)
-        assert x.shape == y.shape and np.array_equal(x, y), (x, y)
+from strategies import assert_same_dgms, point_clouds, sorted_dgm
 
 
 @settings(max_examples=20)
@@ -86,7 +74,7 @@ def test_float32_matches_float64_on_well_separated_data(seed, n, maxdim):
     b = topodim.ripser(X, maxdim=maxdim, dtype=np.float32)
     for x, y in zip(a["dgms"], b["dgms"]):
         assert y.dtype == np.float32 and x.dtype == np.float64
-        x, y = _sorted(x), _sorted(y)
+        x, y = sorted_dgm(x), sorted_dgm(y)
         assert x.shape == y.shape
         assert np.array_equal(np.isinf(x), np.isinf(y))
         f = np.isfinite(x)

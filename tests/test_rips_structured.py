@@ -14,21 +14,9 @@ from scipy.spatial.distance import cdist
 import topodim
 import topodim.rips as R
 
-from strategies import point_clouds
+from strategies import assert_same_dgms, point_clouds
 
 ripser_py = pytest.importorskip("ripser")
-
-
-def _sorted(dgm):
-    dgm = np.asarray(dgm, dtype=np.float64).reshape(-1, 2)
-    return dgm[np.lexsort((dgm[:, 1], dgm[:, 0]))]
-
-
-def assert_same_dgms(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b):
-        x, y = _sorted(x), _sorted(y)
-        assert x.shape == y.shape and np.array_equal(x, y), (x, y)
 
 
 def circle(n, seed=0, noise=0.1):

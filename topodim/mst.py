@@ -46,7 +46,6 @@ from .metrics import (
     MANHATTAN,
     CHEBYSHEV,
     condensed_index,
-    finish_distance,
     metric_code,
     prepare_points,
     scaled_points_input,

@@ -51,7 +51,7 @@ import numpy as np
 
 from ._config import njit
 from .mst import _find  # union-find root with path compression (one implementation)
-from ._validate import check_maxdim, check_nonnegative_int, check_prime
+from ._validate import check_maxdim, check_prime
 
 __all__ = [
     "ALGORITHMS",
