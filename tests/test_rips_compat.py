@@ -518,9 +518,13 @@ def test_rips_plot_without_persim(monkeypatch):
     r = topodim.Rips()
     with pytest.raises(ValueError, match="transform"):
         r.plot()
+    import matplotlib.pyplot as plt
+
     r.fit_transform(np.random.default_rng(7).random((12, 2)))
+    plt.figure()  # like persim, plot draws on the current axes: start from empty ones
     ax = r.plot(show=False, title="t")
     assert len(ax.collections) == 2  # one scatter per diagram
+    plt.close("all")
     with pytest.raises(TypeError, match="persim"):
         r.plot(xy_range=[0, 1, 0, 1])
 

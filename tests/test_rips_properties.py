@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.spatial.distance import cdist, pdist
+from scipy.spatial.distance import cdist, squareform
 
 import topodim
 from topodim.collapse import collapse_edges
@@ -51,10 +51,13 @@ def test_same_result_for_one_and_two_threads(maxdim, kw):
 @given(X=point_clouds(min_points=2, max_points=25, max_dim=3), maxdim=st.integers(1, 2),
        cut=st.sampled_from([None, 0.5]))
 def test_dense_condensed_sparse_agree(X, maxdim, cut):
-    D = cdist(X, X)
-    thresh = np.inf if cut is None else float(np.quantile(pdist(X), cut)) if len(X) > 1 else np.inf
+    # topodim's own distances: scipy's cdist squares differences below ~1e-154 to 0, where the
+    # point-cloud path rescales and keeps them
+    D = topodim.pairwise_distances(X)
+    condensed = squareform(D, checks=False)
+    thresh = np.inf if cut is None else float(np.quantile(condensed, cut)) if len(X) > 1 else np.inf
     base = topodim.ripser(X, maxdim=maxdim, thresh=thresh)
-    kinds = [(D, {}), (pdist(X), {}), (X, {"_representation": "sparse"}),
+    kinds = [(D, {}), (condensed, {}), (X, {"_representation": "sparse"}),
              (X, {"_representation": "dense"})]
     rows, cols = np.nonzero((D <= thresh) & ~np.eye(len(X), dtype=bool))
     kinds.append((sp.coo_matrix((D[rows, cols], (rows, cols)), shape=D.shape), {}))
@@ -62,6 +65,13 @@ def test_dense_condensed_sparse_agree(X, maxdim, cut):
         dm = Y is not X
         r = topodim.ripser(Y, maxdim=maxdim, thresh=thresh, distance_matrix=dm, **kw)
         assert_same_dgms(r["dgms"], base["dgms"])
+
+
+def test_dense_condensed_sparse_agree_pinned_subnormal_gap():
+    """Two points 2.2e-311 apart: one finite bar of that length on every input kind."""
+    X = np.array([[0.0], [2.2e-311]])
+    test_dense_condensed_sparse_agree.hypothesis.inner_test(X, 1, None)
+    assert topodim.ripser(X)["dgms"][0][0, 1] == 2.2e-311
 
 
 @settings(max_examples=15)
