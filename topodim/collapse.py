@@ -102,42 +102,53 @@ def _collapse_dense(F, order_idx, thresh):
         for k in range(W):
             N[k] = bits[u, k] & bits[v, k]
         T = t
+        nX = 0
         while True:
             # Future common neighbours x (joined to u and v by time c_x > T): one of the two
             # edges has a value > T >= t, so it is an edge already visited and kept: they are
             # found with word operations on the kept bitsets and listed with c_x (when the other
-            # edge is in G(t), its value is <= t and c_x is the kept edge's value).
-            # Neighbours common by time T but not in the bitsets of G(t) are added to N.
-            nX = 0
-            for k in range(W):
-                ku = kbits[u, k]
-                kv = kbits[v, k]
-                for part in range(3):
-                    if part == 0:
-                        word = ku & kv
-                    elif part == 1:
-                        word = ku & bits[v, k] & ~kv
+            # edge is in G(t), its value is <= t and c_x is the kept edge's value; a listed x
+            # with c_x <= t has two edges of value t, both still in G(t), so it is in N).
+            # When T grows the list only loses its entries with c_x <= T, which join N.
+            if T > t:
+                r2 = 0
+                for r in range(nX):
+                    c = Xc[r]
+                    x = Xv[r]
+                    if c <= T:
+                        N[x >> 6] |= one << np.uint64(x & 63)
                     else:
-                        word = kv & bits[u, k] & ~ku
-                    while word != 0:
-                        low = word & (~word + one)
-                        word ^= low
-                        x = k * 64 + _ctz(low, table)
+                        Xc[r2] = c
+                        Xv[r2] = x
+                        r2 += 1
+                nX = r2
+            if T == t:
+                for k in range(W):
+                    ku = kbits[u, k]
+                    kv = kbits[v, k]
+                    for part in range(3):
                         if part == 0:
-                            fa = F[u, x]
-                            fb = F[v, x]
-                            c = fa if fa > fb else fb
+                            word = ku & kv
                         elif part == 1:
-                            c = F[u, x]
+                            word = ku & bits[v, k] & ~kv
                         else:
-                            c = F[v, x]
-                        if c <= T:
-                            if T > t:
-                                N[k] |= low
-                        else:
-                            Xc[nX] = c
-                            Xv[nX] = x
-                            nX += 1
+                            word = kv & bits[u, k] & ~ku
+                        while word != 0:
+                            low = word & (~word + one)
+                            word ^= low
+                            x = k * 64 + _ctz(low, table)
+                            if part == 0:
+                                fa = F[u, x]
+                                fb = F[v, x]
+                                c = fa if fa > fb else fb
+                            elif part == 1:
+                                c = F[u, x]
+                            else:
+                                c = F[v, x]
+                            if c > T:
+                                Xc[nX] = c
+                                Xv[nX] = x
+                                nX += 1
             bestT = -1.0
             for k in range(W):
                 Cm[k] = N[k]
@@ -210,6 +221,8 @@ def _collapse_dense(F, order_idx, thresh):
                     if (kbits[w, xk] & xb) == 0 or F[w, x] > cr:
                         Tw = cr
                         wit = x
+                        if Tw <= bestT:
+                            break  # w cannot dominate longer than the best so far
                 if Tw > bestT:
                     bestT = Tw
                     bestw = w
