@@ -150,6 +150,7 @@ def _collapse_dense(F, order_idx, thresh):
                                 Xv[nX] = x
                                 nX += 1
             bestT = -1.0
+            bwit = -1  # where the best candidate stops dominating (at bestT)
             for k in range(W):
                 Cm[k] = N[k]
             k = -2
@@ -207,7 +208,16 @@ def _collapse_dense(F, order_idx, thresh):
                 # appears that w is not adjacent to by then (adjacent in G(t): at once; through
                 # a kept edge: from that edge's value; else never)
                 Tw = np.inf
-                for r in range(nX):
+                quick = False
+                if bwit >= 0:
+                    # a candidate not adjacent to bwit by bestT cannot outlast the best
+                    xk = bwit >> 6
+                    xb = one << np.uint64(bwit & 63)
+                    if (bits[w, xk] & xb) == 0 and ((kbits[w, xk] & xb) == 0 or F[w, bwit] > bestT):
+                        Tw = bestT
+                        wit = bwit
+                        quick = True
+                for r in range(0 if quick else nX):
                     cr = Xc[r]
                     if cr >= Tw:
                         continue
@@ -226,8 +236,11 @@ def _collapse_dense(F, order_idx, thresh):
                 if Tw > bestT:
                     bestT = Tw
                     bestw = w
+                    bwit = wit
                 if Tw == np.inf:
                     break
+                if quick:
+                    continue  # the candidates were pruned by bwit already
                 # a candidate without any edge to the witness cannot keep dominating past Tw
                 xk = wit >> 6
                 xb = one << np.uint64(wit & 63)
