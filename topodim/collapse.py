@@ -62,8 +62,11 @@ def _collapse_dense(F, order_idx, thresh):
     x's neighbourhood in one pass over the words (the candidates are the common neighbours, in
     index order after the last dominators at u and at v). When w dominates until T_w < inf
     because of a future common neighbour x, candidates with no edge to x cannot dominate longer
-    and are dropped the same way. Pruning removes only candidates that would not be chosen, so
-    the result is the one of testing every candidate.
+    and are dropped the same way. A candidate stops looking for the end of its domination once
+    that end is no later than the best so far, and is first tested at the common neighbour that
+    ends the best one's; when T is raised, the list of future common neighbours is filtered, not
+    rebuilt. Pruning and these exits skip only candidates that would not be chosen, so the
+    result is the one of testing every candidate.
     Returns (removed, shifted)."""
     n = F.shape[0]
     W = (n + 63) >> 6
