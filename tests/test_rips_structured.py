@@ -144,3 +144,75 @@ def test_budget_exhausted_pinned():
         got = topodim.ripser(D, maxdim=1, distance_matrix=True)
     assert got["collapse"]["trigger"] == "reduction budget"
     assert_same_dgms(got["dgms"], want)
+
+
+# ------------------------------------------------------------------------------------------
+# the dense collapse sweep against a direct transcription of its definition
+# ------------------------------------------------------------------------------------------
+
+
+def reference_collapse(D):
+    """The backward sweep of :mod:`topodim.collapse` testing every candidate dominator with no
+    pruning or early exit: edges in decreasing (value, index) order; at time T the common
+    neighbours are the x with max(F[u, x], F[v, x]) <= T in the values modified so far; the new
+    value is the longest domination over all dominators, repeated until none dominates."""
+    n = D.shape[0]
+    F = D.astype(np.float64).copy()
+    np.fill_diagonal(F, 0)
+    edges = sorted(((D[i, j], i * (i - 1) // 2 + j, i, j) for i in range(n) for j in range(i)),
+                   key=lambda e: (-e[0], e[1]))
+    for t, _, u, v in edges:
+        T = t
+        others = np.ones(n, dtype=bool)
+        others[[u, v]] = False
+        while True:
+            c = np.maximum(F[u], F[v])
+            N = others & (c <= T)
+            best = -1.0
+            for w in np.flatnonzero(N):
+                rest = N.copy()
+                rest[w] = False
+                if np.any(F[w, rest] > T):
+                    continue
+                fails = others & (c > T) & np.isfinite(c) & (F[w] > c)
+                fails[w] = False
+                best = max(best, c[fails].min() if fails.any() else np.inf)
+            if best < 0:
+                break  # not dominated at T
+            T = best
+            if T == np.inf:
+                break  # dominated for good: removed
+        F[u, v] = F[v, u] = T
+    return F
+
+
+def collapsed_matrix(D):
+    from topodim.collapse import collapse_edges
+
+    e, vals = collapse_edges(D, distance_matrix=True)
+    F = np.full(D.shape, np.inf)
+    F[e[:, 0], e[:, 1]] = F[e[:, 1], e[:, 0]] = vals
+    np.fill_diagonal(F, 0)
+    return F
+
+
+@settings(max_examples=30, deadline=None)
+@given(X=point_clouds(min_points=3, max_points=30, max_dim=3), grid=st.booleans())
+def test_dense_collapse_equals_the_unpruned_sweep(X, grid):
+    """Every edge gets the value of the sweep that tries every candidate (the kernel's witness
+    pruning and early exits skip only candidates that would not be chosen); rounding the points
+    to a grid makes many ties."""
+    if grid:
+        X = np.round(X * 2)
+    D = cdist(X, X)
+    np.testing.assert_array_equal(collapsed_matrix(D), reference_collapse(D))
+
+
+@pytest.mark.parametrize("make", [lambda: torus(60, seed=3), lambda: circle(50, seed=2),
+                                  lambda: np.stack(np.meshgrid(*[np.arange(4.0)] * 3), -1).reshape(-1, 3)])
+def test_dense_collapse_equals_the_unpruned_sweep_pinned(make):
+    D = cdist(make(), make())
+    F = collapsed_matrix(D)
+    np.testing.assert_array_equal(F, reference_collapse(D))
+    off = ~np.eye(len(D), dtype=bool)
+    assert np.any(F[off] > D[off]) and np.any(np.isfinite(F[off]) & (F[off] > D[off]))  # raised values

@@ -62,8 +62,11 @@ def _collapse_dense(F, order_idx, thresh):
     x's neighbourhood in one pass over the words (the candidates are the common neighbours, in
     index order after the last dominators at u and at v). When w dominates until T_w < inf
     because of a future common neighbour x, candidates with no edge to x cannot dominate longer
-    and are dropped the same way. Pruning removes only candidates that would not be chosen, so
-    the result is the one of testing every candidate.
+    and are dropped the same way. A candidate stops looking for the end of its domination once
+    that end is no later than the best so far, and is first tested at the common neighbour that
+    ends the best one's; when T is raised, the list of future common neighbours is filtered, not
+    rebuilt. Pruning and these exits skip only candidates that would not be chosen, so the
+    result is the one of testing every candidate.
     Returns (removed, shifted)."""
     n = F.shape[0]
     W = (n + 63) >> 6
@@ -102,43 +105,55 @@ def _collapse_dense(F, order_idx, thresh):
         for k in range(W):
             N[k] = bits[u, k] & bits[v, k]
         T = t
+        nX = 0
         while True:
             # Future common neighbours x (joined to u and v by time c_x > T): one of the two
             # edges has a value > T >= t, so it is an edge already visited and kept: they are
             # found with word operations on the kept bitsets and listed with c_x (when the other
-            # edge is in G(t), its value is <= t and c_x is the kept edge's value).
-            # Neighbours common by time T but not in the bitsets of G(t) are added to N.
-            nX = 0
-            for k in range(W):
-                ku = kbits[u, k]
-                kv = kbits[v, k]
-                for part in range(3):
-                    if part == 0:
-                        word = ku & kv
-                    elif part == 1:
-                        word = ku & bits[v, k] & ~kv
+            # edge is in G(t), its value is <= t and c_x is the kept edge's value; a listed x
+            # with c_x <= t has two edges of value t, both still in G(t), so it is in N).
+            # When T grows the list only loses its entries with c_x <= T, which join N.
+            if T > t:
+                r2 = 0
+                for r in range(nX):
+                    c = Xc[r]
+                    x = Xv[r]
+                    if c <= T:
+                        N[x >> 6] |= one << np.uint64(x & 63)
                     else:
-                        word = kv & bits[u, k] & ~ku
-                    while word != 0:
-                        low = word & (~word + one)
-                        word ^= low
-                        x = k * 64 + _ctz(low, table)
+                        Xc[r2] = c
+                        Xv[r2] = x
+                        r2 += 1
+                nX = r2
+            if T == t:
+                for k in range(W):
+                    ku = kbits[u, k]
+                    kv = kbits[v, k]
+                    for part in range(3):
                         if part == 0:
-                            fa = F[u, x]
-                            fb = F[v, x]
-                            c = fa if fa > fb else fb
+                            word = ku & kv
                         elif part == 1:
-                            c = F[u, x]
+                            word = ku & bits[v, k] & ~kv
                         else:
-                            c = F[v, x]
-                        if c <= T:
-                            if T > t:
-                                N[k] |= low
-                        else:
-                            Xc[nX] = c
-                            Xv[nX] = x
-                            nX += 1
+                            word = kv & bits[u, k] & ~ku
+                        while word != 0:
+                            low = word & (~word + one)
+                            word ^= low
+                            x = k * 64 + _ctz(low, table)
+                            if part == 0:
+                                fa = F[u, x]
+                                fb = F[v, x]
+                                c = fa if fa > fb else fb
+                            elif part == 1:
+                                c = F[u, x]
+                            else:
+                                c = F[v, x]
+                            if c > T:
+                                Xc[nX] = c
+                                Xv[nX] = x
+                                nX += 1
             bestT = -1.0
+            bwit = -1  # where the best candidate stops dominating (at bestT)
             for k in range(W):
                 Cm[k] = N[k]
             k = -2
@@ -196,7 +211,16 @@ def _collapse_dense(F, order_idx, thresh):
                 # appears that w is not adjacent to by then (adjacent in G(t): at once; through
                 # a kept edge: from that edge's value; else never)
                 Tw = np.inf
-                for r in range(nX):
+                quick = False
+                if bwit >= 0:
+                    # a candidate not adjacent to bwit by bestT cannot outlast the best
+                    xk = bwit >> 6
+                    xb = one << np.uint64(bwit & 63)
+                    if (bits[w, xk] & xb) == 0 and ((kbits[w, xk] & xb) == 0 or F[w, bwit] > bestT):
+                        Tw = bestT
+                        wit = bwit
+                        quick = True
+                for r in range(0 if quick else nX):
                     cr = Xc[r]
                     if cr >= Tw:
                         continue
@@ -210,11 +234,16 @@ def _collapse_dense(F, order_idx, thresh):
                     if (kbits[w, xk] & xb) == 0 or F[w, x] > cr:
                         Tw = cr
                         wit = x
+                        if Tw <= bestT:
+                            break  # w cannot dominate longer than the best so far
                 if Tw > bestT:
                     bestT = Tw
                     bestw = w
+                    bwit = wit
                 if Tw == np.inf:
                     break
+                if quick:
+                    continue  # the candidates were pruned by bwit already
                 # a candidate without any edge to the witness cannot keep dominating past Tw
                 xk = wit >> 6
                 xb = one << np.uint64(wit & 63)
