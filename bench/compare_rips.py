@@ -66,7 +66,7 @@ BASIC = {
     "distance matrix (cube³), n=1,000, H≤1": _case(_dm, 1000, 1, True),
 }
 
-#: Structured data (issue 13): samples of manifolds with large cycles, where the reduction of the
+#: Structured data: samples of manifolds with large cycles, where the reduction of the
 #: full filtration has a few very long columns. ``--structured`` selects these.
 STRUCTURED = {
     "noisy circle, n=1,000, H≤1": _case(_circle, 1000, 1),

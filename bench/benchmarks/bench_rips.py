@@ -2,7 +2,7 @@
 
 The cases of issue 4 (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
 precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py);
-structured data of issue 13 (a noisy circle and torus, where maxdim 1 collapses automatically) and
+structured data (a noisy circle and torus, where maxdim 1 collapses automatically) and
 its scaling with n.
 Every ``setup`` seeds its data and calls the engine once on a small input of the same kind so
 that Numba's compilation never lands in a timing. Parameters list the smallest values first
