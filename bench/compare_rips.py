@@ -153,7 +153,7 @@ TOOLS = {
 
 
 def skip(case, tool):
-    """Pairs that the anchors (shared/notes/anchors.md) put above 30 s or out of memory here."""
+    """Pairs of tool and case measured above 30 s or out of memory on a 2-core machine (skipped)."""
     peer = not tool.startswith("topodim")
     if ("circle" in case or "torus" in case) and "H≤1" in case:
         if "4,000" in case and (peer or tool == "topodim baseline"):

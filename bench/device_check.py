@@ -6,7 +6,7 @@ Run it once, on a machine with one NVIDIA GPU, from the repository root:
     pip install -e ".[cuda]" "numba-cuda[cu12]"     # or [cu13], matching the driver
     python bench/device_check.py                      # about 2-4 minutes, hard limit --budget
 
-Cases (issue 7):
+Cases:
 
     PH0 (topodim.ph0)            n = 10,000 and 100,000 Gaussian points in R^50, float64
     PH-dimension (ph_dimension)  3,000 points in R^512 (an 8-dimensional cube embedded

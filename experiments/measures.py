@@ -56,14 +56,14 @@ COLUMNS = ("phdim", "phdim_r2", "phdim_lo", "phdim_hi", "h0_tp", "h1_tp", "h0_tp
 LIST_COLUMNS = ("h0_tp_classes", "h1_tp_classes", "phdim_reps")
 CACHE_VERSION = "measures-v2"
 
-#: measure -> (topodim attribute it needs, the issue that brings it)
+#: measure -> the topodim function it is computed with
 NEEDS = {
-    "phdim": ("ph_dimension", "issue 5"),
-    "h0": ("ph0", "issue 2"),
-    "h1": ("ripser", "issue 4"),
-    "twonn": ("TwoNN", "issue 5"),
-    "mle": ("MLE", "issue 5"),
-    "betti": ("ph0", "issue 2"),
+    "phdim": "ph_dimension",
+    "h0": "ph0",
+    "h1": "ripser",
+    "twonn": "TwoNN",
+    "mle": "MLE",
+    "betti": "ph0",
 }
 
 
@@ -82,14 +82,14 @@ def ripser_function():
 def api_status() -> dict:
     """measure -> None when computable with the installed topodim, else the reason it is not."""
     out = {}
-    for m, (attr, issue) in NEEDS.items():
+    for m, attr in NEEDS.items():
         if attr == "ripser":
             ok = ripser_function() is not None
         else:
             ok = hasattr(topodim, attr)
-        out[m] = None if ok else f"topodim.{attr} is not in this topodim ({issue})"
+        out[m] = None if ok else f"topodim.{attr} is not in this topodim"
     if out["betti"] is None and ripser_function() is None:
-        out["betti1"] = "topodim.ripser is not in this topodim (issue 4): betti1 not computed"
+        out["betti1"] = "topodim.ripser is not in this topodim: betti1 not computed"
     return out
 
 

@@ -122,12 +122,8 @@ def plot_depth(rows, column, path: Path, title: str) -> bool:
     return True
 
 
-def plot_scatter(xs, ys, labels, path: Path, xlabel, ylabel, title):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.2, 4.0), dpi=110)
-    ax.scatter(xs, ys, s=22)
-    for x, y, t in zip(xs, ys, labels):
-        ax.annotate(t, (x, y), fontsize=6, alpha=0.7)
+def _finish_scatter(plt, fig, ax, path: Path, xlabel, ylabel, title):
+    """Labels, title and grid of a scatter plot, then save it to ``path`` and close it."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
@@ -136,6 +132,15 @@ def plot_scatter(xs, ys, labels, path: Path, xlabel, ylabel, title):
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
+
+
+def plot_scatter(xs, ys, labels, path: Path, xlabel, ylabel, title):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.2, 4.0), dpi=110)
+    ax.scatter(xs, ys, s=22)
+    for x, y, t in zip(xs, ys, labels):
+        ax.annotate(t, (x, y), fontsize=6, alpha=0.7)
+    _finish_scatter(plt, fig, ax, path, xlabel, ylabel, title)
 
 
 def fmt(v, digits=3):
@@ -246,14 +251,7 @@ def plot_fit(xs, ys, labels, path: Path, xlabel, ylabel, title, n_boot=500, seed
         if lines:
             L = np.array(lines)
             ax.fill_between(grid, np.quantile(L, 0.025, 0), np.quantile(L, 0.975, 0), color="C1", alpha=0.2, lw=0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    _finish_scatter(plt, fig, ax, path, xlabel, ylabel, title)
 
 
 def _md_table(rows, cols, headers=None):

@@ -1,7 +1,7 @@
 """topodim.ph_dimension: oracles, accuracy on sets of known dimension, properties, bad input.
 
 Sample sizes of the accuracy tests are documented next to each assertion; the tolerances are the
-ones of the specification (issue 5). Every test can fail: the oracles are scipy / a plain Kruskal /
+ones the estimators are specified to meet. Every test can fail: the oracles are scipy / a plain Kruskal /
 ripser.py on the very same subsamples.
 """
 

@@ -472,7 +472,7 @@ def test_h1_total_persistence_matches_ripser_py():
     from experiments.measures import ripser_function
 
     if ripser_function() is None:
-        pytest.skip("topodim's Rips engine (issue 4) is not in this topodim")
+        pytest.skip("topodim's Rips engine is not in this topodim")
     ripser_py = pytest.importorskip("ripser")
     rng = np.random.default_rng(3)
     t = rng.uniform(0, 2 * np.pi, 80)

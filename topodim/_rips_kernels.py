@@ -1,7 +1,8 @@
 """Numba kernels of the Vietoris–Rips persistent cohomology engine (:mod:`topodim.rips`).
 
 Written from the Ripser algorithm (U. Bauer, "Ripser: efficient computation of Vietoris–Rips
-persistence barcodes", JACT 2021) and the notes in ``shared/notes/ripser-algorithm.md``.
+persistence barcodes", JACT 2021), with emergent and apparent pairs, clearing and a
+diameter-capped working column.
 
 Conventions (shared by every kernel here)
 -----------------------------------------

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ._base import ParamsMixin
 from ._validate import as_float_array
 from .rips import ripser
 
@@ -158,7 +159,7 @@ def lower_star_img(img):
 # ==========================================================================================
 
 
-class Rips:
+class Rips(ParamsMixin):
     """ripser.py's scikit-learn style transformer: ``transform(X)`` returns the diagrams of
     :func:`topodim.ripser` and keeps the other results as attributes.
 
@@ -213,21 +214,6 @@ class Rips:
         self.do_cocycles = do_cocycles
         self.n_perm = n_perm
         self.verbose = verbose
-
-    # -- scikit-learn protocol -----------------------------------------------------------------
-    def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in self._param_names}
-
-    def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self._param_names:
-                raise ValueError(f"unknown parameter {k!r} for Rips; valid: {', '.join(self._param_names)}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._param_names)
-        return f"Rips({args})"
 
     # -- computation ---------------------------------------------------------------------------
     def transform(self, X, distance_matrix=False, metric="euclidean"):

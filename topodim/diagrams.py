@@ -152,7 +152,7 @@ def betti_curve(dgm, grid) -> np.ndarray:
 
 
 # ==========================================================================================
-# bottleneck distance (appended by the reduction engineer, issue 3)
+# bottleneck distance
 # ==========================================================================================
 
 from ._config import njit  # noqa: E402

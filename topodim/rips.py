@@ -47,6 +47,7 @@ import numpy as np
 
 from . import _rips_kernels as K
 from ._config import ParallelOrSerial, check_device, resolve_n_threads, thread_limit
+from ._base import ParamsMixin
 from ._validate import (
     DistanceInput,
     as_distance_input,
@@ -874,6 +875,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
         B = _binomial_table(n, maxdim_eff + 2, maxdim_eff)
         gr = g
         res1 = None
+        spent = -1  # heap pushes spent before a budget-triggered collapse
         for attempt in range(2):
             if collapse:
                 from .collapse import collapse_graph  # noqa: PLC0415
@@ -1170,7 +1172,7 @@ def _ripser_by_components(P, maxdim, thresh, metric, run):
     return dgms
 
 
-class RipsPersistence:
+class RipsPersistence(ParamsMixin):
     """Vietoris–Rips persistence of a list of point clouds, scikit-learn style (no dependency).
 
     Accepts GUDHI's parameter names (``gudhi.sklearn.rips_persistence.RipsPersistence``) as well as
@@ -1235,24 +1237,10 @@ class RipsPersistence:
         self.homology_coeff_field = homology_coeff_field
         self.num_collapses = num_collapses
 
-    # -- scikit-learn protocol -----------------------------------------------------------------
+    # get_params / set_params / repr (ParamsMixin) over these
     _param_names = ("homology_dimensions", "thresh", "coeff", "metric", "distance_matrix", "dtype",
                     "collapse_edges", "n_jobs", "n_threads", "device", "threshold", "input_type",
                     "homology_coeff_field", "num_collapses")
-
-    def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in self._param_names}
-
-    def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self._param_names:
-                raise ValueError(f"unknown parameter {k!r} for RipsPersistence; valid: {', '.join(self._param_names)}")
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._param_names)
-        return f"RipsPersistence({args})"
 
     def _dims(self):
         dims = self.homology_dimensions

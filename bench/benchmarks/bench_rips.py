@@ -1,6 +1,6 @@
 """asv benchmarks of the Vietoris–Rips engine (topodim.ripser), scipy style.
 
-The cases of issue 4 (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
+The reference cases (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
 precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py);
 structured data (a noisy circle and torus, where maxdim 1 collapses automatically) and
 its scaling with n.
