@@ -45,7 +45,7 @@ def test_compare_builds_asv_continuous_with_factor_and_noise_handling():
     (cmd,) = commands(out)
     i = cmd.index("continuous")
     assert cmd[i + 1:i + 3] == ["--factor", "1.2"]
-    assert "--split" in cmd and "--interleave-rounds" in cmd
+    assert "--split" in cmd and "--interleave-rounds" in cmd and "--no-only-changed" in cmd
     assert cmd[cmd.index("-a") + 1] == "rounds=4"
     assert cmd[cmd.index("-b") + 1] == "PairwiseDistances"
     assert "--quick" in cmd                      # passed through after --
