@@ -27,20 +27,7 @@ and scikit-dimension's kind of schedule (10 sizes from 10 % to 100 %) on 5,000 p
 import numpy as np
 
 import harness
-
-
-def _activations(n, seed=0):
-    from topodim import datasets as ds
-
-    return ds.embed(ds.cube(n, 10, random_state=seed), 512, noise=0.01, random_state=seed + 1)
-
-
-def _gaussian(n, dim, seed=0):
-    return np.random.default_rng(seed).standard_normal((n, dim))
-
-
-def _uniform(n, dim, seed=0):
-    return np.random.default_rng(seed).random((n, dim))
+from benchmarks.common import activations, cloud
 
 
 def _case(make_points, n, sizes, n_sub=1):
@@ -71,10 +58,10 @@ MAGAI = list(range(500, 3000, 350))  # 500, 850, ..., 2950: the seed paper's sch
 SKDIM = [int(s) for s in np.ceil(np.linspace(500, 5000, 10))]  # 10 % .. 100 % of 5,000
 
 CASES = {
-    "seed paper's schedule, 3,000 pts in R^512 (10-cube + noise)": _case(_activations, 3000, MAGAI),
-    "seed paper's schedule, 3,000 pts Gaussian R^512": _case(lambda n: _gaussian(n, 512), 3000, MAGAI),
-    "10 sizes 500..5,000, [0,1]^3": _case(lambda n: _uniform(n, 3), 5000, SKDIM),
-    "10 sizes 500..5,000, Gaussian R^50": _case(lambda n: _gaussian(n, 50), 5000, SKDIM),
+    "seed paper's schedule, 3,000 pts in R^512 (10-cube + noise)": _case(activations, 3000, MAGAI),
+    "seed paper's schedule, 3,000 pts Gaussian R^512": _case(lambda n: cloud(n, 512), 3000, MAGAI),
+    "10 sizes 500..5,000, [0,1]^3": _case(lambda n: cloud(n, 3), 5000, SKDIM),
+    "10 sizes 500..5,000, Gaussian R^50": _case(lambda n: cloud(n, 50), 5000, SKDIM),
 }
 
 

@@ -8,18 +8,12 @@ fresh process per measurement, tools alternating, after a warm-up call (see harn
 
 import os
 
-import numpy as np
-
 import harness
-
-
-def _cloud(n, dim, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.random((n, dim)) if dim <= 3 else rng.standard_normal((n, dim))
+from benchmarks.common import cloud
 
 
 def _case(n, dim):
-    return lambda small: _cloud(600 if small else n, dim)
+    return lambda small: cloud(600 if small else n, dim)
 
 
 CASES = {

@@ -23,10 +23,11 @@ import os
 import numpy as np
 
 import harness
+from benchmarks.common import cloud
 
 
 def _rips_case(n):
-    return lambda small: np.random.default_rng(0).random((20 if small else n, 3))
+    return lambda small: cloud(20 if small else n, 3)
 
 
 def _image_case(size):

@@ -21,28 +21,17 @@ import tempfile
 import numpy as np
 
 import harness
-
-
-def _torus(n, seed=0, noise=0.05):
-    rng = np.random.default_rng(seed)
-    u = rng.random(n) * 2 * np.pi
-    v = rng.random(n) * 2 * np.pi
-    X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
-    return X + noise * rng.standard_normal(X.shape)
-
-
-def _circle(n, seed=0, noise=0.1):
-    rng = np.random.default_rng(seed)
-    a = rng.random(n) * 2 * np.pi
-    return np.stack([np.cos(a), np.sin(a)], 1) + noise * rng.standard_normal((n, 2))
+from benchmarks.common import circle as _circle
+from benchmarks.common import cloud
+from benchmarks.common import torus as _torus
 
 
 def _cube(n, seed=0):
-    return np.random.default_rng(seed).random((n, 3))
+    return cloud(n, 3, seed)
 
 
 def _gauss(n, seed=0):
-    return np.random.default_rng(seed).standard_normal((n, 50))
+    return cloud(n, 50, seed)
 
 
 def _dm(n, seed=0):

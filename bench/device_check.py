@@ -41,6 +41,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -216,21 +217,53 @@ def tree_certificate(X, edges, lengths, n_pairs, seed=0):
 # ------------------------------------------------------------------------------------------
 
 
-def main():
+def device_free_bytes():
+    """Free device memory in bytes, from numba-cuda (None under the simulator or when unknown)."""
+    import topodim.cuda as gpu
+
+    if gpu.simulator_enabled():
+        return None
+    try:
+        from numba import cuda
+
+        return int(cuda.current_context().get_memory_info()[0])
+    except Exception:  # noqa: BLE001 - no context: the size is unknown
+        return None
+
+
+@dataclass
+class Run:
+    """What the cases share: the options, the sizes, one seeded generator drawn from in case order,
+    the PH0 inputs and the CPU time of the small PH0 case (to estimate the large one's)."""
+
+    args: argparse.Namespace
+    tiny: bool
+    n_small: int
+    n_large: int
+    d_ph0: int
+    n_dim: int
+    d_dim: int
+    n_rips: int
+    reps: int
+    rng: np.random.Generator
+    X: np.ndarray = None
+    Xs: np.ndarray = None
+    t_small: float = 1.0
+
+
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--budget", type=float, default=285.0, help="hard time limit in seconds (default 285)")
     ap.add_argument("--tiny", action="store_true", help="tiny inputs (a dry run, e.g. under the simulator)")
     ap.add_argument("--no-cpu-large", action="store_true", help="skip the CPU run of PH0 at n = 100,000")
-    args = ap.parse_args()
-    budget = args.budget
-    watchdog(budget)
+    return ap.parse_args(argv)
 
+
+def find_gpu():
+    """Log the versions and the device; finish with status 2 when no GPU is usable."""
     import numba
 
-    import topodim
-    from topodim.diagrams import bottleneck_distance
-    from topodim.dimension import ph_dimension
-    from topodim.rips import ripser
+    import topodim.cuda as gpu
 
     log(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"CPU threads {numba.config.NUMBA_NUM_THREADS} ({os.cpu_count()} cores), {platform.machine()}")
@@ -240,10 +273,7 @@ def main():
         log(f"numba-cuda {version('numba-cuda')}")
     except Exception:  # noqa: BLE001
         log("numba-cuda: not installed")
-    from topodim._config import cuda_module
-
     try:
-        gpu = cuda_module()
         ok, why = gpu.cuda_status()
     except Exception as exc:  # noqa: BLE001
         ok, why = False, f"{type(exc).__name__}: {exc}"
@@ -252,159 +282,183 @@ def main():
         log("no usable GPU: nothing to check. Install the CUDA libraries: pip install 'numba-cuda[cu12]'")
         ROWS.append(("(all)", None, None, None, "skipped", why[:120]))
         finish(2)
-    from topodim.cuda._device import device_free_bytes
-
     free0 = device_free_bytes()
     if free0 is not None:
         log(f"device memory free: {free0 / 2**30:.1f} GiB")
-
-    tiny = args.tiny
     if gpu.simulator_enabled():
         sys.setswitchinterval(5e-5)  # the simulator polls its threads holding the GIL
+
+
+def new_run(args):
+    tiny = args.tiny
     n_small, n_large, d_ph0 = (24, 48, 5) if tiny else (10_000, 100_000, 50)
     n_dim, d_dim = (30, 24) if tiny else (3_000, 512)
-    n_rips = 16 if tiny else 2_000
-    reps = 1 if tiny else 3
-    rng = np.random.default_rng(0)
+    return Run(args=args, tiny=tiny, n_small=n_small, n_large=n_large, d_ph0=d_ph0, n_dim=n_dim,
+               d_dim=d_dim, n_rips=16 if tiny else 2_000, reps=1 if tiny else 3, rng=np.random.default_rng(0))
 
-    # ---- warm-up: compile the CPU (Numba) kernels before timing; the GPU's JIT is timed ----
+
+def warm_up(run):
+    """Compile the CPU (Numba) kernels before timing; the GPU's JIT is timed."""
+    import topodim
+
     log("warm-up: compiling the CPU kernels (Numba) on small inputs ...")
     t = time.perf_counter()
-    Xw = rng.standard_normal((300 if not tiny else 30, d_ph0))
-    topodim.ph0(Xw)
-    Zw = rng.random((200 if not tiny else 40, d_dim))
-    ph_dimension(Zw, random_state=0, n_repeats=2)
-    ripser(rng.random((200 if not tiny else 20, 3)))
+    rng, tiny = run.rng, run.tiny
+    topodim.ph0(rng.standard_normal((300 if not tiny else 30, run.d_ph0)))
+    topodim.ph_dimension(rng.random((200 if not tiny else 40, run.d_dim)), random_state=0, n_repeats=2)
+    topodim.ripser(rng.random((200 if not tiny else 20, 3)))
     log(f"  CPU compile + warm-up {time.perf_counter() - t:.1f} s")
+    run.X = rng.standard_normal((run.n_large, run.d_ph0))
+    run.Xs = np.ascontiguousarray(run.X[:run.n_small])
 
-    # ---- PH0 at n_small -----------------------------------------------------------------------
-    X = rng.standard_normal((n_large, d_ph0))
-    Xs = np.ascontiguousarray(X[:n_small])
-    state = {}
 
-    def ph0_small():
-        name = f"PH0 n={n_small:,} R^{d_ph0} float64"
-        log(f"{name}: CPU ...")
-        t_cpu, want = timed(lambda: topodim.ph0(Xs), repeat=2)
-        log(f"  CPU {t_cpu:.3f} s; GPU first call (JIT) ...")
-        t_first, got = timed(lambda: topodim.ph0(Xs, device="cuda"))
-        same = bool(np.array_equal(got, want))
-        t_gpu, got2 = timed(lambda: topodim.ph0(Xs, device="cuda"), repeat=reps)
-        same = same and bool(np.array_equal(got2, want))
-        c = check(name, same, "diagram identical to the CPU's" if same else
-                  f"max |diff| {np.max(np.abs(got2 - want)[np.isfinite(want)]):.3g}")
-        ROWS.append((name, t_cpu, t_gpu, t_first, c, ""))
-        state["t_small"] = t_cpu
+def case_ph0_small(run):
+    """PH0 at n_small: the GPU diagram equals the CPU's."""
+    import topodim
 
-    run_case("PH0 small", ph0_small)
+    Xs = run.Xs
+    name = f"PH0 n={run.n_small:,} R^{run.d_ph0} float64"
+    log(f"{name}: CPU ...")
+    t_cpu, want = timed(lambda: topodim.ph0(Xs), repeat=2)
+    log(f"  CPU {t_cpu:.3f} s; GPU first call (JIT) ...")
+    t_first, got = timed(lambda: topodim.ph0(Xs, device="cuda"))
+    same = bool(np.array_equal(got, want))
+    t_gpu, got2 = timed(lambda: topodim.ph0(Xs, device="cuda"), repeat=run.reps)
+    same = same and bool(np.array_equal(got2, want))
+    c = check(name, same, "diagram identical to the CPU's" if same else
+              f"max |diff| {np.max(np.abs(got2 - want)[np.isfinite(want)]):.3g}")
+    ROWS.append((name, t_cpu, t_gpu, t_first, c, ""))
+    run.t_small = t_cpu
 
-    # ---- PH0 at n_large ---------------------------------------------------------------------
-    def ph0_large():
-        name = f"PH0 n={n_large:,} R^{d_ph0} float64"
-        log(f"{name}: GPU ...")
-        t_first, got = timed(lambda: topodim.ph0(X, device="cuda"))
-        t_gpu, _ = timed(lambda: topodim.ph0(X, device="cuda"), repeat=1)
-        t_gpu = min(t_gpu, t_first)
-        scale = (n_large / n_small) ** 2
-        est = state.get("t_small", 1.0) * scale * 1.5
-        room = remaining(budget) - 75  # keep time for the other cases
-        note = ""
-        if args.no_cpu_large or est > room:
-            note = ("CPU skipped (--no-cpu-large)" if args.no_cpu_large else
-                    f"CPU skipped (estimated {est:.0f} s, {max(room, 0):.0f} s left)")
-            log(f"  {note}; checking the GPU tree by a certificate ...")
-            tree = topodim.mst(X, device="cuda")
-            spanning, bad = tree_certificate(X, tree.edges, tree.lengths, 20_000)
-            ok = spanning and bad == 0 and np.array_equal(np.sort(got[:-1, 1]), tree.lengths)
-            c = check(name, ok, f"spanning={spanning}, cycle-property violations {bad} of 20,000 pairs")
-            ROWS.append((name, None, t_gpu, t_first, c, note))
-            return
-        log(f"  GPU {t_gpu:.3f} s; CPU (estimated {est:.0f} s) ...")
-        t_cpu, want = timed(lambda: topodim.ph0(X))
-        same = bool(np.array_equal(got, want))
-        c = check(name, same, "diagram identical to the CPU's" if same else "diagrams differ")
-        ROWS.append((name, t_cpu, t_gpu, t_first, c, note))
 
-    run_case("PH0 large", ph0_large)
+def case_ph0_large(run):
+    """PH0 at n_large: equal to the CPU's, or certified when the CPU would not finish in time."""
+    import topodim
 
-    # ---- PH-dimension --------------------------------------------------------------------------
-    def phdim():
-        name = f"PH-dim n={n_dim:,} R^{d_dim} (5 repeats x 16 sizes)"
-        latent = rng.random((n_dim, 8))
-        Q = np.linalg.qr(rng.standard_normal((d_dim, 8)))[0]
-        Z = np.ascontiguousarray(latent @ Q.T)
-        kw = dict(random_state=0)
-        if tiny:
-            kw.update(schedule=[8, 16, 30], n_repeats=2)
-            name = f"PH-dim n={n_dim:,} R^{d_dim} (2 repeats x 3 sizes)"
-        log(f"{name}: CPU ...")
-        t_cpu, want = timed(lambda: ph_dimension(Z, **kw), repeat=1)
-        log(f"  CPU {t_cpu:.2f} s (dimension {want.dimension:.4f}); GPU ...")
-        t_first, got = timed(lambda: ph_dimension(Z, device="cuda", **kw))
-        t_gpu, got = timed(lambda: ph_dimension(Z, device="cuda", **kw), repeat=min(reps, 2))
-        rel = float(np.max(np.abs(got.raw_values / want.raw_values - 1)))
-        ddim = abs(got.dimension - want.dimension)
-        ok = got.method == "cuda" and rel <= 1e-12 and ddim <= 1e-9 * abs(want.dimension)
-        c = check(name, ok, f"E rel. diff {rel:.1e}, dimension {got.dimension:.6f} vs {want.dimension:.6f}")
-        ROWS.append((name, t_cpu, t_gpu, t_first, c, f"CPU engine {want.method}"))
+    X = run.X
+    name = f"PH0 n={run.n_large:,} R^{run.d_ph0} float64"
+    log(f"{name}: GPU ...")
+    t_first, got = timed(lambda: topodim.ph0(X, device="cuda"))
+    t_gpu, _ = timed(lambda: topodim.ph0(X, device="cuda"), repeat=1)
+    t_gpu = min(t_gpu, t_first)
+    est = run.t_small * (run.n_large / run.n_small) ** 2 * 1.5
+    room = remaining(run.args.budget) - 75  # keep time for the other cases
+    note = ""
+    if run.args.no_cpu_large or est > room:
+        note = ("CPU skipped (--no-cpu-large)" if run.args.no_cpu_large else
+                f"CPU skipped (estimated {est:.0f} s, {max(room, 0):.0f} s left)")
+        log(f"  {note}; checking the GPU tree by a certificate ...")
+        tree = topodim.mst(X, device="cuda")
+        spanning, bad = tree_certificate(X, tree.edges, tree.lengths, 20_000)
+        ok = spanning and bad == 0 and np.array_equal(np.sort(got[:-1, 1]), tree.lengths)
+        c = check(name, ok, f"spanning={spanning}, cycle-property violations {bad} of 20,000 pairs")
+        ROWS.append((name, None, t_gpu, t_first, c, note))
+        return
+    log(f"  GPU {t_gpu:.3f} s; CPU (estimated {est:.0f} s) ...")
+    t_cpu, want = timed(lambda: topodim.ph0(X))
+    same = bool(np.array_equal(got, want))
+    c = check(name, same, "diagram identical to the CPU's" if same else "diagrams differ")
+    ROWS.append((name, t_cpu, t_gpu, t_first, c, note))
 
-    run_case("PH-dim", phdim)
 
-    # ---- Rips maxdim 1 ------------------------------------------------------------------------
-    def rips():
-        name = f"Rips maxdim 1 n={n_rips:,} [0,1]^3 float64"
-        Y = rng.random((n_rips, 3))
-        log(f"{name}: CPU ...")
-        t_cpu, want = timed(lambda: ripser(Y), repeat=2)
-        log(f"  CPU {t_cpu:.3f} s; GPU ...")
-        t_first, got = timed(lambda: ripser(Y, device="cuda"))
-        t_gpu, got = timed(lambda: ripser(Y, device="cuda"), repeat=reps)
-        same = all(np.array_equal(a, b) for a, b in zip(got["dgms"], want["dgms"]))
-        bd = bottleneck_distance(got["dgms"][1], want["dgms"][1])
-        ok = same and bd == 0.0 and got["counts"][1] == want["counts"][1]
-        c = check(name, ok, f"diagrams identical={same}, H1 bottleneck {bd}, "
-                            f"{len(want['dgms'][1])} H1 bars")
-        cnt = got["counts"][1]
-        ROWS.append((name, t_cpu, t_gpu, t_first, c,
-                     f"{cnt.get('apparent_pairs')} apparent, {cnt.get('columns')} columns reduced on the CPU"))
+def case_phdim(run):
+    """PH-dimension: the GPU's subsample values agree with the CPU's to 1e-12 relative."""
+    import topodim
 
-    run_case("Rips", rips)
+    name = f"PH-dim n={run.n_dim:,} R^{run.d_dim} (5 repeats x 16 sizes)"
+    latent = run.rng.random((run.n_dim, 8))
+    Q = np.linalg.qr(run.rng.standard_normal((run.d_dim, 8)))[0]
+    Z = np.ascontiguousarray(latent @ Q.T)
+    kw = dict(random_state=0)
+    if run.tiny:
+        kw.update(schedule=[8, 16, 30], n_repeats=2)
+        name = f"PH-dim n={run.n_dim:,} R^{run.d_dim} (2 repeats x 3 sizes)"
+    log(f"{name}: CPU ...")
+    t_cpu, want = timed(lambda: topodim.ph_dimension(Z, **kw), repeat=1)
+    log(f"  CPU {t_cpu:.2f} s (dimension {want.dimension:.4f}); GPU ...")
+    t_first, got = timed(lambda: topodim.ph_dimension(Z, device="cuda", **kw))
+    t_gpu, got = timed(lambda: topodim.ph_dimension(Z, device="cuda", **kw), repeat=min(run.reps, 2))
+    rel = float(np.max(np.abs(got.raw_values / want.raw_values - 1)))
+    ddim = abs(got.dimension - want.dimension)
+    ok = got.method == "cuda" and rel <= 1e-12 and ddim <= 1e-9 * abs(want.dimension)
+    c = check(name, ok, f"E rel. diff {rel:.1e}, dimension {got.dimension:.6f} vs {want.dimension:.6f}")
+    ROWS.append((name, t_cpu, t_gpu, t_first, c, f"CPU engine {want.method}"))
 
-    # ---- float32 PH0, when there is time --------------------------------------------------------
-    def ph0_f32():
-        if remaining(budget) < 60:
-            log("PH0 float32: skipped (little time left)")
-            return
-        name = f"PH0 n={n_small:,} R^{d_ph0} float32"
-        X32 = Xs.astype(np.float32)
-        t_cpu, want = timed(lambda: topodim.ph0(X32, dtype=np.float32), repeat=2)
-        t_first, got = timed(lambda: topodim.ph0(X32, dtype=np.float32, device="cuda"))
-        t_gpu, got = timed(lambda: topodim.ph0(X32, dtype=np.float32, device="cuda"), repeat=reps)
-        same = bool(np.array_equal(got, want))
-        c = check(name, same, "diagram identical to the CPU's" if same else "diagrams differ")
-        ROWS.append((name, t_cpu, t_gpu, t_first, c, ""))
 
-    run_case("PH0 float32", ph0_f32)
+def case_rips(run):
+    """Rips maxdim 1: diagrams and reduction counts identical to the CPU's."""
+    import topodim
+    from topodim.diagrams import bottleneck_distance
 
-    # ---- device memory ----------------------------------------------------------------------------
-    def memory():
-        name = "device memory after repeated calls"
-        stats = gpu.memory_stats()
-        free1 = device_free_bytes()
-        for _ in range(3):
-            topodim.ph0(Xs, device="cuda")
-        free2 = device_free_bytes()
-        stats2 = gpu.memory_stats()
-        ok = stats["live"] == 0 and stats2["live"] == 0
-        detail = f"{stats2['allocated']} arrays allocated in {stats2['scopes']} calls, {stats2['live']} alive"
-        if free1 is not None and free2 is not None:
-            drift = (free1 - free2) / 2**20
-            ok = ok and abs(drift) < 64
-            detail += f"; free memory drift over 3 calls {drift:+.1f} MiB"
-        c = check(name, ok, detail)
-        ROWS.append((name, None, None, None, c, ""))
+    name = f"Rips maxdim 1 n={run.n_rips:,} [0,1]^3 float64"
+    Y = run.rng.random((run.n_rips, 3))
+    log(f"{name}: CPU ...")
+    t_cpu, want = timed(lambda: topodim.ripser(Y), repeat=2)
+    log(f"  CPU {t_cpu:.3f} s; GPU ...")
+    t_first, got = timed(lambda: topodim.ripser(Y, device="cuda"))
+    t_gpu, got = timed(lambda: topodim.ripser(Y, device="cuda"), repeat=run.reps)
+    same = all(np.array_equal(a, b) for a, b in zip(got["dgms"], want["dgms"]))
+    bd = bottleneck_distance(got["dgms"][1], want["dgms"][1])
+    ok = same and bd == 0.0 and got["counts"][1] == want["counts"][1]
+    c = check(name, ok, f"diagrams identical={same}, H1 bottleneck {bd}, "
+                        f"{len(want['dgms'][1])} H1 bars")
+    cnt = got["counts"][1]
+    ROWS.append((name, t_cpu, t_gpu, t_first, c,
+                 f"{cnt.get('apparent_pairs')} apparent, {cnt.get('columns')} columns reduced on the CPU"))
 
-    run_case("memory", memory)
+
+def case_ph0_f32(run):
+    """PH0 in float32, when there is time left."""
+    import topodim
+
+    if remaining(run.args.budget) < 60:
+        log("PH0 float32: skipped (little time left)")
+        return
+    name = f"PH0 n={run.n_small:,} R^{run.d_ph0} float32"
+    X32 = run.Xs.astype(np.float32)
+    t_cpu, want = timed(lambda: topodim.ph0(X32, dtype=np.float32), repeat=2)
+    t_first, got = timed(lambda: topodim.ph0(X32, dtype=np.float32, device="cuda"))
+    t_gpu, got = timed(lambda: topodim.ph0(X32, dtype=np.float32, device="cuda"), repeat=run.reps)
+    same = bool(np.array_equal(got, want))
+    c = check(name, same, "diagram identical to the CPU's" if same else "diagrams differ")
+    ROWS.append((name, t_cpu, t_gpu, t_first, c, ""))
+
+
+def case_memory(run):
+    """No device array alive after repeated calls, free memory back to its level."""
+    import topodim
+    import topodim.cuda as gpu
+
+    name = "device memory after repeated calls"
+    stats = gpu.memory_stats()
+    free1 = device_free_bytes()
+    for _ in range(3):
+        topodim.ph0(run.Xs, device="cuda")
+    free2 = device_free_bytes()
+    stats2 = gpu.memory_stats()
+    ok = stats["live"] == 0 and stats2["live"] == 0
+    detail = f"{stats2['allocated']} arrays allocated in {stats2['scopes']} calls, {stats2['live']} alive"
+    if free1 is not None and free2 is not None:
+        drift = (free1 - free2) / 2**20
+        ok = ok and abs(drift) < 64
+        detail += f"; free memory drift over 3 calls {drift:+.1f} MiB"
+    c = check(name, ok, detail)
+    ROWS.append((name, None, None, None, c, ""))
+
+
+#: The cases in the order they run (they draw from one generator in this order).
+CASES = [("PH0 small", case_ph0_small), ("PH0 large", case_ph0_large), ("PH-dim", case_phdim),
+         ("Rips", case_rips), ("PH0 float32", case_ph0_f32), ("memory", case_memory)]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    watchdog(args.budget)
+    find_gpu()
+    run = new_run(args)
+    warm_up(run)
+    for name, case in CASES:
+        run_case(name, lambda case=case: case(run))
     finish(1 if FAILED else 0)
 
 

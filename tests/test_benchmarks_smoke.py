@@ -4,28 +4,40 @@ Benchmark modules shrink their inputs when TOPODIM_BENCH_SMOKE=1 (same code path
 Nothing is timed here.
 """
 
+import importlib
 import importlib.util
 import inspect
-import itertools
-import os
 import pathlib
+import sys
 
 import pytest
 
 BENCH_DIR = pathlib.Path(__file__).resolve().parents[1] / "bench" / "benchmarks"
 PREFIXES = ("time_", "peakmem_", "mem_", "track_", "timeraw_")
+PACKAGE = "bench_smoke"  # the benchmark package under a name of its own, as asv imports it
+SHARED = ("common",)  # helper modules of the package, no benchmarks in them
 
 
-def _load(path):
-    spec = importlib.util.spec_from_file_location(f"bench_smoke_{path.stem}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+@pytest.fixture
+def load(monkeypatch):
+    """Import a benchmark module as a member of its package (for ``from .common import ...``),
+    afresh, after the smoke flag is set: the package's modules read it once, on import."""
+    monkeypatch.setenv("TOPODIM_BENCH_SMOKE", "1")
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    spec = importlib.util.spec_from_file_location(PACKAGE, BENCH_DIR / "__init__.py",
+                                                  submodule_search_locations=[str(BENCH_DIR)])
+    pkg = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, PACKAGE, pkg)
+    spec.loader.exec_module(pkg)
+    yield lambda path: importlib.import_module(f"{PACKAGE}.{path.stem}")
+    for name in [m for m in sys.modules if m.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
 
 
 def _cases():
     for path in sorted(BENCH_DIR.glob("*.py")):
-        if path.name.startswith("_"):
+        if path.name.startswith("_") or path.stem in SHARED:
             continue
         yield pytest.param(path, id=path.stem)
 
@@ -40,9 +52,8 @@ def _first_params(obj):
 
 
 @pytest.mark.parametrize("path", list(_cases()))
-def test_every_benchmark_runs_once(path, monkeypatch):
-    monkeypatch.setenv("TOPODIM_BENCH_SMOKE", "1")
-    mod = _load(path)
+def test_every_benchmark_runs_once(path, load):
+    mod = load(path)
     ran = 0
     for name, obj in vars(mod).items():
         if name.startswith("_"):
@@ -69,3 +80,17 @@ def test_every_benchmark_runs_once(path, monkeypatch):
             obj(*args)
             ran += 1
     assert ran > 0, f"{path.name} defines no benchmark"
+
+
+def test_common_reads_the_smoke_flag(load):
+    common = load(BENCH_DIR / "common.py")
+    assert common.SMOKE
+    assert common.smoke_size(5000, 150) == 150
+    X = common.cloud(7, 3, seed=4)
+    assert X.shape == (7, 3) and X.min() >= 0 and X.max() < 1
+    assert common.cloud(7, 50, seed=4).shape == (7, 50)
+    assert (common.cloud(7, 50, seed=4) < 0).any()  # Gaussian above dimension 3
+    for shape, d in ((common.circle, 2), (common.torus, 3)):
+        Y = shape(20, seed=1)
+        assert Y.shape == (20, d)
+        assert shape(20, seed=1).tobytes() == Y.tobytes()

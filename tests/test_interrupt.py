@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import topodim
-import topodim.complexes as cx
 import topodim.dimension as dim
+import topodim.filtrations._cliques as cliques
 from topodim.dimension import knn_distances
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def test_knn_batches_do_not_change_the_result(monkeypatch, metric):
 def test_rips_filtration_count_batches_do_not_change_the_result(monkeypatch):
     X = np.random.default_rng(1).random((60, 3))
     f1 = topodim.rips_filtration(X, skeleton=3, thresh=0.5)
-    monkeypatch.setattr(cx, "COUNT_BATCH_VISITS", 8)
+    monkeypatch.setattr(cliques, "COUNT_BATCH_VISITS", 8)
     f2 = topodim.rips_filtration(X, skeleton=3, thresh=0.5)
     assert [len(v) for v in f1.values] == [len(v) for v in f2.values]
     for a, b in zip(f1.values, f2.values):
@@ -45,7 +45,7 @@ def test_rips_filtration_count_batches_do_not_change_the_result(monkeypatch):
 
 
 def test_rips_filtration_stops_counting_once_over_budget(monkeypatch):
-    monkeypatch.setattr(cx, "COUNT_BATCH_VISITS", 64)
+    monkeypatch.setattr(cliques, "COUNT_BATCH_VISITS", 64)
     monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(2_000_000))
     with pytest.raises(MemoryError, match=r"\d-simplices of .*\(at least \d+, counted from \d+ of \d+ .*thresh"):
         topodim.rips_filtration(np.random.default_rng(0).random((120, 3)), skeleton=3)

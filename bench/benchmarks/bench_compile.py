@@ -12,8 +12,6 @@ import sys
 import tempfile
 import time
 
-SMOKE = os.environ.get("TOPODIM_BENCH_SMOKE") == "1"
-
 _RIPSER = "import numpy as np, topodim; topodim.ripser(np.random.default_rng(0).random((100, 3)), maxdim={})"
 SNIPPETS = {
     "ph0": "import numpy as np, topodim; topodim.ph0(np.random.default_rng(0).random((600, 3)))",
@@ -34,16 +32,27 @@ def run_seconds(snippet, env=None):
     return time.perf_counter() - t0
 
 
-def compile_seconds(snippet, baseline, cache_dir):
-    """(cold, cached): the snippet's time without the on-disk cache, and in a second process
-    after a first one filled ``cache_dir``, both minus ``baseline`` (seconds)."""
-    cold = run_seconds(snippet, dict(os.environ, TOPODIM_NUMBA_CACHE="0")) - baseline
+def cold_seconds(snippet, baseline):
+    """The snippet's time in a fresh process without the on-disk cache, minus ``baseline``."""
+    return run_seconds(snippet, dict(os.environ, TOPODIM_NUMBA_CACHE="0")) - baseline
+
+
+def cached_seconds(snippet, baseline, cache_dir):
+    """The snippet's time in a second process after a first one filled ``cache_dir``, minus
+    ``baseline``."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir, TOPODIM_NUMBA_CACHE="1")
     run_seconds(snippet, env)  # fills the cache
-    return cold, run_seconds(snippet, env) - baseline
+    return run_seconds(snippet, env) - baseline
+
+
+def compile_seconds(snippet, baseline, cache_dir):
+    """(cold, cached): :func:`cold_seconds` and :func:`cached_seconds` (seconds)."""
+    return cold_seconds(snippet, baseline), cached_seconds(snippet, baseline, cache_dir)
 
 
 class Compile:
+    """The first call without the cache and with a warm one, above the import time."""
+
     params = (list(SNIPPETS),)
     param_names = ["call"]
     number = 1
@@ -55,13 +64,11 @@ class Compile:
         self.base = run_seconds(BASELINE)
 
     def track_first_call_without_cache(self, call):
-        return run_seconds(SNIPPETS[call], dict(os.environ, TOPODIM_NUMBA_CACHE="0")) - self.base
+        return cold_seconds(SNIPPETS[call], self.base)
 
     track_first_call_without_cache.unit = "seconds"
 
     def track_first_call_with_warm_cache(self, call):
-        env = dict(os.environ, NUMBA_CACHE_DIR=self.cache_dir, TOPODIM_NUMBA_CACHE="1")
-        run_seconds(SNIPPETS[call], env)  # fills the cache
-        return run_seconds(SNIPPETS[call], env) - self.base
+        return cached_seconds(SNIPPETS[call], self.base, self.cache_dir)
 
     track_first_call_with_warm_cache.unit = "seconds"

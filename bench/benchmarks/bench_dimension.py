@@ -6,24 +6,16 @@ benchmark once with its first values, with TOPODIM_BENCH_SMOKE=1 shrinking the i
 The peer comparison (ripser.py, scikit-dimension) is bench/compare_dimension.py.
 """
 
-import os
 import warnings
-
-import numpy as np
 
 import topodim
 from topodim import datasets as ds
 
-SMOKE = os.environ.get("TOPODIM_BENCH_SMOKE") == "1"
+from .common import activations, cloud, smoke_size
 
 
 def _n(n):
-    return min(n, 1200) if SMOKE else n
-
-
-def _activations(n, seed=0):
-    """A 10-cube linearly embedded in R^512 with noise 0.01 (like pooled CNN activations)."""
-    return ds.embed(ds.cube(n, 10, random_state=seed), 512, noise=0.01, random_state=seed + 1)
+    return smoke_size(n, 1200)
 
 
 def _quiet(fn, *args, **kwargs):
@@ -40,7 +32,7 @@ class PHDimSeedPaperSchedule:
     timeout = 300
 
     def setup(self, sampling, n_threads):
-        self.X = _activations(_n(3000))
+        self.X = activations(_n(3000))
         self.schedule = "magai" if len(self.X) > 2000 else [300, 600, 900, 1200]
         _quiet(topodim.ph_dimension, self.X[:900], schedule=[300, 600, 900], n_repeats=1, sampling=sampling,
                n_threads=n_threads, random_state=0)
@@ -66,7 +58,7 @@ class PHDimScaling:
     timeout = 900
 
     def setup(self, n, dim):
-        self.X = np.random.default_rng(0).standard_normal((_n(n), dim))
+        self.X = cloud(_n(n), dim)
         _quiet(topodim.ph_dimension, self.X[:500], random_state=0)
 
     def time_ph_dimension(self, n, dim):
@@ -99,7 +91,7 @@ class NearestNeighbourEstimators:
     timeout = 300
 
     def setup(self, n, dim, estimator):
-        self.X = np.random.default_rng(0).standard_normal((_n(n), dim))
+        self.X = cloud(_n(n), dim)
         self.cls = getattr(topodim, estimator)
         _quiet(self.cls().fit, self.X[:300])
 

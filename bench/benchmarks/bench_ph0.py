@@ -5,26 +5,16 @@ compilation never lands in a timing; compilation itself is measured in bench_com
 Parameters list the smallest values first (CI runs each benchmark once with its first values).
 """
 
-import os
-
-import numpy as np
 from scipy.spatial.distance import pdist, squareform
 
 import topodim
 
-#: set by the CI smoke test (tests/test_benchmarks_smoke.py): same code paths, small inputs
-SMOKE = os.environ.get("TOPODIM_BENCH_SMOKE") == "1"
+from .common import cloud, smoke_size, warm
 
 
-def _cloud(n, dim, seed=0):
-    if SMOKE:
-        n = min(n, 2000)
-    rng = np.random.default_rng(seed)
-    return rng.random((n, dim)) if dim <= 3 else rng.standard_normal((n, dim))
-
-
-def _warm(**kw):
-    topodim.ph0(_cloud(600, kw.pop("dim", 3)), **kw)
+def _cloud(n, dim):
+    """The seeded cloud of the case, at most 2,000 points in a smoke run."""
+    return cloud(smoke_size(n, 2000), dim)
 
 
 class PH0Points:
@@ -36,7 +26,7 @@ class PH0Points:
 
     def setup(self, n, dim, method):
         self.X = _cloud(n, dim)
-        _warm(dim=dim, method=method)
+        warm(topodim.ph0, cloud(600, dim), method=method)
 
     def time_ph0(self, n, dim, method):
         topodim.ph0(self.X, method=method)
@@ -54,7 +44,7 @@ class PH0Threads:
 
     def setup(self, n_threads):
         self.X = _cloud(10000, 50)
-        _warm(dim=50, method="prim", n_threads=n_threads)
+        warm(topodim.ph0, cloud(600, 50), method="prim", n_threads=n_threads)
 
     def time_prim(self, n_threads):
         topodim.ph0(self.X, method="prim", n_threads=n_threads)
@@ -71,7 +61,7 @@ class PH0Large:
 
     def setup(self, shape):
         self.X = _cloud(*shape)
-        _warm(dim=shape[1])
+        warm(topodim.ph0, cloud(600, shape[1]))
 
     def time_ph0(self, shape):
         topodim.ph0(self.X)

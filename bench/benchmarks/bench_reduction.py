@@ -1,4 +1,4 @@
-"""asv benchmarks of the explicit persistence engine (topodim.complexes + topodim.reduction).
+"""asv benchmarks of the explicit persistence engine (topodim.filtrations + topodim.reduction).
 
 Cases: the full Vietoris–Rips 2-skeleton of n uniform points in [0,1]³ (H0 and H1), and the
 lower-star filtration of a 256×256 random image on its Freudenthal triangulation (H0, H1, H2).
@@ -13,24 +13,19 @@ compilation never lands in a timing. Parameters list the smallest values first (
 benchmark once with its first values, with TOPODIM_BENCH_SMOKE=1 shrinking the inputs).
 """
 
-import os
-
 import numpy as np
 
-from topodim.complexes import image_filtration, rips_filtration
+from topodim import image_filtration, rips_filtration
 
-SMOKE = os.environ.get("TOPODIM_BENCH_SMOKE") == "1"
+from .common import cloud, smoke_size
 
 
 def _cloud(n, seed=0):
-    if SMOKE:
-        n = min(n, 30)
-    return np.random.default_rng(seed).random((n, 3))
+    return cloud(smoke_size(n, 30), 3, seed)
 
 
 def _image(size, seed=0):
-    if SMOKE:
-        size = min(size, 16)
+    size = smoke_size(size, 16)
     return np.random.default_rng(seed).random((size, size))
 
 

@@ -9,45 +9,35 @@ that Numba's compilation never lands in a timing. Parameters list the smallest v
 (CI runs each benchmark once with its first values; TOPODIM_BENCH_SMOKE=1 shrinks the inputs).
 """
 
-import os
-
 import numpy as np
 
 import topodim
 
-SMOKE = os.environ.get("TOPODIM_BENCH_SMOKE") == "1"
+from .common import circle, cloud, smoke_size, torus, warm
 
 
 def _n(n):
-    return min(n, 150) if SMOKE else n
+    return smoke_size(n, 150)
 
 
 def _cube(n, seed=0):
-    return np.random.default_rng(seed).random((_n(n), 3))
+    return cloud(_n(n), 3, seed)
 
 
 def _torus(n, seed=0):
-    rng = np.random.default_rng(seed)
-    n = _n(n)
-    u = rng.random(n) * 2 * np.pi
-    v = rng.random(n) * 2 * np.pi
-    X = np.stack([(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)], 1)
-    return X + 0.05 * rng.standard_normal(X.shape)
+    return torus(_n(n), seed)
 
 
 def _circle(n, seed=0):
-    rng = np.random.default_rng(seed)
-    n = _n(n)
-    a = rng.random(n) * 2 * np.pi
-    return np.stack([np.cos(a), np.sin(a)], 1) + 0.1 * rng.standard_normal((n, 2))
+    return circle(_n(n), seed)
 
 
 def _gauss(n, seed=0):
-    return np.random.default_rng(seed).standard_normal((_n(n), 50))
+    return cloud(_n(n), 50, seed)
 
 
 def _warm(X, **kw):
-    topodim.ripser(X[: min(len(X), 120)], **kw)
+    warm(topodim.ripser, X, rows=120, **kw)
 
 
 class RipsCube:
