@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import pdist, squareform
 
 from topodim import datasets as ds
-from topodim import dimension as dm
+from topodim._mst.incremental import chain_points
 from topodim.dimension import PHDimWarning, ph_dimension, resolve_schedule
+from topodim.dimension._schedule import draw_subsamples
 
 
 # ------------------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def raw_in_draw_order(res, draws):
 
 def same_draws(N, schedule, n_repeats, seed, sampling):
     sched = resolve_schedule(schedule, N)
-    return dm._draw(np.random.default_rng(seed), N, sched, n_repeats, sampling)
+    return draw_subsamples(np.random.default_rng(seed), N, sched, n_repeats, sampling)
 
 
 # ------------------------------------------------------------------------------------------
@@ -76,8 +77,8 @@ def _prefix_energies(X, reports, alpha=1.0):
     out = np.zeros(len(reports))
     counts = np.zeros(len(reports), dtype=np.int64)
     ids = np.arange(len(X), dtype=np.int64)
-    dm._chain_points(np.ascontiguousarray(X, dtype=np.float64), ids, 0, np.asarray(reports, dtype=np.int64),
-                     alpha, out, counts, 8)
+    chain_points(np.ascontiguousarray(X, dtype=np.float64), ids, 0, np.asarray(reports, dtype=np.int64),
+                 alpha, out, counts, 8)
     return out, counts
 
 
