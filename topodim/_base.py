@@ -1,15 +1,17 @@
 """The scikit-learn estimator protocol shared by topodim's estimators and transformers, without
 requiring scikit-learn.
 
-:class:`ParamsMixin` gives ``get_params`` / ``set_params`` / ``repr`` over the names in the class's
-``_param_names``, each stored unchanged as an attribute of the same name by the constructor (which
-does nothing else, as scikit-learn asks). :class:`EstimatorMixin` adds the fitted-state protocol
+:class:`ParamsMixin` gives ``get_params`` / ``set_params`` / ``repr`` over the parameters, which
+are, as in scikit-learn, the named arguments of the class's ``__init__``, each stored unchanged as
+an attribute of the same name by the constructor (which does nothing else). A subclass that
+renames the parameters (a constructor of its own) gets its own names. :class:`EstimatorMixin` adds the fitted-state protocol
 (``__sklearn_is_fitted__`` from the class's ``_fitted_attr``, :class:`NotFittedError`),
 scikit-learn's tags (read only by scikit-learn itself), ``fit_transform`` and ``fit_each``.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 __all__ = ["EstimatorMixin", "NotFittedError", "ParamsMixin"]
@@ -28,30 +30,36 @@ def _same(value, default) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=None)
+def _parameters(cls) -> dict:
+    """{name: default} of the named arguments of ``cls.__init__``, in their order."""
+    skip = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return {p.name: p.default for p in inspect.signature(cls.__init__).parameters.values()
+            if p.name != "self" and p.kind not in skip}
+
+
 class ParamsMixin:
-    """``get_params``, ``set_params`` and ``__repr__`` over the class's ``_param_names``.
+    """``get_params``, ``set_params`` and ``__repr__`` over the constructor's named arguments.
 
     The repr names the parameters that differ from the constructor's defaults, as scikit-learn's
     does (``PHDim()``, ``PHDim(alpha=0.5)``).
     """
 
-    _param_names: tuple = ()
-
     def get_params(self, deep=True):
-        return {k: getattr(self, k) for k in self._param_names}
+        return {k: getattr(self, k) for k in _parameters(type(self))}
 
     def set_params(self, **params):
+        names = _parameters(type(self))
         for k, v in params.items():
-            if k not in self._param_names:
+            if k not in names:
                 raise ValueError(f"invalid parameter {k!r} for estimator {type(self).__name__}; "
-                                 f"valid parameters: {', '.join(self._param_names)}")
+                                 f"valid parameters: {', '.join(names)}")
             setattr(self, k, v)
         return self
 
     def __repr__(self):
-        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
-        changed = [f"{k}={getattr(self, k)!r}" for k in self._param_names
-                   if not _same(getattr(self, k), defaults.get(k, inspect.Parameter.empty))]
+        changed = [f"{k}={getattr(self, k)!r}" for k, default in _parameters(type(self)).items()
+                   if not _same(getattr(self, k), default)]
         return f"{type(self).__name__}({', '.join(changed)})"
 
 

@@ -105,8 +105,6 @@ class MLE(DimensionEstimator):
         self.neighborhood_based = neighborhood_based
         self.global_k = global_k
 
-    _param_names = ("k1", "k2", "averaging", "metric", "n_threads", "unbiased", "dnoise", "sigma",
-                    "neighborhood_based", "global_k")
 
     def _density(self):
         if self.dnoise is None:

@@ -403,8 +403,6 @@ class PHDim(DimensionEstimator):
         self.n_threads = n_threads
         self.device = device
 
-    _param_names = ("hom_dim", "alpha", "schedule", "n_repeats", "sampling", "n_subsamples", "aggregate", "metric",
-                    "method", "confidence", "random_state", "n_threads", "device")
 
     def fit(self, X, y=None):
         alphas, many = _check_alphas(self.alpha)

@@ -56,7 +56,6 @@ class TwoNN(DimensionEstimator):
         self.method = method
         self.dist = dist
 
-    _param_names = ("fraction", "metric", "n_threads", "method", "dist")
 
     def fit(self, X, y=None):
         if self.method not in ("linear", "mle"):
