@@ -52,8 +52,8 @@ class ParamsMixin:
         names = _parameters(type(self))
         for k, v in params.items():
             if k not in names:
-                raise ValueError(f"invalid parameter {k!r} for estimator {type(self).__name__}; "
-                                 f"valid parameters: {', '.join(names)}")
+                raise ValueError(f"unknown parameter {k!r} for {type(self).__name__}; "
+                                 f"valid: {', '.join(names)}")
             setattr(self, k, v)
         return self
 
