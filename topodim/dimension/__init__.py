@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from ._common import NotFittedError, PHDimWarning
 from ._knn import knn_distances
-from ._schedule import DEFAULT_REPEATS, SCHEDULES, Schedule, resolve_schedule
-from ._schedule import draw_subsamples as _draw  # bench/compare_dimension.py draws the estimator's subsamples
+from ._schedule import DEFAULT_REPEATS, SCHEDULES, Schedule, resolve_schedule  # noqa: F401 - DEFAULT_REPEATS: cli
+from ._schedule import draw_subsamples as _draw  # noqa: F401 - bench/compare_dimension.py draws the same subsamples
 from .mle import MLE
 from .phdim import PHDim, PHDimResult, ph_dimension
 from .twonn import TwoNN

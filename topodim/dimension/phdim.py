@@ -189,6 +189,70 @@ def _gpu_h0_values(inp, draws, alpha, device, n_threads):
     return cuda_module().ph_dimension_values(inp, draws, alpha, 0, device, n_threads)
 
 
+def _distance_input(X, distance_matrix, metric, dtype):
+    """The validated input of :func:`ph_dimension`: points or a distance matrix with a zero diagonal."""
+    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
+    if inp.kind == "sparse":
+        raise ValueError("ph_dimension does not take scipy.sparse graphs; pass a dense matrix with np.inf for "
+                         "missing edges (A.toarray() after filling them) or the points")
+    if inp.has_births:
+        raise ValueError("ph_dimension needs vertex births of 0 (a zero diagonal); this distance matrix has a "
+                         "non-zero diagonal")
+    return inp
+
+
+def _subsample_values(inp, draws, alpha, hom_dim, method, device, threads):
+    """(E_alpha of every report of the draws, the engine used), on ``threads`` threads."""
+    with thread_limit(threads):
+        if hom_dim == 0:
+            used = choose_method(inp, method, draws)
+            gpu = _gpu_h0_values(inp, draws, alpha, device, threads)
+            if gpu is not None:
+                return gpu[0], "cuda"
+            return run_h0(inp, draws, alpha, used, threads)[0], used
+        if method not in ("auto", "incremental", "prim", "boruvka"):
+            raise ValueError(f"unknown method {method!r}")
+        dev = _resolve_device(device)
+        values = run_rips(inp, draws, alpha, hom_dim, threads, device=dev)[0]
+        return values, "rips-cuda" if dev == "cuda" else "rips"
+
+
+def _drop_empty_sizes(sizes, values, raw, hom_dim):
+    """Leave out the sizes where E_alpha is 0 in some repeat: (sizes, values, raw, messages).
+    Raises ValueError when fewer than two sizes remain."""
+    good = np.all(values > 0, axis=1)
+    if good.all():
+        return sizes, values, raw, []
+    bad = sizes[~good]
+    if good.sum() < 2:
+        raise ValueError(
+            f"E_alpha is 0 (no finite bars of dimension {hom_dim}, or only bars of length 0) for the "
+            f"subsamples of sizes {bad.tolist()}, leaving fewer than two sizes to fit; the PH{hom_dim}-"
+            "dimension is undefined here (try hom_dim=0, larger sizes, or check for duplicate points)"
+        )
+    message = (f"dropped sizes {bad.tolist()}: a subsample had E_alpha = 0 (no finite bars of "
+               f"dimension {hom_dim} of positive length)")
+    return sizes[good], values[good], raw[good], [message]
+
+
+def _fit_warnings(slope, dim, r2, alpha):
+    """The warnings the fit calls for: infinite dimension, the alpha >= d regime, a poor R²."""
+    messages = []
+    if slope >= 1.0:
+        messages.append(f"the log-log slope is {slope:.3f} >= 1, so alpha / (1 - slope) is infinite: E grows at "
+                        "least linearly in n, which no subsample of a bounded set should do; check the data")
+    elif dim < ALPHA_WARNING_RATIO * alpha:
+        messages.append(
+            f"the estimate {dim:.3f} is within {100 * (ALPHA_WARNING_RATIO - 1):.0f}% of alpha={alpha:g} (or below "
+            f"it): PH-dim needs alpha < d and returns about alpha when alpha >= d; rerun with a smaller alpha "
+            f"(e.g. alpha={max(dim, 1e-3) / 2:.2g})"
+        )
+    if r2 < R2_WARNING:
+        messages.append(f"poor log-log fit (R^2 = {r2:.3f} < {R2_WARNING}): log E is not linear in log n over these "
+                        "sizes; the estimate is unreliable (more points, more repeats or other sizes may help)")
+    return messages
+
+
 def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAULT_REPEATS,
                  random_state=None, metric="euclidean", distance_matrix=False, n_threads=None, *,
                  sampling="nested", n_subsamples=None, aggregate=None, method="auto",
@@ -282,13 +346,7 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
         raise TypeError(f"confidence must be a number in (0, 1), got {confidence!r}") from None
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
-    if inp.kind == "sparse":
-        raise ValueError("ph_dimension does not take scipy.sparse graphs; pass a dense matrix with np.inf for "
-                         "missing edges (A.toarray() after filling them) or the points")
-    if inp.has_births:
-        raise ValueError("ph_dimension needs vertex births of 0 (a zero diagonal); this distance matrix has a "
-                         "non-zero diagonal")
+    inp = _distance_input(X, distance_matrix, metric, dtype)
     sched = resolve_schedule(schedule, inp.n, n_subsamples, aggregate)
     # an exact power-of-two scale where squared distances would overflow / underflow; every bar is
     # then 2**-e times its true length and every E_alpha 2**(-e * alpha) times its value
@@ -296,40 +354,12 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
     threads = resolve_n_threads(n_threads)
     rng = check_random_state(random_state)
     draws = draw_subsamples(rng, inp.n, sched, n_repeats, sampling)
-    with thread_limit(threads):
-        if hom_dim == 0:
-            used = choose_method(inp, method, draws)
-            gpu = _gpu_h0_values(inp, draws, alpha, device, threads)
-            if gpu is not None:
-                (flat, counts), used = gpu, "cuda"
-            else:
-                flat, counts = run_h0(inp, draws, alpha, used, threads)
-        else:
-            if method not in ("auto", "incremental", "prim", "boruvka"):
-                raise ValueError(f"unknown method {method!r}")
-            dev = _resolve_device(device)
-            used = "rips-cuda" if dev == "cuda" else "rips"
-            flat, counts = run_rips(inp, draws, alpha, hom_dim, threads, device=dev)
+    flat, used = _subsample_values(inp, draws, alpha, hom_dim, method, device, threads)
     K, R, S = len(sched.sizes), n_repeats, sched.n_subsamples
     raw = np.zeros((K, R, S))
-    cnt = np.zeros((K, R, S), dtype=np.int64)
     raw[draws.slots[:, 0], draws.slots[:, 1], draws.slots[:, 2]] = flat
-    cnt[draws.slots[:, 0], draws.slots[:, 1], draws.slots[:, 2]] = counts
     values = np.median(raw, axis=2) if sched.aggregate == "median" else raw.mean(axis=2)
-    messages = []
-    good = np.all(values > 0, axis=1)
-    sizes = sched.sizes
-    if not good.all():
-        bad = sizes[~good]
-        if good.sum() < 2:
-            raise ValueError(
-                f"E_alpha is 0 (no finite bars of dimension {hom_dim}, or only bars of length 0) for the "
-                f"subsamples of sizes {bad.tolist()}, leaving fewer than two sizes to fit; the PH{hom_dim}-"
-                "dimension is undefined here (try hom_dim=0, larger sizes, or check for duplicate points)"
-            )
-        messages.append(f"dropped sizes {bad.tolist()}: a subsample had E_alpha = 0 (no finite bars of "
-                        f"dimension {hom_dim} of positive length)")
-        sizes, values, raw = sizes[good], values[good], raw[good]
+    sizes, values, raw, messages = _drop_empty_sizes(sched.sizes, values, raw, hom_dim)
     slope, intercept, r2, rep_est, interval, kind, notes = _fit(sizes, values, alpha, rng, confidence, n_bootstrap)
     if scale_exp:  # report E in the data's units (the slope does not depend on them)
         intercept += scale_exp * alpha * math.log(2.0)
@@ -337,18 +367,7 @@ def ph_dimension(X, hom_dim=0, alpha=1.0, schedule="geometric", n_repeats=DEFAUL
             raw, values = raw * np.exp2(scale_exp * alpha), values * np.exp2(scale_exp * alpha)
     messages.extend(notes)
     dim = float(_slope_to_dim(slope, alpha))
-    if slope >= 1.0:
-        messages.append(f"the log-log slope is {slope:.3f} >= 1, so alpha / (1 - slope) is infinite: E grows at "
-                        "least linearly in n, which no subsample of a bounded set should do; check the data")
-    elif dim < ALPHA_WARNING_RATIO * alpha:
-        messages.append(
-            f"the estimate {dim:.3f} is within {100 * (ALPHA_WARNING_RATIO - 1):.0f}% of alpha={alpha:g} (or below "
-            f"it): PH-dim needs alpha < d and returns about alpha when alpha >= d; rerun with a smaller alpha "
-            f"(e.g. alpha={max(dim, 1e-3) / 2:.2g})"
-        )
-    if r2 < R2_WARNING:
-        messages.append(f"poor log-log fit (R^2 = {r2:.3f} < {R2_WARNING}): log E is not linear in log n over these "
-                        "sizes; the estimate is unreliable (more points, more repeats or other sizes may help)")
+    messages.extend(_fit_warnings(slope, dim, r2, alpha))
     for m in messages:
         warn(m, PHDimWarning)
     return PHDimResult(
