@@ -60,11 +60,21 @@ INCREMENTAL_VISIT_NS = (17.0, 0.125)
 MATRIX_PRIM_PAIR_NS = 6.0
 MATRIX_INCREMENTAL_VISIT_NS = 25.0
 
-#: One ordering runs on several threads (its distance blocks beside its tree updates) when there
-#: are fewer orderings than threads and it has at least this many points; otherwise each
-#: ordering runs on one thread, all of them in parallel. Below it a whole ordering is a few
-#: milliseconds of work, of the order of the barriers its per-block parallel regions would cost.
+#: One ordering runs on several threads (:func:`topodim._mst.incremental.chain_points_threaded`:
+#: its next distance block beside its tree updates, a parallel region per block) only when there
+#: are fewer orderings than threads, it has at least this many points, and its distances cost at
+#: least as much as its tree updates (b·d >= a in :data:`INCREMENTAL_VISIT_NS`: the other threads
+#: can only take the distances off the thread that updates the tree, so below that the best case
+#: saves less than half). Otherwise every ordering runs on one thread, all of them in parallel.
+#: Below this size an ordering is a few milliseconds of work, of the order of its barriers.
 THREADED_CHAIN_MIN_POINTS = 1000
+
+
+def _threaded_chains(n_chains: int, n_threads: int, nmax: int, d: int) -> bool:
+    """Whether each ordering runs on all threads (else one ordering per thread); see
+    :data:`THREADED_CHAIN_MIN_POINTS`."""
+    return (n_chains < n_threads and nmax >= THREADED_CHAIN_MIN_POINTS
+            and INCREMENTAL_VISIT_NS[1] * d >= INCREMENTAL_VISIT_NS[0])
 
 
 def _chunk_rows(n: int, d: int) -> int:
@@ -187,7 +197,7 @@ def run_h0(inp: DistanceInput, draws: Draws, alpha: float, method: str, n_thread
             per_chain = nmax * (2 * d + chunk + 12) * Xp.itemsize
             check_memory(min(n_chains, n_threads) * per_chain, f"{min(n_chains, n_threads)} MST computations of {nmax} points",
                          "use fewer threads (n_threads=...) or smaller sample sizes")
-            if n_chains < n_threads and nmax >= THREADED_CHAIN_MIN_POINTS:
+            if _threaded_chains(n_chains, n_threads, nmax, d):
                 for c in range(n_chains):
                     ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
                     rep = draws.reports[draws.roffs[c]:draws.roffs[c + 1]]
