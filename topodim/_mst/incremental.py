@@ -24,6 +24,8 @@ Every path gives the same bits, whatever the number of threads.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numba
 import numpy as np
 from numba import prange
@@ -56,6 +58,12 @@ __all__ = [
 #   wt[n + u]            weight of the star edge (u, v) of the vertex v being inserted
 #   order[0..v-1]        the vertices, every parent before its children
 # Edge ids: tree edge of x -> x (1 <= x < n); star edge of u -> n + u.
+#: The tree of a prefix of an ordering, as laid out above, with its scratch arrays ``M``, ``flags``
+#: and ``work``.
+Tree = namedtuple("Tree", ["parent", "wt", "order", "M", "flags", "work"])
+#: Where a chain records its energies: the report sizes (ascending), E_alpha and the finite-edge
+#: count at each, and ``next`` (one int64), the index of the next report.
+Reports = namedtuple("Reports", ["sizes", "out", "counts", "next"])
 
 
 @njit
@@ -66,11 +74,11 @@ def _chain_state(n, dtype_like):
     M = np.zeros(n, dtype=np.int64)
     flags = np.zeros(4 * n, dtype=np.bool_)  # dead edge ids [0, 2n), moved [2n, 3n), on a path [3n, 4n)
     work = np.zeros(3 * n, dtype=np.int64)  # new order [0, n), path vertices [n, 2n), cut edges [2n, 3n)
-    return parent, wt, order, M, flags, work
+    return Tree(parent, wt, order, M, flags, work)
 
 
 @njit
-def _insert_vertex(v, parent, wt, order, M, flags, work):
+def _insert_vertex(v, tree):
     """Insert vertex v (star weights in wt[n:n+v], M[u] = n + u) into the MST of vertices 0..v-1.
 
     Dynamic programme over the tree, children before parents: M[u] is the heaviest edge on the
@@ -82,6 +90,7 @@ def _insert_vertex(v, parent, wt, order, M, flags, work):
     then the rest of the moved pieces in their old order. O(v) time; when no tree edge is cut
     (v joins as a leaf) only the programme itself runs.
     """
+    parent, wt, order, M, flags, work = tree
     cap = parent.shape[0]
     if v == 1:
         parent[1] = 0
@@ -279,21 +288,27 @@ def gather(Xp, ids):
 
 
 @njit
-def _insert_block(s, e, tile, parent, wt, order, M, flags, work, metric, reports, r, alpha,
-                  out, counts):
+def _insert_block(s, e, tile, tree, metric, alpha, rep):
     """Insert vertices s..e-1 (distances in tile rows); record E at the report sizes."""
-    cap = parent.shape[0]
+    wt, M = tree.wt, tree.M
+    cap = tree.parent.shape[0]
     for v in range(s, e):
         row = tile[v - s]
         for u in range(v):
             wt[cap + u] = row[u]
             M[u] = cap + u
-        _insert_vertex(v, parent, wt, order, M, flags, work)
-        if r < reports.shape[0] and v + 1 == reports[r]:
-            out[r] = _tree_energy(wt, v, metric, alpha)
-            counts[r] = _finite_count(wt, v)
-            r += 1
-    return r
+        _insert_vertex(v, tree)
+        _record(v, tree, metric, alpha, rep)
+
+
+@njit
+def _record(v, tree, metric, alpha, rep):
+    """E_alpha and the finite-edge count of the tree on vertices 0..v if v + 1 is the next report size."""
+    r = rep.next[0]
+    if r < rep.sizes.shape[0] and v + 1 == rep.sizes[r]:
+        rep.out[r] = _tree_energy(tree.wt, v, metric, alpha)
+        rep.counts[r] = _finite_count(tree.wt, v)
+        rep.next[0] = r + 1
 
 
 @njit
@@ -304,16 +319,15 @@ def chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
     n = ids.shape[0]
     W = gather(Xp, ids)
     P = to_panels(W)
-    parent, wt, order, M, flags, work = _chain_state(n, W[:0, 0])
+    tree = _chain_state(n, W[:0, 0])
+    rep = Reports(reports, out, counts, np.zeros(1, dtype=np.int64))
     tile = np.empty((chunk, n), dtype=W.dtype)
     acc = np.empty((4, PANEL), dtype=W.dtype)
-    r = 0
     s = 1
     while s < n:
         e = min(n, s + chunk)
         _tile_rows(W, P, s, e, metric, tile, acc)
-        r = _insert_block(s, e, tile, parent, wt, order, M, flags, work, metric, reports, r,
-                          alpha, out, counts)
+        _insert_block(s, e, tile, tree, metric, alpha, rep)
         s = e
 
 
@@ -321,9 +335,10 @@ def chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
 def chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
     """As :func:`chain_points` for a dense (D) or condensed (C) distance matrix of N points."""
     n = ids.shape[0]
-    parent, wt, order, M, flags, work = _chain_state(n, D[:0, 0] if dense else C[:0])
+    tree = _chain_state(n, D[:0, 0] if dense else C[:0])
+    rep = Reports(reports, out, counts, np.zeros(1, dtype=np.int64))
+    wt, M = tree.wt, tree.M
     cap = n
-    r = 0
     for v in range(1, n):
         a = ids[v]
         for u in range(v):
@@ -332,11 +347,8 @@ def chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
             else:
                 wt[cap + u] = C[condensed_index(a, ids[u], N)]
             M[u] = cap + u
-        _insert_vertex(v, parent, wt, order, M, flags, work)
-        if r < reports.shape[0] and v + 1 == reports[r]:
-            out[r] = _tree_energy(wt, v, -1, alpha)
-            counts[r] = _finite_count(wt, v)
-            r += 1
+        _insert_vertex(v, tree)
+        _record(v, tree, -1, alpha, rep)
 
 
 @njit_parallel
@@ -358,8 +370,7 @@ def chain_matrix_batch(D, C, N, dense, ids, offs, reports, roffs, alpha, out, co
 
 
 @njit_parallel
-def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, order, M, flags, work,
-                  reports, rbox, alpha, out, counts):
+def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, tree, alpha, rep):
     """Task 0 inserts rows s..e-1 (tile_cur); tasks 1.. fill tile_next (rows s2..e2-1) by panel.
 
     On one thread the tasks run in order, at the cost of the serial insert-then-tile step.
@@ -367,8 +378,7 @@ def _overlap_step(W, P, code, tile_cur, tile_next, s, e, s2, e2, parent, wt, ord
     nb = (e2 - 2) // PANEL + 1 if s2 < e2 else 0
     for t in prange(nb + 1):  # task 0 writes the tree state, task b+1 its own columns of tile_next
         if t == 0:
-            rbox[0] = _insert_block(s, e, tile_cur, parent, wt, order, M, flags, work, code, reports,
-                                    rbox[0], alpha, out, counts)
+            _insert_block(s, e, tile_cur, tree, code, alpha, rep)
         else:
             acc = np.empty((4, PANEL), dtype=P.dtype)
             _block_rows(W, P, t - 1, s2, e2, code, tile_next, acc)
@@ -390,16 +400,15 @@ def chain_points_threaded(Xp, ids, code, reports, alpha, out, counts, chunk):
     """
     n = len(ids)
     W, P = _init_chain_state(Xp, ids)
-    parent, wt, order, M, flags, work = _chain_state(n, W[:0, 0])
+    tree = _chain_state(n, W[:0, 0])
+    rep = Reports(reports, out, counts, np.zeros(1, dtype=np.int64))
     tiles = (np.empty((chunk, n), dtype=W.dtype), np.empty((chunk, n), dtype=W.dtype))
     acc = np.empty((4, PANEL), dtype=W.dtype)
-    rbox = np.zeros(1, dtype=np.int64)
     _tile_rows(W, P, 1, min(n, 1 + chunk), code, tiles[0], acc)
     s, cur = 1, 0
     with numba.parallel_chunksize(1):
         while s < n:
             e = min(n, s + chunk)
             s2, e2 = e, min(n, e + chunk)
-            _overlap_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, parent, wt, order, M, flags,
-                          work, reports, rbox, alpha, out, counts)
+            _overlap_step(W, P, code, tiles[cur], tiles[1 - cur], s, e, s2, e2, tree, alpha, rep)
             s, cur = e, 1 - cur
