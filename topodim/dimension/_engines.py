@@ -53,8 +53,8 @@ BORUVKA_AUTO_MIN_POINTS = 50000
 
 #: Cost model of ``method="auto"`` in nanoseconds: Prim per pair of a subsample, and the incremental
 #: engine per (new vertex, earlier vertex) visit, for points in d dimensions (a + b·d) and for
-#: distance matrices (lookups). Fitted to single-thread timings of both engines on the same
-#: subsamples over d = 2..512; only the ratio of the two engines matters (the asv case
+#: distance matrices (lookups). Single-thread timings of both engines on the same subsamples,
+#: fitted as a + b·d; only the ratio of the two engines matters (the asv case
 #: bench/benchmarks/bench_dimension.py:PHDimEngines times them side by side).
 PRIM_PAIR_NS = (1.5, 0.205)
 INCREMENTAL_VISIT_NS = (17.0, 0.125)
