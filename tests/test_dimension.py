@@ -5,6 +5,7 @@ ones the estimators are specified to meet. Every test can fail: the oracles are 
 ripser.py on the very same subsamples.
 """
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import pdist, squareform
 
 from topodim import datasets as ds
-from topodim import dimension as dm
+from topodim._mst.incremental import chain_points, chain_points_threaded
 from topodim.dimension import PHDimWarning, ph_dimension, resolve_schedule
+from topodim.dimension._schedule import draw_subsamples
 
 
 # ------------------------------------------------------------------------------------------
@@ -64,7 +66,7 @@ def raw_in_draw_order(res, draws):
 
 def same_draws(N, schedule, n_repeats, seed, sampling):
     sched = resolve_schedule(schedule, N)
-    return dm._draw(np.random.default_rng(seed), N, sched, n_repeats, sampling)
+    return draw_subsamples(np.random.default_rng(seed), N, sched, n_repeats, sampling)
 
 
 # ------------------------------------------------------------------------------------------
@@ -76,8 +78,8 @@ def _prefix_energies(X, reports, alpha=1.0):
     out = np.zeros(len(reports))
     counts = np.zeros(len(reports), dtype=np.int64)
     ids = np.arange(len(X), dtype=np.int64)
-    dm._chain_points(np.ascontiguousarray(X, dtype=np.float64), ids, 0, np.asarray(reports, dtype=np.int64),
-                     alpha, out, counts, 8)
+    chain_points(np.ascontiguousarray(X, dtype=np.float64), ids, 0, np.asarray(reports, dtype=np.int64),
+                 alpha, out, counts, 8)
     return out, counts
 
 
@@ -103,6 +105,29 @@ def test_incremental_mst_pinned_cases():
     L = np.linspace(0, 1, 101)[np.random.default_rng(0).permutation(101)].reshape(-1, 1)
     got, _ = _prefix_energies(L, [101])
     assert got[0] == pytest.approx(1.0, rel=1e-12)  # E_1 of equally spaced points = (n-1) * spacing
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 90), d=st.integers(1, 9), chunk=st.integers(1, 40), seed=st.integers(0, 2**16),
+       grid=st.booleans(), threads=st.integers(1, 2))
+def test_threaded_ordering_equals_one_thread_bit_for_bit(n, d, chunk, seed, grid, threads):
+    # one ordering on several threads (next distance block beside the tree updates) gives the
+    # one-thread kernel's bits for any block size and thread count, ties and duplicates included
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, (n, d)).astype(np.float64) if grid else rng.random((n, d))
+    ids = rng.permutation(n).astype(np.int64)
+    reports = np.unique(rng.integers(2, n + 1, 4)).astype(np.int64) if n > 2 else np.array([2], np.int64)
+    a, ca = np.zeros(len(reports)), np.zeros(len(reports), np.int64)
+    b, cb = np.zeros(len(reports)), np.zeros(len(reports), np.int64)
+    chain_points(X, ids, 0, reports, 0.5, a, ca, chunk)
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        chain_points_threaded(X, ids, 0, reports, 0.5, b, cb, chunk)
+    finally:
+        numba.set_num_threads(before)
+    assert np.array_equal(a, b) and np.array_equal(ca, cb)
+    assert np.all(a > 0) or grid  # a grid may repeat points, the random cloud never does
 
 
 def test_disconnected_matrix_sums_finite_edges():

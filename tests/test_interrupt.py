@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import topodim
-import topodim.dimension as dim
+import topodim.dimension._knn as knn
 import topodim.filtrations._cliques as cliques
 from topodim.dimension import knn_distances
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_knn_batches_do_not_change_the_result(monkeypatch, metric):
     X = np.random.default_rng(0).random((203, 5)) + 0.01
     d1, i1 = knn_distances(X, 7, metric=metric, return_indices=True)
-    monkeypatch.setattr(dim, "KNN_BATCH_WORK", 1)  # 4 rows per batch
+    monkeypatch.setattr(knn, "KNN_BATCH_WORK", 1)  # 4 rows per batch
     d2, i2 = knn_distances(X, 7, metric=metric, return_indices=True)
     np.testing.assert_array_equal(d1, d2)
     np.testing.assert_array_equal(i1, i2)

@@ -45,6 +45,8 @@ __all__ = [
     "canonical_metric",
     "check_memory",
     "check_maxdim",
+    "check_positive",
+    "check_random_state",
     "check_prime",
     "check_nonnegative_int",
     "check_threshold",
@@ -598,12 +600,44 @@ def as_distance_input(
 
 
 def check_nonnegative_int(value, name: str, minimum: int = 0) -> int:
+    """``value`` as an int >= ``minimum`` (bools are not integers here); TypeError / ValueError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     value = int(value)
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return value
+
+
+def check_positive(value, name: str) -> float:
+    """``value`` as a finite float > 0 (bools are refused); TypeError / ValueError."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number > 0, got a bool")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number > 0, got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return v
+
+
+def check_random_state(random_state) -> np.random.Generator:
+    """A ``numpy.random.Generator`` from None, a non-negative int, a SeedSequence, a Generator
+    (returned as it is) or a legacy RandomState (which seeds a new Generator by one draw)."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, bool):
+        raise TypeError("random_state must be None, an int, a SeedSequence or a Generator, got a bool")
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.SeedSequence)):
+        if isinstance(random_state, numbers.Integral) and random_state < 0:
+            raise ValueError(f"random_state must be a non-negative int, got {random_state}")
+        return np.random.default_rng(random_state)
+    raise TypeError(
+        f"random_state must be None, an int, a numpy SeedSequence or Generator, got {type(random_state).__name__}"
+    )
 
 
 #: The largest ``maxdim`` accepted. A complex on n vertices has homology only up to dimension

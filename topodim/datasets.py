@@ -35,11 +35,10 @@ with their true dimensions; :func:`sample` draws one by name.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from ._validate import as_points
+from ._validate import as_points, check_nonnegative_int, check_positive, check_random_state
 
 __all__ = [
     "REFERENCE_SETS",
@@ -61,55 +60,15 @@ __all__ = [
 
 
 # ------------------------------------------------------------------------------------------
-# argument checks
-# ------------------------------------------------------------------------------------------
-
-
-def _rng(random_state) -> np.random.Generator:
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
-    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.SeedSequence)):
-        if isinstance(random_state, bool):
-            raise TypeError("random_state must be None, an int, a SeedSequence or a Generator, got a bool")
-        if isinstance(random_state, numbers.Integral) and random_state < 0:
-            raise ValueError(f"random_state must be a non-negative int, got {random_state}")
-        return np.random.default_rng(random_state)
-    raise TypeError(
-        f"random_state must be None, an int, a numpy SeedSequence or Generator, got {type(random_state).__name__}"
-    )
-
-
-def _count(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
-
-
-def _positive(value, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return v
-
-
-# ------------------------------------------------------------------------------------------
 # manifolds
 # ------------------------------------------------------------------------------------------
 
 
 def cube(n, d=2, random_state=None) -> np.ndarray:
     """``n`` points uniform in the unit cube [0, 1]^d (dimension d)."""
-    n = _count(n, "n")
-    d = _count(d, "d")
-    return np.ascontiguousarray(_rng(random_state).random((n, d)))
+    n = check_nonnegative_int(n, "n", 1)
+    d = check_nonnegative_int(d, "d", 1)
+    return np.ascontiguousarray(check_random_state(random_state).random((n, d)))
 
 
 def ball(n, d=2, random_state=None) -> np.ndarray:
@@ -117,9 +76,9 @@ def ball(n, d=2, random_state=None) -> np.ndarray:
 
     A uniform direction times a radius U^(1/d), U uniform in [0, 1].
     """
-    n = _count(n, "n")
-    d = _count(d, "d")
-    rng = _rng(random_state)
+    n = check_nonnegative_int(n, "n", 1)
+    d = check_nonnegative_int(d, "d", 1)
+    rng = check_random_state(random_state)
     g = rng.standard_normal((n, d))
     g /= np.linalg.norm(g, axis=1, keepdims=True)
     r = rng.random(n) ** (1.0 / d)
@@ -128,9 +87,9 @@ def ball(n, d=2, random_state=None) -> np.ndarray:
 
 def sphere(n, k=2, random_state=None) -> np.ndarray:
     """``n`` points uniform on the unit k-sphere S^k in R^(k+1) (dimension k)."""
-    n = _count(n, "n")
-    k = _count(k, "k")
-    g = _rng(random_state).standard_normal((n, k + 1))
+    n = check_nonnegative_int(n, "n", 1)
+    k = check_nonnegative_int(k, "k", 1)
+    g = check_random_state(random_state).standard_normal((n, k + 1))
     g /= np.linalg.norm(g, axis=1, keepdims=True)
     return np.ascontiguousarray(g)
 
@@ -142,8 +101,8 @@ def flat_torus(n, random_state=None) -> np.ndarray:
     isometry of the flat torus R²/Z² (every small square keeps its area), so the uniform measure is
     2-Ahlfors regular. Distances are chordal (Euclidean in R^4).
     """
-    n = _count(n, "n")
-    uv = 2.0 * np.pi * _rng(random_state).random((n, 2))
+    n = check_nonnegative_int(n, "n", 1)
+    uv = 2.0 * np.pi * check_random_state(random_state).random((n, 2))
     X = np.column_stack([np.cos(uv[:, 0]), np.sin(uv[:, 0]), np.cos(uv[:, 1]), np.sin(uv[:, 1])])
     return np.ascontiguousarray(X / (2.0 * np.pi))
 
@@ -155,12 +114,12 @@ def torus(n, R=2.0, r=1.0, random_state=None) -> np.ndarray:
     around the tube is drawn by rejection with acceptance (R + r cos θ) / (R + r), which makes the
     density uniform on the surface (not in the angles).
     """
-    n = _count(n, "n")
-    R = _positive(R, "R")
-    r = _positive(r, "r")
+    n = check_nonnegative_int(n, "n", 1)
+    R = check_positive(R, "R")
+    r = check_positive(r, "r")
     if r >= R:
         raise ValueError(f"torus needs r < R (a ring torus), got R={R}, r={r}")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     theta = np.empty(0)
     while theta.size < n:
         t = 2.0 * np.pi * rng.random(2 * (n - theta.size) + 16)
@@ -180,9 +139,9 @@ def swiss_roll(n, height=21.0, random_state=None) -> np.ndarray:
     The density is uniform in (t, h), not in area (area grows with t), which does not change
     the dimension.
     """
-    n = _count(n, "n")
-    height = _positive(height, "height")
-    rng = _rng(random_state)
+    n = check_nonnegative_int(n, "n", 1)
+    height = check_positive(height, "height")
+    rng = check_random_state(random_state)
     t = 1.5 * np.pi * (1.0 + 2.0 * rng.random(n))
     h = height * rng.random(n)
     return np.ascontiguousarray(np.column_stack([t * np.cos(t), h, t * np.sin(t)]))
@@ -210,27 +169,27 @@ def sierpinski_triangle(n, digits=40, random_state=None) -> np.ndarray:
 
     Exact samples of its natural (self-similar) measure: dimension log 3 / log 2 ≈ 1.585.
     """
-    n = _count(n, "n")
-    digits = _count(digits, "digits")
+    n = check_nonnegative_int(n, "n", 1)
+    digits = check_nonnegative_int(digits, "digits", 1)
     vertices = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3.0) / 2.0]])
-    return np.ascontiguousarray(_ifs_points(_rng(random_state), n, 0.5 * vertices, 0.5, digits))
+    return np.ascontiguousarray(_ifs_points(check_random_state(random_state), n, 0.5 * vertices, 0.5, digits))
 
 
 def sierpinski_carpet(n, digits=30, random_state=None) -> np.ndarray:
     """``n`` points of the Sierpinski carpet in [0, 1]² (dimension log 8 / log 3 ≈ 1.893)."""
-    n = _count(n, "n")
-    digits = _count(digits, "digits")
+    n = check_nonnegative_int(n, "n", 1)
+    digits = check_nonnegative_int(digits, "digits", 1)
     offsets = [(i / 3.0, j / 3.0) for i in range(3) for j in range(3) if not (i == 1 and j == 1)]
-    return np.ascontiguousarray(_ifs_points(_rng(random_state), n, offsets, 1.0 / 3.0, digits))
+    return np.ascontiguousarray(_ifs_points(check_random_state(random_state), n, offsets, 1.0 / 3.0, digits))
 
 
 def menger_sponge(n, digits=30, random_state=None) -> np.ndarray:
     """``n`` points of the Menger sponge in [0, 1]³ (dimension log 20 / log 3 ≈ 2.727)."""
-    n = _count(n, "n")
-    digits = _count(digits, "digits")
+    n = check_nonnegative_int(n, "n", 1)
+    digits = check_nonnegative_int(digits, "digits", 1)
     offsets = [(i / 3.0, j / 3.0, k / 3.0) for i in range(3) for j in range(3) for k in range(3)
                if (i == 1) + (j == 1) + (k == 1) < 2]
-    return np.ascontiguousarray(_ifs_points(_rng(random_state), n, offsets, 1.0 / 3.0, digits))
+    return np.ascontiguousarray(_ifs_points(check_random_state(random_state), n, offsets, 1.0 / 3.0, digits))
 
 
 def cantor_set(n, digits=30, random_state=None) -> np.ndarray:
@@ -243,10 +202,10 @@ def cantor_dust(n, d=2, digits=30, random_state=None) -> np.ndarray:
 
     Each coordinate is an independent Cantor-distributed number Σ 2 b_i 3^-i, b_i uniform in {0, 1}.
     """
-    n = _count(n, "n")
-    d = _count(d, "d")
-    digits = _count(digits, "digits")
-    rng = _rng(random_state)
+    n = check_nonnegative_int(n, "n", 1)
+    d = check_nonnegative_int(d, "d", 1)
+    digits = check_nonnegative_int(digits, "digits", 1)
+    rng = check_random_state(random_state)
     X = np.zeros((n, d))
     scale = 2.0 / 3.0
     for _ in range(digits):
@@ -283,7 +242,7 @@ def embed(X, ambient_dim, noise=0.0, isometric=True, random_state=None) -> np.nd
     """
     X = as_points(X, dtype=np.float64, name="X", min_points=1, warn_shape=False)  # finite real numbers only
     n, d = X.shape
-    D = _count(ambient_dim, "ambient_dim")
+    D = check_nonnegative_int(ambient_dim, "ambient_dim", 1)
     if D < d:
         raise ValueError(f"ambient_dim={D} is below the dimension of X ({d}); an embedding needs ambient_dim >= {d}")
     try:
@@ -292,7 +251,7 @@ def embed(X, ambient_dim, noise=0.0, isometric=True, random_state=None) -> np.nd
         raise TypeError(f"noise must be a number, got {noise!r}") from None
     if not math.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     G = rng.standard_normal((D, d))
     if isometric:
         Q, Rm = np.linalg.qr(G)

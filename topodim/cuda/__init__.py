@@ -91,18 +91,16 @@ def ph_dimension_values(inp, draws, alpha, hom_dim, device, n_threads=None):
     """The dispatch behind ``topodim.ph_dimension(..., device=...)``.
 
     Returns ``(values, counts)`` for every report of the CPU path's draws (the same subsamples:
-    they are drawn before this is called), or None when the CPU must run. hom_dim = 0: every
-    subsample's tree in one batched run (:mod:`topodim.cuda.phdim`); hom_dim >= 1: one
-    ``ripser(..., device="cuda")`` per subsample (its GPU edge stage, CPU reduction).
+    they are drawn before this is called), or None when the CPU must run: every subsample's tree
+    in one batched run (:mod:`topodim.cuda.phdim`). hom_dim must be 0 (for hom_dim >= 1,
+    ph_dimension runs ``ripser(..., device=...)`` on each subsample itself).
     """
+    if hom_dim != 0:
+        raise ValueError(f"the batched GPU PH-dimension computes hom_dim=0 only, got hom_dim={hom_dim}")
     dev = select_device(device)
     if dev == "cpu":
         return None
     explicit = device.strip().lower() == "cuda"
-    if hom_dim != 0:
-        from . import phdim as _p  # noqa: PLC0415
-
-        return _p.rips_values(inp, draws, alpha, hom_dim, n_threads)
     if inp.kind not in GPU_TREE_KINDS:  # pragma: no cover - ph_dimension rejects sparse input first
         if explicit:
             raise ValueError(f"device='cuda' does not take {inp.kind} input")

@@ -1,6 +1,6 @@
 """The GPU path of ``topodim.ph_dimension(..., device="cuda")`` for hom_dim = 0.
 
-The CPU path draws its subsamples (``topodim.dimension._draw``, from ``random_state``) before any
+The CPU path draws its subsamples (``topodim.dimension._schedule.draw_subsamples``, from ``random_state``) before any
 work; this module takes those same draws and computes, for every report (every sample size of
 every ordering, or every independent subsample), the minimum spanning tree of that subsample
 — all of them in ONE batched Borůvka run (:func:`topodim.cuda.mst.batch_msf`: each subsample is a
@@ -21,7 +21,7 @@ import numpy as np
 from .._validate import DistanceInput, check_memory
 from .mst import LEX, batch_msf
 
-__all__ = ["h0_values", "rips_values", "subsample_segments"]
+__all__ = ["h0_values", "subsample_segments"]
 
 
 def subsample_segments(draws):
@@ -37,8 +37,8 @@ def subsample_segments(draws):
 
 
 def h0_values(inp: DistanceInput, draws, alpha: float):
-    """(E_alpha, finite-bar count) of every report of ``draws`` (topodim.dimension._Draws), on
-    the GPU; the same layout as topodim.dimension._run_h0's result."""
+    """(E_alpha, finite-bar count) of every report of ``draws`` (topodim.dimension._schedule.Draws), on
+    the GPU; the same layout as topodim.dimension._engines.run_h0's result."""
     from ..metrics import EUCLIDEAN, metric_code, prepare_points, squareform  # noqa: PLC0415
 
     ids, offs = subsample_segments(draws)
@@ -68,11 +68,3 @@ def h0_values(inp: DistanceInput, draws, alpha: float):
         counts[s] = x.shape[0]
     return out, counts
 
-
-def rips_values(inp: DistanceInput, draws, alpha: float, hom_dim: int, n_threads=None):
-    """(E_alpha, finite-bar count) of every report for hom_dim >= 1: topodim.dimension._run_rips
-    with ``ripser(..., device="cuda")`` for each subsample (the same subsamples, diagrams and
-    sums as the CPU path)."""
-    from ..dimension import _run_rips  # noqa: PLC0415
-
-    return _run_rips(inp, draws, alpha, hom_dim, n_threads, device="cuda")
