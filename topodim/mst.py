@@ -9,9 +9,9 @@ Engines (``method=``; their kernels live in :mod:`topodim._mst`):
 ``"prim"``
     Dense Prim. On points it computes distances on the fly (O(n·d) memory, O(n²·d) time); the rows
     of a private copy of the points are swapped so that the remaining vertices stay contiguous. With
-    more than one thread the update step is split into per-thread chunks, each writing its own
-    (minimum, argmin) slot, merged serially: the result does not depend on the thread count. Also
-    runs on a dense or condensed distance matrix.
+    more than one thread, steps with enough work (:mod:`topodim._parallel`) split their scan into
+    per-thread chunks, each writing its own (minimum, argmin) slot, merged serially: the result
+    does not depend on the thread count. Also runs on a dense or condensed distance matrix.
 ``"boruvka"``
     Borůvka rounds over a KD-tree for low-dimensional points (euclidean, sqeuclidean, manhattan or
     chebyshev; fastest up to about 8 dimensions): O(n log n) in practice, 10⁶ points in R³.
@@ -35,14 +35,15 @@ from ._config import njit, resolve_n_threads, thread_limit
 from ._kernels.unionfind import find
 from ._mst.boruvka import boruvka
 from ._mst.kruskal import kruskal_csr
-from ._mst.prim import prim_matrix, prim_points, prim_serial
+from ._mst.prim import prim_matrix, prim_points
 from ._tuning import BORUVKA_LEAF_SIZE, BORUVKA_MAX_DIM, BORUVKA_MIN_POINTS, PRIM_PARALLEL_WORK  # noqa: F401
 from ._validate import DistanceInput, as_distance_input, check_threshold
 from .metrics import BOX_METRICS, EUCLIDEAN, metric_code, prepare_points, scaled_points_input, unscale
 
-# Names other modules still import from here; their homes are topodim._kernels and topodim._mst.
+# Names other modules import from here; their homes are topodim._kernels and topodim._mst.
 from ._kernels.unionfind import find as _find  # noqa: F401
 from ._mst.kruskal import kruskal as _kruskal  # noqa: F401
+from ._mst.prim import prim_serial  # noqa: F401
 
 __all__ = ["MSTResult", "mst", "ph0", "minimum_spanning_tree", "elder_rule_h0", "METHODS"]
 

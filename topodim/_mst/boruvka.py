@@ -19,8 +19,8 @@ __all__ = ["boruvka"]
 
 
 @njit_parallel
-def _boruvka_queries(Xp, points, comp, node_comp, start, end, lo_box, hi_box, metric, nn_pos, nn_dist,
-                     lower, comp_bound, n_levels):
+def _boruvka_queries(Xp, tree, points, comp, node_comp, metric, nn_pos, nn_dist, lower, comp_bound,
+                     n_levels):
     """Query the nearest other-component point of each point in ``points``, in parallel.
 
     Each query writes only its own point's slots (nn_pos, nn_dist, lower). A point whose
@@ -40,14 +40,99 @@ def _boruvka_queries(Xp, points, comp, node_comp, start, end, lo_box, hi_box, me
             bound = comp_bound[comp[p]]
             if lower[p] > bound:
                 continue
-            q, r = query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box,
-                                          metric, bound, stack)
+            q, r = query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack)
             nn_pos[p] = q
             if q >= 0:
                 nn_dist[p] = r
                 lower[p] = r
             elif bound > lower[p]:
                 lower[p] = bound
+
+
+@njit
+def _points_to_query(comp, nn_pos, nn_dist, comp_bound, needs):
+    """Bound each component by its points' still-valid candidates (``comp_bound``); list in
+    ``needs`` the points whose candidate joined their own component (or that have none yet) and
+    return their number."""
+    comp_bound[:] = np.inf
+    n_needs = 0
+    for p in range(comp.shape[0]):
+        q = nn_pos[p]
+        c = comp[p]
+        if q >= 0 and comp[q] != c:
+            if nn_dist[p] < comp_bound[c]:
+                comp_bound[c] = nn_dist[p]
+        else:
+            nn_pos[p] = -1
+            needs[n_needs] = p
+            n_needs += 1
+    return n_needs
+
+
+@njit
+def _seeds(comp, needs, lower, comp_bound, seed):
+    """One point per component without a bound: among its points in ``needs``, the one with the
+    smallest lower bound (first on ties). Returns them in component order."""
+    seed[:] = -1
+    n_seeds = 0
+    for k in range(needs.shape[0]):
+        p = needs[k]
+        c = comp[p]
+        if comp_bound[c] == np.inf:
+            s = seed[c]
+            if s < 0:
+                n_seeds += 1
+                seed[c] = p
+            elif lower[p] < lower[s]:
+                seed[c] = p
+    seeds = np.empty(n_seeds, dtype=np.int64)
+    k = 0
+    for p in range(comp.shape[0]):
+        if comp[p] == p and seed[p] >= 0:  # component labels are their smallest member
+            seeds[k] = seed[p]
+            k += 1
+    return seeds
+
+
+@njit
+def _lightest_edges(comp, nn_pos, nn_dist, best_val, best_a, best_b):
+    """The lightest edge leaving each component, by (length, smaller end, larger end)."""
+    best_val[:] = np.inf
+    best_a[:] = -1
+    for p in range(comp.shape[0]):
+        q = nn_pos[p]
+        if q < 0 or comp[q] == comp[p]:
+            continue
+        c = comp[p]
+        a = min(p, q)
+        b = max(p, q)
+        w = nn_dist[p]
+        if (best_a[c] < 0 or w < best_val[c]
+                or (w == best_val[c] and (a < best_a[c] or (a == best_a[c] and b < best_b[c])))):
+            best_val[c] = w
+            best_a[c] = a
+            best_b[c] = b
+
+
+@njit
+def _merge(uf, comp, perm, best_val, best_a, best_b, out_u, out_v, out_w, n_edges):
+    """Add each component's lightest edge (once when two components chose the same one), relabel
+    the components by their smallest member; returns the new number of edges."""
+    for c in range(comp.shape[0]):
+        if best_a[c] < 0:
+            continue
+        ra = find(uf, best_a[c])
+        rb = find(uf, best_b[c])
+        if ra == rb:
+            continue  # both components chose the same edge
+        uf[max(ra, rb)] = min(ra, rb)
+        out_u[n_edges] = perm[best_a[c]]
+        out_v[n_edges] = perm[best_b[c]]
+        out_w[n_edges] = best_val[c]
+        n_edges += 1
+    for p in range(comp.shape[0]):
+        comp[p] = find(uf, p)
+    return n_edges
 
 
 @njit
@@ -62,8 +147,9 @@ def boruvka(X, metric, leaf_size):
     smallest lower bound), then the others bounded by the best edge known for their component.
     """
     n = X.shape[0]
-    perm, start, end, lo_box, hi_box = build_kdtree(X, leaf_size)
-    n_nodes = start.shape[0]
+    tree = build_kdtree(X, leaf_size)
+    perm = tree.perm
+    n_nodes = tree.start.shape[0]
     n_levels = 0
     while (1 << n_levels) - 1 < n_nodes:
         n_levels += 1
@@ -87,41 +173,13 @@ def boruvka(X, metric, leaf_size):
     out_w = np.empty(n - 1, dtype=X.dtype)
     n_edges = 0
     while n_edges < n - 1:
-        node_comp = node_components(comp, start, end, n_nodes)
-        comp_bound[:] = np.inf
-        seed[:] = -1
-        n_needs = 0
-        for p in range(n):
-            q = nn_pos[p]
-            c = comp[p]
-            if q >= 0 and comp[q] != c:
-                if nn_dist[p] < comp_bound[c]:
-                    comp_bound[c] = nn_dist[p]
-            else:
-                nn_pos[p] = -1
-                needs[n_needs] = p
-                n_needs += 1
+        node_comp = node_components(comp, tree)
+        n_needs = _points_to_query(comp, nn_pos, nn_dist, comp_bound, needs)
         # wave 1: one unbounded query for each component that has no valid candidate yet
-        n_seeds = 0
-        for k in range(n_needs):
-            p = needs[k]
-            c = comp[p]
-            if comp_bound[c] == np.inf:
-                s = seed[c]
-                if s < 0:
-                    n_seeds += 1
-                    seed[c] = p
-                elif lower[p] < lower[s]:
-                    seed[c] = p
-        seeds = np.empty(n_seeds, dtype=np.int64)
-        k = 0
-        for p in range(n):
-            if comp[p] == p and seed[p] >= 0:  # component labels are their smallest member
-                seeds[k] = seed[p]
-                k += 1
-        _boruvka_queries(Xp, seeds, comp, node_comp, start, end, lo_box, hi_box, metric, nn_pos,
-                         nn_dist, lower, comp_bound, n_levels)
-        for k in range(n_seeds):
+        seeds = _seeds(comp, needs[:n_needs], lower, comp_bound, seed)
+        _boruvka_queries(Xp, tree, seeds, comp, node_comp, metric, nn_pos, nn_dist, lower,
+                         comp_bound, n_levels)
+        for k in range(seeds.shape[0]):
             p = seeds[k]
             if nn_pos[p] >= 0 and nn_dist[p] < comp_bound[comp[p]]:
                 comp_bound[comp[p]] = nn_dist[p]
@@ -133,40 +191,11 @@ def boruvka(X, metric, leaf_size):
             if seed[comp[p]] != p:
                 rest[n_rest] = p
                 n_rest += 1
-        _boruvka_queries(Xp, rest[:n_rest], comp, node_comp, start, end, lo_box, hi_box, metric,
-                         nn_pos, nn_dist, lower, comp_bound, n_levels)
-        # the lightest edge leaving each component, by (length, smaller end, larger end)
-        best_val[:] = np.inf
-        best_a[:] = -1
-        for p in range(n):
-            q = nn_pos[p]
-            if q < 0 or comp[q] == comp[p]:
-                continue
-            c = comp[p]
-            a = min(p, q)
-            b = max(p, q)
-            w = nn_dist[p]
-            if (best_a[c] < 0 or w < best_val[c]
-                    or (w == best_val[c] and (a < best_a[c] or (a == best_a[c] and b < best_b[c])))):
-                best_val[c] = w
-                best_a[c] = a
-                best_b[c] = b
-        merged = 0
-        for c in range(n):
-            if best_a[c] < 0:
-                continue
-            ra = find(uf, best_a[c])
-            rb = find(uf, best_b[c])
-            if ra == rb:
-                continue  # both components chose the same edge
-            uf[max(ra, rb)] = min(ra, rb)
-            out_u[n_edges] = perm[best_a[c]]
-            out_v[n_edges] = perm[best_b[c]]
-            out_w[n_edges] = best_val[c]
-            n_edges += 1
-            merged += 1
-        if merged == 0:
+        _boruvka_queries(Xp, tree, rest[:n_rest], comp, node_comp, metric, nn_pos, nn_dist, lower,
+                         comp_bound, n_levels)
+        _lightest_edges(comp, nn_pos, nn_dist, best_val, best_a, best_b)
+        merged = _merge(uf, comp, perm, best_val, best_a, best_b, out_u, out_v, out_w, n_edges)
+        if merged == n_edges:
             break  # pragma: no cover - cannot happen for finite points
-        for p in range(n):
-            comp[p] = find(uf, p)
+        n_edges = merged
     return out_u[:n_edges], out_v[:n_edges], out_w[:n_edges]

@@ -9,14 +9,36 @@ order), split at the median of the widest coordinate of the node's tight boundin
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .._kernels._jit import njit
 from ..metrics import CHEBYSHEV, MANHATTAN, reduced_distance
 
-__all__ = ["build_kdtree", "box_bound", "node_components", "query_other_component"]
+__all__ = ["KDTree", "build_kdtree", "box_bound", "node_components", "query_other_component"]
 
 _INT_MAX = np.iinfo(np.int64).max
+
+
+class KDTree(NamedTuple):
+    """A KD-tree in implicit layout (one Numba type per dtype; kernels take it whole).
+
+    Attributes
+    ----------
+    perm : ndarray of int64, shape (n,)
+        Tree order -> input index.
+    start, end : ndarray of int64, shape (n_nodes,)
+        Node k holds the points at tree positions ``start[k]:end[k]``.
+    lo_box, hi_box : ndarray, shape (n_nodes, d)
+        The tight bounding box of each node's points.
+    """
+
+    perm: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    lo_box: np.ndarray
+    hi_box: np.ndarray
 
 
 @njit
@@ -57,7 +79,8 @@ def _select(perm, X, lo, hi, kth, dim):
 def build_kdtree(X, leaf_size):
     """A balanced KD-tree in implicit layout: node k has children 2k+1 and 2k+2.
 
-    Returns the permutation (tree order -> input index), node ranges and tight bounding boxes.
+    Returns a :class:`KDTree`: the permutation (tree order -> input index), node ranges and
+    tight bounding boxes.
     """
     n, d = X.shape
     n_levels = 1
@@ -101,16 +124,18 @@ def build_kdtree(X, leaf_size):
             end[left] = mid
             start[left + 1] = mid
             end[left + 1] = e
-    return perm, start, end, lo_box, hi_box
+    return KDTree(perm, start, end, lo_box, hi_box)
 
 
 @njit
-def box_bound(x, p, lo_box, hi_box, node, metric):
+def box_bound(x, p, tree, node, metric):
     """Lower bound of the reduced distance from point x[p] to any point in the node's box.
 
     Sums the per-coordinate gaps in the same order as :func:`topodim.metrics.reduced_distance`, so
     rounding can never make the bound exceed an actual distance.
     """
+    lo_box = tree.lo_box
+    hi_box = tree.hi_box
     s = x.dtype.type(0)
     zero = s
     for k in range(x.shape[1]):
@@ -126,8 +151,12 @@ def box_bound(x, p, lo_box, hi_box, node, metric):
 
 
 @njit
-def node_components(comp, start, end, n_nodes):
-    """node_comp[k] = the component shared by all points of node k, or -1."""
+def node_components(comp, tree):
+    """node_comp[k] = the component shared by all points of node k, or -1 (``comp`` is indexed
+    by tree position)."""
+    start = tree.start
+    end = tree.end
+    n_nodes = start.shape[0]
     node_comp = np.empty(n_nodes, dtype=np.int64)
     for k in range(n_nodes - 1, -1, -1):
         left = 2 * k + 1
@@ -145,11 +174,14 @@ def node_components(comp, start, end, n_nodes):
 
 
 @njit
-def query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, metric, bound, stack):
+def query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack):
     """Nearest point (by reduced distance, ties by position) to Xp[p] outside p's component.
 
     Searches only below ``bound`` (inclusive); returns (-1, inf) when nothing lies within it.
+    ``Xp`` holds the points in tree order; ``stack`` has room for two entries per tree level.
     """
+    start = tree.start
+    end = tree.end
     n_nodes = start.shape[0]
     cp = comp[p]
     best = bound
@@ -161,7 +193,7 @@ def query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, me
         top -= 1
         if node_comp[node] == cp:
             continue
-        if box_bound(Xp, p, lo_box, hi_box, node, metric) > best:
+        if box_bound(Xp, p, tree, node, metric) > best:
             continue
         left = 2 * node + 1
         if left >= n_nodes:
@@ -172,8 +204,8 @@ def query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, me
                         best = r
                         best_q = q
         else:
-            bl = box_bound(Xp, p, lo_box, hi_box, left, metric)
-            br = box_bound(Xp, p, lo_box, hi_box, left + 1, metric)
+            bl = box_bound(Xp, p, tree, left, metric)
+            br = box_bound(Xp, p, tree, left + 1, metric)
             # push the farther child first so the nearer one is searched first
             if bl <= br:
                 top += 1
