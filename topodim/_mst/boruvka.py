@@ -28,6 +28,7 @@ def _boruvka_queries(Xp, tree, points, comp, node_comp, metric, nn_pos, nn_dist,
     edge and is skipped. A query that finds nothing within the bound records the bound as a new
     lower bound: components only grow, so the nearest other-component distance never decreases.
     """
+    start, end, lo_box, hi_box = tree.start, tree.end, tree.lo_box, tree.hi_box
     n_points = points.shape[0]
     n_chunks = min(n_points, 1024)
     if n_chunks == 0:
@@ -40,7 +41,8 @@ def _boruvka_queries(Xp, tree, points, comp, node_comp, metric, nn_pos, nn_dist,
             bound = comp_bound[comp[p]]
             if lower[p] > bound:
                 continue
-            q, r = query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack)
+            q, r = query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, metric,
+                                         bound, stack)
             nn_pos[p] = q
             if q >= 0:
                 nn_dist[p] = r

@@ -128,14 +128,12 @@ def build_kdtree(X, leaf_size):
 
 
 @njit
-def box_bound(x, p, tree, node, metric):
+def box_bound(x, p, lo_box, hi_box, node, metric):
     """Lower bound of the reduced distance from point x[p] to any point in the node's box.
 
     Sums the per-coordinate gaps in the same order as :func:`topodim.metrics.reduced_distance`, so
     rounding can never make the bound exceed an actual distance.
     """
-    lo_box = tree.lo_box
-    hi_box = tree.hi_box
     s = x.dtype.type(0)
     zero = s
     for k in range(x.shape[1]):
@@ -174,14 +172,14 @@ def node_components(comp, tree):
 
 
 @njit
-def query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack):
+def query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, metric, bound, stack):
     """Nearest point (by reduced distance, ties by position) to Xp[p] outside p's component.
 
     Searches only below ``bound`` (inclusive); returns (-1, inf) when nothing lies within it.
-    ``Xp`` holds the points in tree order; ``stack`` has room for two entries per tree level.
+    ``Xp`` holds the points in tree order; ``start``, ``end``, ``lo_box``, ``hi_box`` are the
+    :class:`KDTree`'s arrays (passed one by one: this is the innermost kernel); ``stack`` has room
+    for two entries per tree level.
     """
-    start = tree.start
-    end = tree.end
     n_nodes = start.shape[0]
     cp = comp[p]
     best = bound
@@ -193,7 +191,7 @@ def query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack):
         top -= 1
         if node_comp[node] == cp:
             continue
-        if box_bound(Xp, p, tree, node, metric) > best:
+        if box_bound(Xp, p, lo_box, hi_box, node, metric) > best:
             continue
         left = 2 * node + 1
         if left >= n_nodes:
@@ -204,8 +202,8 @@ def query_other_component(Xp, p, comp, node_comp, tree, metric, bound, stack):
                         best = r
                         best_q = q
         else:
-            bl = box_bound(Xp, p, tree, left, metric)
-            br = box_bound(Xp, p, tree, left + 1, metric)
+            bl = box_bound(Xp, p, lo_box, hi_box, left, metric)
+            br = box_bound(Xp, p, lo_box, hi_box, left + 1, metric)
             # push the farther child first so the nearer one is searched first
             if bl <= br:
                 top += 1
