@@ -1,4 +1,4 @@
-"""Process-wide settings, each read once: Numba's cache, the memory limit, the device choice.
+"""Process-wide settings (environment variables read once, at import) and the device argument.
 
 * ``njit`` / ``njit_parallel``: ``numba.njit`` with ``cache=True`` unless the environment variable
   ``TOPODIM_NUMBA_CACHE`` is ``0`` (defined in :mod:`topodim._kernels._jit`, re-exported here).
