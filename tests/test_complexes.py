@@ -99,7 +99,7 @@ def test_rips_float32_keeps_dtype_and_other_metrics():
 
 def test_rips_memory_check_before_allocating(monkeypatch):
     X = np.random.default_rng(0).random((60, 2))
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", "200000")
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 200000)
     with pytest.raises(MemoryError, match="2-simplices.*lower the threshold"):
         rips_filtration(X, skeleton=2)
     f = rips_filtration(X, skeleton=2, thresh=0.1)  # small enough

@@ -47,3 +47,29 @@ def test_pinned_sequence_serial_faster():
     modes = _run(ParallelOrSerial(), {True: 1.0, False: 2.0}, 16)
     P, S = True, False
     assert modes == [S, P, S, S, S, S, P, S, S, S, S, S, S, S, S, P]
+
+
+def _config_in_child(value):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TOPODIM_MEMORY_LIMIT=value)
+    code = "import topodim._config as c; print(c.MEMORY_LIMIT)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_memory_limit_is_read_once_at_import(monkeypatch):
+    import topodim._config as c
+    from topodim import _validate as V
+
+    child = _config_in_child("1e6")
+    assert child.returncode == 0 and child.stdout.split()[-1] == "1000000"
+    bad = _config_in_child("lots")
+    assert bad.returncode != 0 and "TOPODIM_MEMORY_LIMIT must be a number of bytes" in bad.stderr
+    # changing the environment later does not change the limit; the module attribute does
+    monkeypatch.setattr(V, "address_space_headroom", lambda: None)
+    monkeypatch.setattr(V, "cgroup_headroom", lambda: None)
+    monkeypatch.setattr(c, "MEMORY_LIMIT", 12345)
+    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", "99")
+    assert V.memory_limit() == (12345, "TOPODIM_MEMORY_LIMIT")

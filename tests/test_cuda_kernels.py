@@ -267,7 +267,7 @@ def test_batch_of_segments_equals_per_segment_cpu(dtype):
 
 def test_filtration_order_tree_equals_kruskal():
     # the Rips tie order: (value, larger edge index first) on a matrix full of ties
-    from topodim.mst import _kruskal
+    from topodim._mst.kruskal import kruskal
 
     X = np.round(_cloud(14, 2, 7) * 2) / 2
     D = squareform(pdist(X))
@@ -275,7 +275,7 @@ def test_filtration_order_tree_equals_kruskal():
     i, j = np.tril_indices(n, -1)
     idx = i * (i - 1) // 2 + j
     order = np.lexsort((-idx, D[i, j]))
-    keep = _kruskal(i[order], j[order], D[i, j][order], n)
+    keep = kruskal(i[order], j[order], D[i, j][order], n)
     want = set(idx[order][keep].tolist())
     a, b, w, _ = GM.batch_msf(D, np.arange(n), np.array([0, n]), None, GM.FILTRATION)
     assert set(((b * (b - 1)) // 2 + a).tolist()) == want

@@ -46,7 +46,7 @@ def test_rips_filtration_count_batches_do_not_change_the_result(monkeypatch):
 
 def test_rips_filtration_stops_counting_once_over_budget(monkeypatch):
     monkeypatch.setattr(cliques, "COUNT_BATCH_VISITS", 64)
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(2_000_000))
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 2_000_000)
     with pytest.raises(MemoryError, match=r"\d-simplices of .*\(at least \d+, counted from \d+ of \d+ .*thresh"):
         topodim.rips_filtration(np.random.default_rng(0).random((120, 3)), skeleton=3)
 

@@ -186,7 +186,7 @@ def test_cgroup_headroom(tmp_path, v2):
 
 
 def test_memory_limit_takes_the_smallest_source(monkeypatch):
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(10 << 30))
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 10 << 30)
     monkeypatch.setattr(V, "address_space_headroom", lambda: None)
     monkeypatch.setattr(V, "cgroup_headroom", lambda: None)
     assert V.memory_limit() == (10 << 30, "TOPODIM_MEMORY_LIMIT")
@@ -203,7 +203,7 @@ def test_memory_limit_takes_the_smallest_source(monkeypatch):
         V.check_memory(1, "one byte", "nothing")
     monkeypatch.setattr(V, "address_space_headroom", lambda: None)
     monkeypatch.setattr(V, "cgroup_headroom", lambda: None)
-    monkeypatch.delenv("TOPODIM_MEMORY_LIMIT")
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", None)
     monkeypatch.setattr(V, "available_memory", lambda: 0)
     V.check_memory(1 << 60, "anything", "nothing")
 
@@ -218,11 +218,11 @@ def test_edge_collapse_checks_its_working_arrays(monkeypatch):
     n = 300
     pairs = n * (n - 1) // 2
     # room for the distance matrix and the edge codes, not for the collapse's sorted edges
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(n * n * 8 + pairs * 4))
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", n * n * 8 + pairs * 4)
     with pytest.raises(MemoryError, match="edge collapse.*thresh"):
         topodim.ripser(X, maxdim=2)
     # the same input without the collapse needs less at that point
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(n * n * 8 + pairs * 4 + (1 << 20)))
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", n * n * 8 + pairs * 4 + (1 << 20))
     r = topodim.ripser(X, maxdim=1)
     assert len(r["dgms"]) == 2
 
@@ -248,11 +248,11 @@ def test_reduction_growth_is_checked(monkeypatch):
     monkeypatch.setattr(rips, "GROWTH_CHECK_BYTES", 0)
     # the other checks pass; the reduction matrix may not double
     monkeypatch.setattr(rips, "_reduction_state_bytes", lambda ncols, itemsize: 0)
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", str(40_000))
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 40_000)
     with pytest.raises(MemoryError, match="reduction matrix of dimension 1.*thresh.*float32.*maxdim"):
         topodim.ripser(X, maxdim=1)
     # checked at every chunk, with room: the same diagrams
-    monkeypatch.delenv("TOPODIM_MEMORY_LIMIT")
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", None)
     got = topodim.ripser(X, maxdim=1)["dgms"]
     for a, b in zip(ref, got):
         np.testing.assert_array_equal(a, b)

@@ -7,19 +7,23 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import cdist, pdist, squareform
 
 import topodim
+from topodim._kernels.csr import csr_value
 from topodim._validate import as_distance_input
 from topodim.metrics import (
     PANEL,
     condensed_index,
     enclosing_radius,
-    input_distance,
     metric_code,
+    point_distance,
     panel_reduced_distances,
     prepare_points,
     reduced_distance,
+    scaled_points_input,
     squareform as td_squareform,
     to_panels,
+    unscale,
 )
+
 
 from strategies import point_clouds
 
@@ -108,6 +112,21 @@ def test_enclosing_radius_of_disconnected_sparse_graph_is_inf():
 
     A = sp.coo_matrix(([1.0], ([0], [1])), shape=(3, 3))
     assert np.isinf(enclosing_radius(as_distance_input(A, distance_matrix=True)))
+
+
+def input_distance(inp, i, j):
+    """One distance of a validated input, read the way each kind stores it (a slow oracle)."""
+    if i == j:
+        return 0.0
+    if inp.kind == "points":
+        inp, e = scaled_points_input(inp)
+        P = prepare_points(inp.points, inp.metric)
+        return float(unscale(point_distance(P, i, P, j, metric_code(inp.metric)), e))
+    if inp.kind == "dense":
+        return float(inp.dense[i, j])
+    if inp.kind == "condensed":
+        return float(inp.condensed[condensed_index(i, j, inp.n)])
+    return float(csr_value(inp.indptr, inp.indices, inp.data, i, j))
 
 
 def test_input_distance_all_kinds():

@@ -1,7 +1,5 @@
 """PH0 and minimum spanning trees: oracles (scipy, ripser.py) and properties."""
 
-import sys
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -11,11 +9,10 @@ from scipy.sparse.csgraph import minimum_spanning_tree as scipy_mst
 from scipy.spatial.distance import pdist, squareform
 
 import topodim
+from topodim._mst.prim import prim_points, prim_serial
 from topodim.metrics import metric_code, point_distance, prepare_points
 
 from strategies import distance_matrices_with_births, point_clouds, seeded_cloud
-
-mst_module = sys.modules["topodim.mst"]
 
 SCIPY_NAME = {"euclidean": "euclidean", "sqeuclidean": "sqeuclidean", "manhattan": "cityblock",
               "chebyshev": "chebyshev", "cosine": "cosine"}
@@ -153,8 +150,8 @@ def test_parallel_prim_path_equals_serial_kernel():
     # force the parallel scan on every step and compare with the serial kernel, edge for edge
     X = seeded_cloud(1500, 30, seed=5)
     P = prepare_points(X, "euclidean")
-    u1, v1, w1 = mst_module.prim_serial(P, 0)
-    u2, v2, w2 = mst_module._prim_points(P, 0, 2, parallel_work=0)
+    u1, v1, w1 = prim_serial(P, 0)
+    u2, v2, w2 = prim_points(P, 0, 2, parallel_work=0)
     np.testing.assert_array_equal(u1, u2)
     np.testing.assert_array_equal(v1, v2)
     np.testing.assert_array_equal(w1, w2)

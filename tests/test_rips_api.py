@@ -125,7 +125,7 @@ def test_index_overflow_is_refused_before_allocating():
 
 
 def test_memory_limit_names_the_way_out(monkeypatch):
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", "10000")
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 10000)
     with pytest.raises(MemoryError, match="thresh|n_perm"):
         topodim.ripser(np.random.default_rng(0).random((200, 2)), maxdim=1)
 

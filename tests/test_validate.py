@@ -192,7 +192,7 @@ def test_check_prime():
 
 
 def test_memory_check_names_the_way_out(monkeypatch):
-    monkeypatch.setenv("TOPODIM_MEMORY_LIMIT", "1000")
+    monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 1000)
     with pytest.raises(MemoryError, match="needs .* only .*; use less"):
         check_memory(10**6, "a test buffer", "use less")
     check_memory(100, "a small buffer", "-")

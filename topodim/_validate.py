@@ -788,17 +788,18 @@ def cgroup_headroom(proc_cgroup: str = "/proc/self/cgroup", root: str = "/sys/fs
 def memory_limit() -> tuple[int, str]:
     """``(bytes, source)``: what one more allocation may take, the smallest of
 
-    * available memory: ``TOPODIM_MEMORY_LIMIT`` (bytes) when set, else /proc/meminfo's
-      MemAvailable;
+    * available memory: ``TOPODIM_MEMORY_LIMIT`` (bytes, :data:`topodim._config.MEMORY_LIMIT`)
+      when set, else /proc/meminfo's MemAvailable;
     * the address space left under RLIMIT_AS (``ulimit -v``), less a slack for small
       allocations (:data:`ADDRESS_SPACE_SLACK`; the thread pool is started before that by
       :func:`topodim._config.thread_limit`);
     * the room left in the memory cgroup (``memory.max`` / ``memory.limit_in_bytes``).
 
     ``bytes`` is 0 when nothing is known (no check)."""
-    limit_env = os.environ.get("TOPODIM_MEMORY_LIMIT")
-    if limit_env:
-        best, source = int(float(limit_env)), "TOPODIM_MEMORY_LIMIT"
+    from . import _config  # noqa: PLC0415  (the module, so that its MEMORY_LIMIT is read now)
+
+    if _config.MEMORY_LIMIT is not None:
+        best, source = _config.MEMORY_LIMIT, "TOPODIM_MEMORY_LIMIT"
     else:
         best, source = available_memory(), "available memory"
     known = best > 0  # 0: MemAvailable unknown (nothing to compare with)
@@ -818,8 +819,9 @@ def check_memory(nbytes: int, what: str, way_out: str) -> None:
 
     The room is the smallest of the available memory, the address space left under
     ``ulimit -v`` (RLIMIT_AS) and the room left in the memory cgroup (see :func:`memory_limit`).
-    ``TOPODIM_MEMORY_LIMIT`` (bytes) replaces the detected available memory, for tests and for
-    users who share a machine; the address-space and cgroup limits still apply.
+    ``TOPODIM_MEMORY_LIMIT`` (bytes; read once, at import, into
+    :data:`topodim._config.MEMORY_LIMIT`) replaces the detected available memory, for tests and
+    for users who share a machine; the address-space and cgroup limits still apply.
     """
     limit, source = memory_limit()
     if nbytes > limit and (limit > 0 or source not in ("available memory", "TOPODIM_MEMORY_LIMIT")):

@@ -31,13 +31,13 @@ import numpy as np
 from numba import prange
 
 from ._config import njit, njit_parallel, thread_limit
+from ._kernels.condensed import condensed_index, condensed_row_offset
 from ._validate import (
     NATIVE_METRICS,
     DistanceInput,
     as_distance_input,
     as_points,
     check_memory,
-    format_bytes,
 )
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
     "pairwise_distances",
     "squareform",
     "enclosing_radius",
-    "input_distance",
 ]
 
 EUCLIDEAN = 0
@@ -314,14 +313,6 @@ def panel_reduced_distances(P, b, w, x, metric, acc):
             acc[t] = c if c > 0 else zero
 
 
-@njit
-def condensed_index(i, j, n):
-    """Position of pair (i, j), i != j, in a condensed matrix of n points (scipy pdist order)."""
-    if i > j:
-        i, j = j, i
-    return n * i - (i * (i + 1)) // 2 + j - i - 1
-
-
 # ------------------------------------------------------------------------------------------
 # pairwise matrices
 # ------------------------------------------------------------------------------------------
@@ -340,7 +331,7 @@ def _pdist_kernel(X, metric, out):
         for i in range(c, n - 1, nchunks):
             for k in range(d):
                 x[k] = X[i, k]
-            base = n * i - (i * (i + 1)) // 2 - i - 1
+            base = condensed_row_offset(i, n)
             for b in range((i + 1) // PANEL, P.shape[0]):
                 lo = b * PANEL
                 w = min(PANEL, n - lo)
@@ -454,23 +445,8 @@ def _pairwise(inp: DistanceInput, Q, code, condensed, n_threads):
 
 
 # ------------------------------------------------------------------------------------------
-# distances of a validated input, and the enclosing radius
+# the enclosing radius
 # ------------------------------------------------------------------------------------------
-
-
-@njit
-def _sparse_lookup(indptr, indices, data, i, j):
-    lo = indptr[i]
-    hi = indptr[i + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if indices[mid] < j:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < indptr[i + 1] and indices[lo] == j:
-        return data[lo]
-    return np.inf
 
 
 @njit_parallel
@@ -558,23 +534,3 @@ def enclosing_radius(inp: DistanceInput, n_threads=None) -> float:
     if inp.kind == "condensed":
         return float(_enclosing_radius_condensed(inp.condensed, inp.n))
     return float(_enclosing_radius_sparse(inp.indptr, inp.data, inp.n))
-
-
-def input_distance(inp: DistanceInput, i: int, j: int) -> float:
-    """One distance of a validated input (slow; for tests and small glue code)."""
-    if i == j:
-        return 0.0
-    if inp.kind == "points":
-        inp, e = scaled_points_input(inp)
-        P = prepare_points(inp.points, inp.metric)
-        return float(unscale(point_distance(P, i, P, j, metric_code(inp.metric)), e))
-    if inp.kind == "dense":
-        return float(inp.dense[i, j])
-    if inp.kind == "condensed":
-        return float(inp.condensed[condensed_index(i, j, inp.n)])
-    return float(_sparse_lookup(inp.indptr, inp.indices, inp.data, i, j))
-
-
-def describe_memory(nbytes: int) -> str:
-    """Human-readable size (re-exported for messages)."""
-    return format_bytes(nbytes)

@@ -50,7 +50,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ._config import njit
-from .mst import _find  # union-find root with path compression (one implementation)
+from ._kernels.growable import grow
+from ._kernels.modp import mod_inverses
+from ._kernels.unionfind import find
 from ._validate import check_maxdim, check_prime
 
 __all__ = [
@@ -94,18 +96,6 @@ class PersistencePairs(NamedTuple):
 # ==========================================================================================
 # kernels
 # ==========================================================================================
-
-
-@njit
-def _inverses(p):
-    """inv[a] * a = 1 mod p for a in 1..p-1 (inv[0] unused)."""
-    inv = np.zeros(p, dtype=np.int64)
-    if p > 1:
-        inv[1] = 1
-    for a in range(2, p):
-        # inv(a) = -(p // a) * inv(p % a) mod p
-        inv[a] = (p - (p // a) * inv[p % a] % p) % p
-    return inv
 
 
 @njit
@@ -190,16 +180,6 @@ def _axpy_signed(a_r, a_v, la, rows, signs, b0, b1, f, p, o_r, o_v):
 
 
 @njit
-def _grow(arr, need):
-    if need <= arr.shape[0]:
-        return arr
-    cap = max(2 * arr.shape[0], need, 16)
-    out = np.empty(cap, dtype=arr.dtype)
-    out[: arr.shape[0]] = arr
-    return out
-
-
-@njit
 def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, keep_v, implicit):
     """Reduce the columns ``cols`` (in this order) of the sparse matrix (ptr, rows, signs).
 
@@ -234,7 +214,7 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
     x_v = np.empty(64, dtype=np.int64)
     y_r = np.empty(64, dtype=np.int64)
     y_v = np.empty(64, dtype=np.int64)
-    inv = _inverses(p)
+    inv = mod_inverses(p)
     n_store = 0
     n_reduced = 0
     n_add = 0
@@ -247,8 +227,8 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
         s = ptr[c]
         e = ptr[c + 1]
         L = e - s
-        w_r = _grow(w_r, L)
-        w_v = _grow(w_v, L)
+        w_r = grow(w_r, L)
+        w_v = grow(w_v, L)
         for t in range(L):
             w_r[t] = rows[s + t]
             w_v[t] = 1 if signs[s + t] > 0 else p - 1
@@ -270,8 +250,8 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
                     v = v_rows[e]
                     b0 = ptr[v]
                     b1 = ptr[v + 1]
-                    t_r = _grow(t_r, L + b1 - b0)
-                    t_v = _grow(t_v, L + b1 - b0)
+                    t_r = grow(t_r, L + b1 - b0)
+                    t_v = grow(t_v, L + b1 - b0)
                     L = _axpy_signed(w_r, w_v, L, rows, signs, b0, b1, (v_vals[e] * f) % p, p, t_r, t_v)
                     w_r, t_r = t_r, w_r
                     w_v, t_v = t_v, w_v
@@ -279,16 +259,16 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
                 b0 = r_ptr[sk]
                 b1 = r_ptr[sk + 1]
                 f = ((p - w_v[L - 1]) * inv[r_vals[b1 - 1]]) % p
-                t_r = _grow(t_r, L + b1 - b0)
-                t_v = _grow(t_v, L + b1 - b0)
+                t_r = grow(t_r, L + b1 - b0)
+                t_v = grow(t_v, L + b1 - b0)
                 L = _axpy(w_r, w_v, L, r_rows, r_vals, b0, b1, f, p, t_r, t_v)
                 w_r, t_r = t_r, w_r
                 w_v, t_v = t_v, w_v
             if keep_v:
                 c0 = v_ptr[sk]
                 c1 = v_ptr[sk + 1]
-                y_r = _grow(y_r, LV + c1 - c0)
-                y_v = _grow(y_v, LV + c1 - c0)
+                y_r = grow(y_r, LV + c1 - c0)
+                y_v = grow(y_v, LV + c1 - c0)
                 LV = _axpy(x_r, x_v, LV, v_rows, v_vals, c0, c1, f, p, y_r, y_v)
                 x_r, y_r = y_r, x_r
                 x_v, y_v = y_v, x_v
@@ -301,20 +281,20 @@ def _reduce_columns(ptr, rows, signs, cols, cleared, pivot_col, low, slot, p, ke
         if L > 0 or keep_v:
             slot[c] = n_store
             if implicit:
-                r_vals = _grow(r_vals, n_store + 1)
+                r_vals = grow(r_vals, n_store + 1)
                 r_vals[n_store] = w_v[L - 1] if L > 0 else 0
             else:
                 base = r_ptr[n_store]
-                r_rows = _grow(r_rows, base + L)
-                r_vals = _grow(r_vals, base + L)
+                r_rows = grow(r_rows, base + L)
+                r_vals = grow(r_vals, base + L)
                 for t in range(L):
                     r_rows[base + t] = w_r[t]
                     r_vals[base + t] = w_v[t]
                 r_ptr[n_store + 1] = base + L
             if keep_v:
                 vb = v_ptr[n_store]
-                v_rows = _grow(v_rows, vb + LV)
-                v_vals = _grow(v_vals, vb + LV)
+                v_rows = grow(v_rows, vb + LV)
+                v_vals = grow(v_vals, vb + LV)
                 for t in range(LV):
                     v_rows[vb + t] = x_r[t]
                     v_vals[vb + t] = x_v[t]
@@ -336,8 +316,8 @@ def _h0_union_find(ptr, rows, dims, m):
     for g in range(m):
         if dims[g] != 1:
             continue
-        a = _find(parent, rows[ptr[g]])
-        b = _find(parent, rows[ptr[g] + 1])
+        a = find(parent, rows[ptr[g]])
+        b = find(parent, rows[ptr[g] + 1])
         if a == b:
             continue
         if a < b:
@@ -526,7 +506,7 @@ def _reduce_owned(matrix, dims, coeff, maxdim, algorithm, representatives, check
             paired = cols[low[cols] >= 0]
             cleared[low[paired]] = True
     births_l, deaths_l, reps = [], [], [] if representatives else None
-    inv = _inverses(p) if representatives else None
+    inv = mod_inverses(p) if representatives else None
     for d in range(0, maxdim + 1):
         cols = np.flatnonzero(dims == d)
         # classes born at a dimension-d simplex: it is a pivot of a column of dimension d + 1, or

@@ -146,14 +146,6 @@ def select_device(device) -> str:
     return "cpu"
 
 
-def _reset_for_tests():
-    """Forget the probe and the once-per-process warning (tests only)."""
-    global _status, _warned
-    with _lock:
-        _status = None
-        _warned = False
-
-
 # ------------------------------------------------------------------------------------------
 # device memory
 # ------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numba import cuda
 
+from .._kernels.condensed import condensed_index
 from ..metrics import CHEBYSHEV, COSINE, EUCLIDEAN, MANHATTAN, SQEUCLIDEAN
 from ._arith import add_rn, device_function, mul_rn
 from ._device import DeviceScope, simulator_enabled
@@ -35,6 +36,9 @@ KC = 3 if _SIM else 16
 _KC_PAD = KC + 1  # padded row of the Y tile (fewer shared-memory bank conflicts); a constant
 #: Most bytes of output one launch writes on the device (rows are processed in blocks).
 MAX_BLOCK_BYTES = 1 << 28
+
+#: The CPU's condensed index (scipy pdist order), compiled for the device.
+_condensed_index = device_function(condensed_index.py_func)
 
 FULL = 0
 CONDENSED = 1
@@ -118,8 +122,7 @@ def _distance_tiles(X, Y, metric, out, r0, r1, mode):
             out[(i - r0) * m + j] = v if i != j else zero
         elif j > i:
             n = X.shape[0]
-            base = n * r0 - (r0 * (r0 + 1)) // 2
-            out[n * i - (i * (i + 1)) // 2 + j - i - 1 - base] = v
+            out[_condensed_index(i, j, n) - _condensed_index(r0, r0 + 1, n)] = v
 
 
 def _launch(Xd, Yd, code, out_d, r0, r1, mode):

@@ -39,7 +39,7 @@ import numpy as np
 from numba import cuda
 
 from .._config import njit
-from ..mst import _find
+from .._kernels.unionfind import find
 from ._device import DeviceScope, check_device_memory, simulator_enabled
 from ..metrics import CHEBYSHEV, EUCLIDEAN, MANHATTAN, SQEUCLIDEAN
 from ._arith import add_rn, device_function, mul_rn
@@ -321,8 +321,8 @@ def _merge(comp, comp_r, comp_key, uf, mode, out_a, out_b, out_w, n_edges):
             b = key - a * M
         else:
             a, b = _decode_filtration_key(key, M)
-        ra = _find(uf, a)
-        rb = _find(uf, b)
+        ra = find(uf, a)
+        rb = find(uf, b)
         if ra == rb:
             continue  # both components chose the same edge
         if ra < rb:
@@ -335,7 +335,7 @@ def _merge(comp, comp_r, comp_key, uf, mode, out_a, out_b, out_w, n_edges):
         n_edges += 1
         merged += 1
     for p in range(M):
-        comp[p] = _find(uf, p)
+        comp[p] = find(uf, p)
     return n_edges, merged
 
 
@@ -458,7 +458,7 @@ def minimum_spanning_tree(inp):
     forest). The sorted lengths equal the CPU's bit for bit.
     """
     from ..metrics import EUCLIDEAN, metric_code, prepare_points, squareform  # noqa: PLC0415
-    from ..mst import MSTResult, _canonical_order  # noqa: PLC0415
+    from ..mst import canonical_tree  # noqa: PLC0415
 
     n = inp.n
     ids = np.arange(n, dtype=np.int64)
@@ -475,5 +475,4 @@ def minimum_spanning_tree(inp):
         a, b, w = a[keep], b[keep], w[keep]
     else:
         raise ValueError(f"the CUDA MST takes points, dense or condensed input, not {inp.kind}")
-    edges, lengths = _canonical_order(a, b, w.astype(inp.dtype, copy=False))
-    return MSTResult(edges, lengths)
+    return canonical_tree(a, b, w.astype(inp.dtype, copy=False))
