@@ -44,7 +44,8 @@ from .._mst.incremental import (
 )
 from .._validate import DistanceInput, check_memory
 from ..metrics import BOX_METRICS, condensed_index, metric_code, prepare_points
-from ..mst import minimum_spanning_tree, prim_serial
+from .._mst.prim import prim_serial
+from ..mst import minimum_spanning_tree
 from ..rips import ripser
 from ._schedule import Draws
 
