@@ -12,8 +12,9 @@ Steps: ``import topodim``; the first ``ripser`` with maxdim 1 and with maxdim 2;
 the first ``ph_dimension`` (small Gaussian clouds, see ``STEPS``). Then one more cold process runs
 every step in turn with a listener on Numba's ``"numba:compile"`` event and ranks the kernels by
 the CPU time their own compilation took (the time of kernels compiled inside it, inlined callees
-typed during the caller's compilation, subtracted), with the number of specialisations (distinct
-argument-type signatures) each got.
+typed during the caller's compilation, subtracted; Numba's own overloads compiled inside a kernel
+counted in that kernel), with the number of specialisations (distinct argument-type signatures)
+each got.
 
 Usage (from the repository root; a few minutes, most of it compiling)::
 
@@ -73,10 +74,11 @@ if record:
         def on_end(self, ev):
             start, inner = self.stack.pop()
             total = time.process_time() - start
+            f = ev.data["dispatcher"].py_func
+            if not f.__module__.startswith("topodim"):
+                return  # Numba's own overloads, typed inside a kernel: counted in that kernel's time
             if self.stack:
                 self.stack[-1][1] += total
-            d = ev.data["dispatcher"]
-            f = d.py_func
             compiles.append({"kernel": f"{f.__module__}.{f.__qualname__}", "sig": str(tuple(ev.data["args"])),
                              "self": total - inner, "total": total})
     event.register("numba:compile", Rec())
