@@ -129,8 +129,11 @@ def measure(steps, top):
     ranking = sorted(kernels.values(), key=lambda k: -k["self"])
     total = sum(k["self"] for k in ranking)
     for k in ranking:
-        k["n_sigs"] = len(k.pop("sigs"))
-    return {"steps": rows, "kernels": ranking[:top], "n_kernels": len(ranking),
+        sigs = sorted(k.pop("sigs"))
+        k["n_sigs"] = len(sigs)
+        k["sigs"] = sigs if len(sigs) > 1 else []
+    return {"steps": rows, "kernels": ranking[:top], "multi": [k for k in ranking if k["sigs"]],
+            "n_kernels": len(ranking),
             "n_compiles": len(full["compiles"]), "compile_cpu": total}
 
 
@@ -150,6 +153,10 @@ def markdown(res) -> str:
     for i, k in enumerate(res["kernels"], 1):
         share = k["self"] / res["compile_cpu"] if res["compile_cpu"] else 0.0
         lines.append(f"| {i} | `{k['kernel']}` | {k['self']:.2f} | {share:.0%} | {k['n_sigs']} |")
+    if res["multi"]:
+        lines += ["", "Kernels compiled for more than one signature (own compile CPU s):", ""]
+        for k in res["multi"]:
+            lines += [f"- `{k['kernel']}` ({k['self']:.2f}):"] + [f"    - `{sig}`" for sig in k["sigs"]]
     return "\n".join(lines)
 
 
