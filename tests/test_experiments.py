@@ -412,7 +412,7 @@ def test_hub_loading_path_converts_images_and_text(monkeypatch):
     (["depth", "--dataset", "rt-snippets"], "--dataset needs a image dataset, 'rt-snippets' is not; image datasets: digits"),
     (["text", "--text-dataset", "digits"], "--text-dataset needs a text dataset, 'digits' is not; text datasets: rt-snippets"),
     (["depth", "--phdim-schedule", "magai", "--phdim-sizes", "", "--n-samples", "800", "--max-train", "1000"],
-     "too small for the PH-dim schedule 'magai': 800 points give 1 sample size(s) [500], at least 6 are needed"),
+     "too small for the PH-dim schedule 'magai': 800 points give 0 sample size(s) [], at least 6 are needed"),
     (["depth", "--phdim-repeats", "1"], "--phdim-repeats must be at least 2"),
     (["depth", "--profile", "huge"], "unknown profile 'huge'; available: default, paper, tiny"),
     (["depth", "--measures", "phdim,euler"], "unknown measure 'euler'; available: phdim, h0, h1, twonn, mle, betti"),
