@@ -1,6 +1,6 @@
 """PH0 and minimum spanning trees: oracles (scipy, ripser.py) and properties."""
 
-import sys
+import importlib
 
 import numpy as np
 import pytest
@@ -15,7 +15,8 @@ from topodim.metrics import metric_code, point_distance, prepare_points
 
 from strategies import distance_matrices_with_births, point_clouds, seeded_cloud
 
-mst_module = sys.modules["topodim.mst"]
+# the module (topodim.mst, the package attribute, is the function of the same name)
+mst_module = importlib.import_module("topodim.mst")
 
 SCIPY_NAME = {"euclidean": "euclidean", "sqeuclidean": "sqeuclidean", "manhattan": "cityblock",
               "chebyshev": "chebyshev", "cosine": "cosine"}

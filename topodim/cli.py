@@ -546,6 +546,7 @@ class _CompileLog:
 
 def _run_warmup(args):
     import time  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
 
     from ._config import CACHE  # noqa: PLC0415
 
@@ -571,7 +572,9 @@ def _run_warmup(args):
                 rng = np.random.default_rng(0)
                 for label, call in WARMUP_GROUPS[group](rng, np.dtype(dtype).type):
                     n0 = len(log.compiled)
-                    call()
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # diagnostics about the toy inputs
+                        call()
                     if args.verbose:
                         n = sum(k.startswith("topodim") for k, _ in log.compiled[n0:])
                         print(f"  {group} / {dtype} / {label}: {n} compiled")
