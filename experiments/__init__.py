@@ -1,9 +1,10 @@
 """Layer-topology experiments on CNNs and Transformers (the seed paper: Magai, arXiv 2306.03406).
 
-Run ``python -m experiments <study> [options]``; ``python -m experiments --help`` lists the studies
-and options. Each study writes JSON and CSV tables, PNG plots of each measure against relative
-depth and a markdown report. Uses only topodim's public API plus torch, datasets, tokenizers,
-safetensors and matplotlib (``pip install "topodim[experiments]"``, torch==2.13.0 first).
+Run ``python -m experiments <study> [options]`` from the repository's root (the package is not part
+of topodim's wheel); ``python -m experiments --help`` lists the studies and options. Each study
+writes JSON and CSV tables, PNG plots of each measure against relative depth and a markdown report.
+Uses only topodim's public API plus torch, datasets, tokenizers, safetensors and matplotlib
+(``pip install ".[experiments]"`` in the repository's root, torch==2.13.0 first).
 """
 
 import os

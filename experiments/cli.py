@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-from ._util import LOG, ExperimentError, SweepError, default_cache_dir, setup_logging
+from ._util import LOG, TORCH_PIP, ExperimentError, SweepError, default_cache_dir, require, setup_logging
 
 STUDY_HELP = {
     "depth": "VGG / ResNet / MobileNetV2: measures vs relative depth, trained vs untrained and shuffled-label controls",
@@ -121,48 +118,13 @@ SETTING_KEYS = ("seeds", "dataset", "text_dataset", "max_train", "max_test", "n_
                 "betti_quantile")
 
 
-def _environment():
-    import topodim
-
-    from .measures import api_status
-    try:
-        import torch
-        tv = torch.__version__
-    except ImportError:  # pragma: no cover
-        tv = "absent"
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "torch": tv, "topodim": topodim.__version__, "measures_missing": {k: v for k, v in api_status().items() if v}}
-
-
-def _loadavg():
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:  # pragma: no cover - not on every platform
-        return "n/a"
-
-
-def summary_lines(findings):
-    """One line per kind of finding: how many of its verdicts hold / do not hold / are inconclusive."""
-    from collections import Counter, OrderedDict
-
-    groups = OrderedDict()
-    for f in findings:
-        groups.setdefault(f["finding"], []).append(f)
-    out = []
-    for kind, fs in groups.items():
-        c = Counter(f["verdict"] for f in fs)
-        out.append(f"- {kind}: " + ", ".join(f"{v} {c[v]}" for v in ("holds", "does not hold", "inconclusive",
-                                                                     "not measured") if c[v]) + f" (of {len(fs)})")
-    return out
-
-
 def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progress=True, executor=None):
     """Run the named studies with settings ``s``; write every study's files and ``report.md``.
 
     ``executor`` (e.g. :class:`experiments.distributed.DaskExecutor`) runs the studies' units;
     None runs them in this process. Returns (list of StudyResult, list of (study, error message))."""
     from .common import Context
-    from .report import write_study, write_table
+    from .report import RunInfo, loadavg, write_run_report, write_study, write_table
     from .studies import STUDIES
     from .train import resolve_device
 
@@ -170,7 +132,7 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
     ctx = Context(s, out_dir, cache_dir, device, seed, show_progress)
     ctx.executor = executor
     t0, c0 = time.perf_counter(), time.process_time()
-    load0 = _loadavg()
+    load0 = loadavg()
     results, failed = [], []
     for name in studies:
         LOG.info("study %s: start", name)
@@ -186,44 +148,13 @@ def run(studies, s, out_dir: Path, cache_dir, seed=0, device="cpu", show_progres
         results.append(res)
         LOG.info("study %s: done in %.0f s", name, res.seconds)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
-    env = _environment()
     findings = [dict(study=r.name, **f) for r in results for f in r.findings]
     write_table(findings, out_dir / "findings")
-    md = ["# Layer topology of CNNs and Transformers: report", "",
-          f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} by `python -m experiments "
-          f"{' '.join(sys.argv[1:]) if sys.argv and 'experiments' in ' '.join(sys.argv) else ' '.join(studies)}`; "
-          f"profile `{s['profile']}`, seed {seed}, model seeds {', '.join(map(str, s['seeds']))}, device {device}; run time {total:.0f} s, CPU time "
-          f"{cpu:.0f} s (all threads; load average {load0} at the start, {_loadavg()} at the end) "
-          f"(python {env['python']}, torch {env['torch']}, topodim {env['topodim']}, {env['cpus']} CPUs).", "",
-          "Measures: PH0-dimension (with topodim's interval over repeats), H0 / H1 total persistence per class (topodim convention: "
-          "the plain sum of bar lengths; the paper's code halves it), TwoNN and MLE intrinsic dimension, Betti "
-          "numbers at a scale; all through topodim's public API.", ""]
-    if env["measures_missing"]:
-        md += ["**Not measured in this run** (the topodim function is missing from the installed topodim):", ""]
-        md += [f"- {k}: {v}" for k, v in env["measures_missing"].items()] + [""]
-    if failed:
-        md += ["**Studies that did not run:**", ""] + [f"- {n}: {e}" for n, e in failed] + [""]
-    md += ["## Summary", ""] + summary_lines(findings) + [""]
-    from .report import effect_text, verdict
-    if s.get("profile_note"):
-        md += [s["profile_note"], ""]
-    md += ["## Does the paper hold here?", "",
-           "Each verdict is an effect against a control with a 95 % bootstrap interval (over seeds, and classes for "
-           "per-class measures): **holds** when the interval excludes zero in the paper's direction, **does not "
-           "hold** when it excludes zero the other way or lies within the negligible band, **inconclusive** "
-           "otherwise. The untrained control (same architecture and seed, zero epochs) rules out what the widths, "
-           "pooling and nonlinearities produce alone; the shuffled-label control (trained as long on permuted "
-           "labels) rules out effects of optimisation that do not need the image-label relation.", "",
-           "| study | finding | subject | control | effect [95 % interval] | verdict | numbers |",
-           "|---|---|---|---|---|---|---|"]
-    md += [f"| [{f['study']}]({f['study']}/report.md) | {f['finding']} | {f['subject']} | {f.get('control', '')} | "
-           f"{effect_text(f)} | {verdict(f['verdict'])} | {f['numbers']} |" for f in findings]
-    md += ["", "## Studies", ""]
-    for r in results:
-        md += [f"- [{r.title}]({r.name}/report.md) ({r.seconds:.0f} s)"]
-    from .findings import __doc__ as criteria
-    md += ["", "## Criteria", "", "```", criteria.strip(), "```", ""]
-    (out_dir / "report.md").write_text("\n".join(md))
+    command = " ".join(sys.argv[1:]) if sys.argv and "experiments" in " ".join(sys.argv) else " ".join(studies)
+    run_info = RunInfo(command=command, profile=s["profile"], seed=seed, model_seeds=tuple(s["seeds"]),
+                       device=device, seconds=total, cpu_seconds=cpu, load_start=load0, load_end=loadavg(),
+                       profile_note=s.get("profile_note") or "")
+    write_run_report(out_dir, results, failed, findings, run_info)
     LOG.info("report: %s (%.0f s wall, %.0f s CPU)", out_dir / "report.md", total, cpu)
     return results, failed
 
@@ -256,8 +187,7 @@ def main(argv=None):
             raise ExperimentError(f"--threads must be at least 1, got {args.threads}")
         s["threads"] = args.threads
         if args.threads:
-            import torch
-            torch.set_num_threads(args.threads)
+            require("torch", TORCH_PIP, why="--threads").set_num_threads(args.threads)
         out = Path(args.out)
         setup_logging(out, verbose=not args.quiet)
         cache = None if args.no_cache else Path(args.cache_dir) if args.cache_dir else default_cache_dir()

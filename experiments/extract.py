@@ -28,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._util import LOG, ExperimentError, progress, stable_hash
-from .models import torch
+from ._util import LOG, ExperimentError, TORCH_PIP, progress, require, stable_hash
+
+torch = require("torch", TORCH_PIP, why="running the models")
 
 POOLINGS = {"spatial": ("gap", "flatten"), "tokens": ("mean", "cls"), "vector": ("none",)}
 CACHE_VERSION = "extract-v1"

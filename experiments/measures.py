@@ -15,8 +15,7 @@ column                  what                                                    
                         the per-class values
 ``h0_tp_global``        H0 total persistence of all classes together (the paper's "global"   ``topodim.ph0``
                         mode) on up to ``global_points`` points after min-max scaling
-``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser`` (or
-                                                                                             ``topodim.rips.ripser``)
+``h1_tp``               the same for H1 (on up to ``h1_points`` per class, default the same   ``topodim.ripser``
                         250; the README's default run uses 120 to fit its time budget)
 ``twonn``, ``mle``      TwoNN (Facco et al.) and Levina–Bickel MLE intrinsic dimension on    ``topodim.TwoNN``,
                         the layer's point cloud (no scaling)                                 ``topodim.MLE``
@@ -28,14 +27,13 @@ Total persistence is reported in topodim's convention, the plain sum of bar leng
 code multiplies it by 0.5 ("lifespans sum"): halve our numbers to compare with its figures. The
 paper's per-class loop skipped the last class (``range(0, 9)``); here every class is used.
 
-A measure whose topodim function is not in the installed topodim is *not* computed: its column is
-NaN and :func:`api_status` says which function is missing. A measure that fails on a degenerate
-layer (e.g. all points equal) is NaN with the reason in ``notes``.
+The named PH-dim schedules ``magai`` and ``birdal`` are topodim's own (``ph_dimension(schedule=...)``);
+``spread`` is defined here. A measure that fails on a degenerate layer (e.g. all points equal) is
+NaN with the reason in ``notes``.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import time
 import warnings
@@ -45,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 import topodim
+from topodim.dimension import resolve_schedule
 
 from ._util import LOG, ExperimentError, stable_hash
 from .extract import minmax_scale
@@ -56,52 +55,6 @@ COLUMNS = ("phdim", "phdim_r2", "phdim_lo", "phdim_hi", "h0_tp", "h1_tp", "h0_tp
 LIST_COLUMNS = ("h0_tp_classes", "h1_tp_classes", "phdim_reps")
 CACHE_VERSION = "measures-v2"
 
-#: measure -> the topodim function it is computed with
-NEEDS = {
-    "phdim": "ph_dimension",
-    "h0": "ph0",
-    "h1": "ripser",
-    "twonn": "TwoNN",
-    "mle": "MLE",
-    "betti": "ph0",
-}
-
-
-def ripser_function():
-    """``topodim.ripser``, else ``topodim.rips.ripser`` (the same engine before its top-level
-    export), else None."""
-    fn = getattr(topodim, "ripser", None)
-    if fn is None:
-        try:
-            fn = getattr(importlib.import_module("topodim.rips"), "ripser", None)
-        except ImportError:
-            fn = None
-    return fn
-
-
-def api_status() -> dict:
-    """measure -> None when computable with the installed topodim, else the reason it is not."""
-    out = {}
-    for m, attr in NEEDS.items():
-        if attr == "ripser":
-            ok = ripser_function() is not None
-        else:
-            ok = hasattr(topodim, attr)
-        out[m] = None if ok else f"topodim.{attr} is not in this topodim"
-    if out["betti"] is None and ripser_function() is None:
-        out["betti1"] = "topodim.ripser is not in this topodim: betti1 not computed"
-    return out
-
-
-def magai_sizes(n: int, start: int = 500, step: int = 350) -> list:
-    """The paper's PH-dim sample sizes for n points: start, start+step, ... while n > size."""
-    sizes, s = [], start
-    while n > s:
-        sizes.append(s)
-        s += step
-    return sizes
-
-
 def spread_sizes(n: int, k: int = 6) -> list:
     """``k`` sample sizes spaced evenly in log between n/8 and 0.95 n (at least 10 points each)."""
     lo, hi = max(10.0, n / 8.0), 0.95 * n
@@ -110,11 +63,7 @@ def spread_sizes(n: int, k: int = 6) -> list:
     return sorted({int(round(x)) for x in np.geomspace(lo, hi, k)})
 
 
-def birdal_sizes(n: int) -> list:
-    """Birdal et al.'s sizes 200, 250, ..., 950 (those below or equal to n)."""
-    return [s for s in range(200, 1000, 50) if s <= n]
-
-
+#: PH-dim schedules: ``spread`` (below) and topodim's ``magai`` and ``birdal``
 SCHEDULES = ("spread", "magai", "birdal")
 #: sample sizes a schedule must give for one PH-dim fit
 MIN_SIZES = 6
@@ -160,7 +109,7 @@ class MeasureConfig:
                                   f"{', '.join(SCHEDULES)} or explicit --phdim-sizes")
         sizes = self.sizes(n_points)
         if len(sizes) < MIN_SIZES:
-            need = {"magai": 2251, "birdal": 450, "spread": 80}[self.phdim_schedule]
+            need = {"magai": 2251, "birdal": 950, "spread": 80}[self.phdim_schedule]
             raise ExperimentError(
                 f"the dataset is too small for the PH-dim schedule '{self.phdim_schedule}': {n_points} points "
                 f"give {len(sizes)} sample size(s) {sizes}, at least {MIN_SIZES} are needed (>= {need} points); use "
@@ -168,9 +117,15 @@ class MeasureConfig:
                 f"({', '.join(s for s in SCHEDULES if s != self.phdim_schedule)}) or explicit --phdim-sizes")
 
     def sizes(self, n_points: int) -> list:
+        """The PH-dim sample sizes for ``n_points`` points ([] when a named schedule needs more)."""
         if self.phdim_sizes:
             return sorted(int(s) for s in self.phdim_sizes)
-        return {"magai": magai_sizes, "birdal": birdal_sizes, "spread": spread_sizes}[self.phdim_schedule](n_points)
+        if self.phdim_schedule == "spread":
+            return spread_sizes(n_points)
+        try:
+            return resolve_schedule(self.phdim_schedule, n_points).sizes.tolist()
+        except ValueError:
+            return []
 
 
 def _per_class(X, y, k, rng):
@@ -186,22 +141,21 @@ def _per_class(X, y, k, rng):
 
 
 def _phdim(X, cfg: MeasureConfig, seed):
-    sizes = cfg.sizes(len(X))
-    schedule = list(sizes) if (cfg.phdim_sizes or cfg.phdim_schedule != "magai") else "magai"
+    named = not cfg.phdim_sizes and cfg.phdim_schedule != "spread"
+    schedule = cfg.phdim_schedule if named else cfg.sizes(len(X))
     # the paper draws an independent subsample for every size; repeats give topodim's interval
     res = topodim.ph_dimension(X, hom_dim=0, alpha=1.0, schedule=schedule, n_repeats=cfg.phdim_repeats,
                                random_state=seed, sampling="independent")
     lo, hi = res.interval
-    return (float(res.dimension), float(getattr(res, "r2", np.nan)), float(lo), float(hi),
+    return (float(res.dimension), float(res.r2), float(lo), float(hi),
             [float(x) for x in np.asarray(res.repeat_estimates, dtype=float)])
 
 
-def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
+def measure_layer(X, y, cfg: MeasureConfig) -> dict:
     """All requested measures of one layer's (n, d) representation X with labels y.
 
     Returns a dict with the :data:`COLUMNS` (NaN where not computed), ``seconds`` and ``notes``.
     """
-    status = api_status() if status is None else status
     X = np.ascontiguousarray(X, dtype=np.float64)
     y = np.asarray(y)
     row = {c: float("nan") for c in COLUMNS}
@@ -225,13 +179,13 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
         except Exception as exc:  # noqa: BLE001 - a degenerate layer must not stop the study
             notes.append(f"{name} failed: {type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}")
 
-    if "phdim" in cfg.measures and status["phdim"] is None:
+    if "phdim" in cfg.measures:
         def f():
             row["phdim"], row["phdim_r2"], row["phdim_lo"], row["phdim_hi"], row["phdim_reps"] = _phdim(X, cfg, seed)
         attempt("phdim", f)
     if "h0" in cfg.measures or "h1" in cfg.measures:
         groups = _per_class(Xs, y, cfg.per_class_points, np.random.default_rng(seed))
-        if "h0" in cfg.measures and status["h0"] is None:
+        if "h0" in cfg.measures:
             def f():
                 per = [float(topodim.diagrams.total_persistence(topodim.ph0(Xs[g]))) for g in groups]
                 row["h0_tp_classes"] = per
@@ -240,23 +194,23 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
                 sub = np.random.default_rng(seed + 2).permutation(len(Xs))[:cfg.global_points]
                 row["h0_tp_global"] = float(topodim.diagrams.total_persistence(topodim.ph0(Xs[np.sort(sub)])))
             attempt("h0", f)
-        if "h1" in cfg.measures and status["h1"] is None:
+        if "h1" in cfg.measures:
             k1 = cfg.h1_points or cfg.per_class_points
             def f():
-                rips = ripser_function()
-                per = [float(topodim.diagrams.total_persistence(rips(Xs[g[:k1]], maxdim=1)["dgms"][1])) for g in groups]
+                per = [float(topodim.diagrams.total_persistence(topodim.ripser(Xs[g[:k1]], maxdim=1)["dgms"][1]))
+                       for g in groups]
                 row["h1_tp_classes"] = per
                 row["h1_tp"] = float(np.mean(per))
             attempt("h1", f)
-    if "twonn" in cfg.measures and status["twonn"] is None:
+    if "twonn" in cfg.measures:
         def f():
             row["twonn"] = float(topodim.TwoNN().fit(X).dimension_)
         attempt("twonn", f)
-    if "mle" in cfg.measures and status["mle"] is None:
+    if "mle" in cfg.measures:
         def f():
             row["mle"] = float(topodim.MLE().fit(X).dimension_)
         attempt("mle", f)
-    if "betti" in cfg.measures and status["betti"] is None:
+    if "betti" in cfg.measures:
         def f():
             rng = np.random.default_rng(seed + 1)
             sub = Xs[np.sort(rng.permutation(len(Xs))[:cfg.betti_points])]
@@ -264,15 +218,10 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
             iu = np.triu_indices(len(sub), 1)
             r = float(np.quantile(D[iu], cfg.betti_quantile))
             row["betti_r"] = r
-            dg = [topodim.ph0(sub)]
-            rips = ripser_function()
-            if rips is not None:
-                dg = rips(sub, maxdim=1, thresh=r)["dgms"][:2]
-                dg = [np.asarray(d, dtype=float) for d in dg]
+            dg = [np.asarray(d, dtype=float) for d in topodim.ripser(sub, maxdim=1, thresh=r)["dgms"][:2]]
             b = topodim.diagrams.betti_numbers(dg, r)
             row["betti0"] = float(b[0])
-            if len(b) > 1:
-                row["betti1"] = float(b[1])
+            row["betti1"] = float(b[1])
         attempt("betti", f)
     row["seconds"] = round(time.perf_counter() - t0, 3)
     row["notes"] = "; ".join(notes)
@@ -281,17 +230,15 @@ def measure_layer(X, y, cfg: MeasureConfig, status=None) -> dict:
 
 def measure_layers(layers, y, cfg: MeasureConfig, cache_dir=None, bar=None) -> list:
     """:func:`measure_layer` for each extracted layer (dicts with ``X``), cached by content."""
-    status = api_status()
     out = []
     for lay in layers:
         X = lay["X"]
-        key = stable_hash(CACHE_VERSION, asdict(cfg), status, topodim.__version__,
-                          [k for k in dir(topodim) if not k.startswith("_")], X, np.asarray(y))
+        key = stable_hash(CACHE_VERSION, asdict(cfg), topodim.__version__, X, np.asarray(y))
         path = Path(cache_dir) / "measures" / f"{key}.json" if cache_dir else None
         if path is not None and path.exists():
             row = json.loads(path.read_text())
         else:
-            row = measure_layer(X, y, cfg, status)
+            row = measure_layer(X, y, cfg)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(row))

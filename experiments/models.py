@@ -26,7 +26,7 @@ Families (image models take (n, C, H, W) float input, text models ``(input_ids, 
                   Hooked: ``embed``, every block, the final ``norm`` (all tokens) and ``logits``.
 ``text-transformer``  a BERT-style encoder trained from scratch (post-norm blocks, GELU),
                   mean-pooled into a classifier. Hooked: ``embed``, every block, ``logits``.
-``minilm``        all-MiniLM-L6-v2, a 6-layer BERT (hidden 384, 12 heads), see :mod:`experiments.text`.
+``minilm``        all-MiniLM-L6-v2, a 6-layer BERT (hidden 384, 12 heads), see :mod:`experiments.minilm`.
                   Hooked: ``embed`` and the 6 encoder layers.
 
 Every image family takes the activation by name: ``relu``, ``silu`` (Swish), ``tanh``, ``sigmoid``,
@@ -38,9 +38,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._util import ExperimentError, require
+from ._util import TORCH_PIP, ExperimentError, require
 
-torch = require("torch", "torch==2.13.0", why="models and training")
+torch = require("torch", TORCH_PIP, why="models and training")
 nn = torch.nn
 F = torch.nn.functional
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import math
+import os
+import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,11 +302,8 @@ def write_study(res: StudyResult, out_dir: Path) -> Path:
     md += _md_table(fr, ["finding", "subject", "control", "effect_ci", "verdict", "numbers"],
                     ["finding", "subject", "control", "effect [95 % interval]", "verdict", "numbers"])
     md.append("")
-    from .measures import api_status
-
-    missing = [f"not measured: {k} ({v})" for k, v in api_status().items() if v]
-    if res.notes or missing:
-        md += ["## Notes", ""] + [f"- {n}" for n in missing + list(res.notes)] + [""]
+    if res.notes:
+        md += ["## Notes", ""] + [f"- {n}" for n in res.notes] + [""]
     md += ["## Plots", ""]
     for fn, cap in plots + res.extra_plots:
         md += [f"![{cap}]({fn})", ""]
@@ -325,3 +325,100 @@ def write_study(res: StudyResult, out_dir: Path) -> Path:
     (d / "report.md").write_text("\n".join(md))
     LOG.info("study %s: wrote %s", res.name, d / "report.md")
     return d / "report.md"
+
+
+# ------------------------------------------------------------------------------------------------
+# the run's report.md (all studies)
+
+
+@dataclass
+class RunInfo:
+    """How a run was started and what it cost, for the header of the run's ``report.md``."""
+
+    command: str  # the arguments after ``python -m experiments``
+    profile: str
+    seed: int
+    model_seeds: tuple
+    device: str
+    seconds: float  # wall time of all studies
+    cpu_seconds: float  # CPU time of this process, all threads
+    load_start: str  # load average at the start and the end (see :func:`loadavg`)
+    load_end: str
+    profile_note: str = ""
+
+
+def loadavg() -> str:
+    """The 1-minute load average, formatted, or "n/a" where the platform has none."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # pragma: no cover - not on every platform
+        return "n/a"
+
+
+def environment() -> dict:
+    """Python, platform, CPU count and the versions of torch and topodim."""
+    import topodim
+
+    try:
+        import torch
+        tv = torch.__version__
+    except ImportError:  # pragma: no cover
+        tv = "absent"
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "torch": tv, "topodim": topodim.__version__}
+
+
+def summary_lines(findings):
+    """One line per kind of finding: how many of its verdicts hold / do not hold / are inconclusive."""
+    from collections import Counter, OrderedDict
+
+    groups = OrderedDict()
+    for f in findings:
+        groups.setdefault(f["finding"], []).append(f)
+    out = []
+    for kind, fs in groups.items():
+        c = Counter(f["verdict"] for f in fs)
+        out.append(f"- {kind}: " + ", ".join(f"{v} {c[v]}" for v in ("holds", "does not hold", "inconclusive",
+                                                                     "not measured") if c[v]) + f" (of {len(fs)})")
+    return out
+
+
+def write_run_report(out_dir: Path, results, failed, findings, info: RunInfo) -> Path:
+    """Write the run's ``report.md``: header, summary, every study's verdicts, links, criteria.
+
+    ``results`` are the studies' :class:`StudyResult`, ``failed`` (study, error message) pairs of
+    studies that did not run, ``findings`` the findings of all studies (each with its ``study``)."""
+    from .findings import __doc__ as criteria
+
+    env = environment()
+    md = ["# Layer topology of CNNs and Transformers: report", "",
+          f"Generated {datetime.datetime.now().isoformat(timespec='seconds')} by `python -m experiments "
+          f"{info.command}`; profile `{info.profile}`, seed {info.seed}, model seeds "
+          f"{', '.join(map(str, info.model_seeds))}, device {info.device}; run time {info.seconds:.0f} s, CPU time "
+          f"{info.cpu_seconds:.0f} s (all threads; load average {info.load_start} at the start, {info.load_end} at "
+          f"the end) (python {env['python']}, torch {env['torch']}, topodim {env['topodim']}, {env['cpus']} CPUs).", "",
+          "Measures: PH0-dimension (with topodim's interval over repeats), H0 / H1 total persistence per class (topodim "
+          "convention: the plain sum of bar lengths; the paper's code halves it), TwoNN and MLE intrinsic dimension, "
+          "Betti numbers at a scale; all through topodim's public API.", ""]
+    if failed:
+        md += ["**Studies that did not run:**", ""] + [f"- {n}: {e}" for n, e in failed] + [""]
+    md += ["## Summary", ""] + summary_lines(findings) + [""]
+    if info.profile_note:
+        md += [info.profile_note, ""]
+    md += ["## Does the paper hold here?", "",
+           "Each verdict is an effect against a control with a 95 % bootstrap interval (over seeds, and classes for "
+           "per-class measures): **holds** when the interval excludes zero in the paper's direction, **does not "
+           "hold** when it excludes zero the other way or lies within the negligible band, **inconclusive** "
+           "otherwise. The untrained control (same architecture and seed, zero epochs) rules out what the widths, "
+           "pooling and nonlinearities produce alone; the shuffled-label control (trained as long on permuted "
+           "labels) rules out effects of optimisation that do not need the image-label relation.", "",
+           "| study | finding | subject | control | effect [95 % interval] | verdict | numbers |",
+           "|---|---|---|---|---|---|---|"]
+    md += [f"| [{f['study']}]({f['study']}/report.md) | {f['finding']} | {f['subject']} | {f.get('control', '')} | "
+           f"{effect_text(f)} | {verdict(f['verdict'])} | {f['numbers']} |" for f in findings]
+    md += ["", "## Studies", ""]
+    md += [f"- [{r.title}]({r.name}/report.md) ({r.seconds:.0f} s)" for r in results]
+    md += ["", "## Criteria", "", "```", criteria.strip(), "```", ""]
+    path = out_dir / "report.md"
+    path.write_text("\n".join(md))
+    return path

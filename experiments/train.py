@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._util import LOG, ExperimentError, progress, stable_hash
-from .models import torch
+from ._util import LOG, ExperimentError, TORCH_PIP, progress, require, stable_hash
+
+torch = require("torch", TORCH_PIP, why="training")
 
 CACHE_VERSION = "train-v2"
 

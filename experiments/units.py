@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._util import TORCH_PIP, require
+
 
 def context(settings: dict):
     """A :class:`experiments.common.Context` for a unit, from the plain settings dict."""
@@ -50,7 +52,7 @@ def fgsm(model, X, y, eps_pixels, std, batch_size=200, target=None):
     ``eps_pixels`` is the L-infinity step in pixel units ([0, 1] images); on inputs standardised by
     ``std`` per channel it is ``eps_pixels / std``. Untargeted (``target`` None: a step up the loss
     of the true label) or targeted (a step down the loss of class ``target``)."""
-    from .models import torch
+    torch = require("torch", TORCH_PIP, why="FGSM")
 
     if eps_pixels == 0:
         return X.copy()
@@ -71,7 +73,7 @@ def fgsm(model, X, y, eps_pixels, std, batch_size=200, target=None):
 def adversarial_unit(settings, family="mobilenetv2", seed=0, eps=(0.0, 0.05), hp=None, n_samples=800):
     """Train one model (cached), attack its measurement sample with FGSM at each step size, measure
     every layer of the attacked sample. Returns ``{"runs": [{"eps", "accuracy", "model", "rows"}]}``."""
-    from .models import torch
+    torch = require("torch", TORCH_PIP, why="FGSM")
     from .train import predict
 
     import tempfile
@@ -106,7 +108,7 @@ def adversarial_unit(settings, family="mobilenetv2", seed=0, eps=(0.0, 0.05), hp
 def text_setup(ctx):
     """The text study's data, measurement sample and WordPiece tokenizer (cached per process)."""
     from . import data
-    from .text import train_wordpiece
+    from .minilm import train_wordpiece
 
     s = ctx.s
     key = (s["text_dataset"], s["text_max_train"], int(s["text_n_samples"]), ctx.seed, s["vocab_size"])
@@ -138,7 +140,7 @@ def text_unit(settings, kind="trained", seed=0):
     from .extract import extract
     from .measures import measure_layers
     from .models import TextTransformer
-    from .text import encode, load_minilm
+    from .minilm import encode, load_minilm
     from .train import resolve_device, train
 
     ctx = context(settings)

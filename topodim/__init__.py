@@ -28,22 +28,77 @@ device="cuda" | "auto", DeviceUnavailableError
     The GPU paths (topodim.cuda, imported only when a call asks for a GPU).
 """
 
-from . import complexes, datasets, diagrams, metrics, reduction, rips
-from ._config import DeviceUnavailableError
-from ._validate import InputShapeWarning
-from .compat import Rips, correlation_to_distance, lower_star_img
-from .complexes import (
-    Filtration,
-    filtration_persistence,
-    graph_filtration,
-    image_filtration,
-    lower_star_filtration,
-    rips_filtration,
-)
-from .dimension import MLE, PHDim, PHDimResult, PHDimWarning, TwoNN, ph_dimension
-from .metrics import pairwise_distances
-from .mst import MSTResult, mst, ph0
-from .rips import RipsPersistence, estimate_memory, ripser
+import importlib
+import sys
+import types
+
+#: public name -> the submodule that defines it; loaded on first access (PEP 562), so that
+#: ``import topodim`` imports neither Numba nor SciPy and compiles nothing.
+_EXPORTS = {
+    "DeviceUnavailableError": "_config",
+    "InputShapeWarning": "_validate",
+    "Rips": "compat",
+    "correlation_to_distance": "compat",
+    "lower_star_img": "compat",
+    "Filtration": "complexes",
+    "filtration_persistence": "complexes",
+    "graph_filtration": "complexes",
+    "image_filtration": "complexes",
+    "lower_star_filtration": "complexes",
+    "rips_filtration": "complexes",
+    "MLE": "dimension",
+    "PHDim": "dimension",
+    "PHDimResult": "dimension",
+    "PHDimWarning": "dimension",
+    "TwoNN": "dimension",
+    "ph_dimension": "dimension",
+    "pairwise_distances": "metrics",
+    "MSTResult": "mst",
+    "mst": "mst",
+    "ph0": "mst",
+    "RipsPersistence": "rips",
+    "estimate_memory": "rips",
+    "ripser": "rips",
+}
+#: submodules reachable as attributes of the package (``topodim.rips``, ``topodim.dimension``, ...)
+#: without importing them first; ``topodim.cuda`` stays out: it is imported only for a GPU call.
+_SUBMODULES = frozenset({
+    "batch", "collapse", "compat", "complexes", "datasets", "diagrams", "dimension", "metrics", "mst",
+    "reduction", "rips", "sampling", "weighted",
+})
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS) | _SUBMODULES)
+
+
+class _Package(types.ModuleType):
+    """The package's module type: where a public function shares its name with the submodule that
+    defines it (``topodim.mst``), the package attribute is the function, as an eager
+    ``from .mst import mst`` would leave it, even after the import system has set the attribute
+    to the submodule on its first import."""
+
+    def __setattr__(self, name, value):
+        if (name in _EXPORTS and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{__name__}.{name}"):
+            if not hasattr(value, name):
+                return
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 
