@@ -34,7 +34,7 @@ def test_every_public_name_resolves_to_its_definition():
         assert getattr(topodim, name) is not None
     assert set(topodim.__all__) <= set(dir(topodim))
     assert set(topodim.__all__) == set(topodim._EXPORTS) | {
-        "complexes", "datasets", "diagrams", "metrics", "reduction", "rips"}
+        "complexes", "datasets", "diagrams", "filtrations", "metrics", "reduction", "rips"}
 
 
 @pytest.mark.parametrize("first", ["ripser", "mst", "ph0", "dimension", "star"])

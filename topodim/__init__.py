@@ -9,7 +9,7 @@ diagrams
     Helpers on persistence diagrams: finite / essential bars, total persistence, Betti numbers.
 metrics
     Distance kernels (pairwise_distances, enclosing_radius).
-filtration_persistence, Filtration, complexes, reduction
+filtration_persistence, Filtration, filtrations (formerly complexes), reduction
     Persistent homology over Z/p of any filtered simplicial complex (a list of simplices with
     values, a Rips skeleton, a weighted graph, a lower-star function, an image) by explicit sparse
     matrix reduction, with representative cycles.
@@ -40,12 +40,12 @@ _EXPORTS = {
     "Rips": "compat",
     "correlation_to_distance": "compat",
     "lower_star_img": "compat",
-    "Filtration": "complexes",
-    "filtration_persistence": "complexes",
-    "graph_filtration": "complexes",
-    "image_filtration": "complexes",
-    "lower_star_filtration": "complexes",
-    "rips_filtration": "complexes",
+    "Filtration": "filtrations",
+    "filtration_persistence": "filtrations",
+    "graph_filtration": "filtrations",
+    "image_filtration": "filtrations",
+    "lower_star_filtration": "filtrations",
+    "rips_filtration": "filtrations",
     "MLE": "dimension",
     "PHDim": "dimension",
     "PHDimResult": "dimension",
@@ -63,8 +63,8 @@ _EXPORTS = {
 #: submodules reachable as attributes of the package (``topodim.rips``, ``topodim.dimension``, ...)
 #: without importing them first; ``topodim.cuda`` stays out: it is imported only for a GPU call.
 _SUBMODULES = frozenset({
-    "batch", "collapse", "compat", "complexes", "datasets", "diagrams", "dimension", "metrics", "mst",
-    "reduction", "rips", "sampling", "weighted",
+    "batch", "collapse", "compat", "complexes", "datasets", "diagrams", "dimension", "filtrations",
+    "metrics", "mst", "reduction", "rips", "sampling", "weighted",
 })
 
 
@@ -134,6 +134,7 @@ __all__ = [
     "pairwise_distances",
     "complexes",
     "datasets",
+    "filtrations",
     "diagrams",
     "metrics",
     "reduction",

@@ -228,7 +228,8 @@ def _add_filtration(sub):
 
 
 def _run_filtration(args):
-    from .complexes import filtration_persistence, read_simplices  # noqa: PLC0415
+    from .filtrations import filtration_persistence  # noqa: PLC0415
+    from .filtrations.io import read_simplices  # noqa: PLC0415
 
     if args.file != "-":
         if os.path.isdir(args.file):
@@ -478,7 +479,7 @@ def _dimension_calls(rng, dtype):
 
 def _filtration_calls(rng, dtype):
     from .compat import lower_star_img  # noqa: PLC0415
-    from .complexes import filtration_persistence, image_filtration, rips_filtration  # noqa: PLC0415
+    from .filtrations import filtration_persistence, image_filtration, rips_filtration  # noqa: PLC0415
 
     X = rng.standard_normal((20, 3))
     img = rng.random((12, 12))
