@@ -133,8 +133,8 @@ def test_without_gpu_auto_warns_once_and_cuda_raises():
         import json, warnings
         import numpy as np
         import topodim
-        from topodim._config import cuda_module
-        ok, why = cuda_module().cuda_status()
+        import topodim.cuda
+        ok, why = topodim.cuda.cuda_status()
         res = {"gpu": ok}
         if not ok:
             X = np.random.default_rng(0).random((30, 3))
@@ -173,8 +173,8 @@ def test_without_gpu_cli_and_estimators(tmp_path):
     np.save(path, X)
     out = _run("""
         import json
-        from topodim._config import cuda_module
-        print(json.dumps({"gpu": cuda_module().cuda_status()[0]}))
+        import topodim.cuda
+        print(json.dumps({"gpu": topodim.cuda.cuda_status()[0]}))
     """)
     if out["gpu"]:
         pytest.skip("a CUDA GPU is present: the fallback does not happen here")

@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent / "topodim"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim._kernels",),
     ("topodim._config", "topodim._parallel", "topodim._tuning"),
-    ("topodim._validate", "topodim._base"),
-    ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.batch",
-     "topodim.weighted"),
+    ("topodim._validate", "topodim._base", "topodim.batch"),
+    ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.weighted"),
     ("topodim._mst", "topodim._rips_kernels", "topodim.reduction", "topodim.filtrations._hashing",
      "topodim.filtrations._cliques"),
     ("topodim.cuda._device", "topodim.cuda._arith", "topodim.cuda.distances", "topodim.cuda.mst",

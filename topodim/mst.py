@@ -27,8 +27,6 @@ same arithmetic as every other code path.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from ._config import njit, resolve_n_threads, thread_limit
@@ -36,6 +34,7 @@ from ._kernels.unionfind import find
 from ._mst.boruvka import boruvka
 from ._mst.kruskal import kruskal_csr
 from ._mst.prim import prim_matrix, prim_points
+from ._mst.tree import MSTResult, canonical_tree
 from ._tuning import BORUVKA_LEAF_SIZE, BORUVKA_MAX_DIM, BORUVKA_MIN_POINTS, PRIM_PARALLEL_WORK  # noqa: F401
 from ._validate import DistanceInput, as_distance_input, check_threshold
 from .metrics import BOX_METRICS, EUCLIDEAN, metric_code, prepare_points, scaled_points_input, unscale
@@ -48,22 +47,6 @@ from ._mst.prim import prim_serial  # noqa: F401
 __all__ = ["MSTResult", "mst", "ph0", "minimum_spanning_tree", "elder_rule_h0", "METHODS"]
 
 METHODS = ("auto", "prim", "boruvka", "kruskal")
-
-
-class MSTResult(NamedTuple):
-    """A minimum spanning tree (a forest when the graph is disconnected).
-
-    Attributes
-    ----------
-    edges : ndarray of int64, shape (n - c, 2)
-        Endpoints (smaller index first) of the tree edges, where c is the number of connected
-        components (1 for point clouds and complete distance matrices).
-    lengths : ndarray, shape (n - c,)
-        Edge lengths in the compute dtype, sorted ascending (ties by endpoints).
-    """
-
-    edges: np.ndarray
-    lengths: np.ndarray
 
 
 # ==========================================================================================
@@ -133,15 +116,6 @@ def _choose_method(inp: DistanceInput, method: str) -> str:
     if method not in allowed:
         raise ValueError(f"method={method!r} does not apply to {inp.kind} input; use one of {', '.join(allowed)} or 'auto'")
     return method
-
-
-def canonical_tree(u, v, w) -> MSTResult:
-    """The tree of edges (u, v) with lengths w in the canonical form: smaller end first, sorted
-    by (length, smaller end, larger end)."""
-    a = np.minimum(u, v)
-    b = np.maximum(u, v)
-    order = np.lexsort((b, a, w))
-    return MSTResult(np.stack([a[order], b[order]], axis=1).astype(np.int64), w[order])
 
 
 def minimum_spanning_tree(inp: DistanceInput, method: str = "auto", n_threads=None) -> MSTResult:
@@ -262,6 +236,6 @@ def _device_tree(inp: DistanceInput, method: str, device):
     if isinstance(device, str) and device == "cpu":
         return None
     _choose_method(inp, method)  # the same argument checks as on the CPU
-    from ._config import cuda_module  # noqa: PLC0415
+    from . import cuda  # noqa: PLC0415  (numba-cuda is imported only for a GPU call)
 
-    return cuda_module().tree_for(inp, device)
+    return cuda.tree_for(inp, device)

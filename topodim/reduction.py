@@ -426,13 +426,13 @@ def reduce_boundary(indptr, indices, signs, dims, coeff=2, maxdim=None, algorith
         Bars of dimension <= maxdim, ordered by dimension then creating simplex. Bars of length
         zero are included (see :func:`diagrams_from_pairs`).
     """
-    return _reduce_owned([indptr, indices, signs], dims, coeff, maxdim, algorithm, representatives, check)
+    return reduce_owned([indptr, indices, signs], dims, coeff, maxdim, algorithm, representatives, check)
 
 
-def _reduce_owned(matrix, dims, coeff, maxdim, algorithm, representatives, check):
+def reduce_owned(matrix, dims, coeff, maxdim, algorithm, representatives, check):
     """:func:`reduce_boundary` on ``matrix = [indptr, indices, signs]``; the cohomology path empties
     the list once it has transposed the matrix, so that a caller holding no other reference
-    (:class:`topodim.complexes.Filtration`) frees the boundary matrix before the reduction."""
+    (:class:`topodim.filtrations.Filtration`) frees the boundary matrix before the reduction."""
     indptr, indices, signs = matrix
     p = check_prime(coeff)
     if algorithm not in ALGORITHMS:

@@ -2,7 +2,8 @@
 
 Importing this package does not import numba-cuda; the kernel modules are imported on the first
 GPU call, after :func:`select_device` found a usable device. topodim itself imports this package
-only when a caller passes ``device="cuda"`` or ``device="auto"`` (:func:`topodim._config.cuda_module`).
+only when a caller passes ``device="cuda"`` or ``device="auto"``, inside the function that
+dispatches.
 
 What runs on the GPU (all bit-identical to the CPU arithmetic of :mod:`topodim.metrics`, in
 float32 and float64):

@@ -458,7 +458,7 @@ def minimum_spanning_tree(inp):
     forest). The sorted lengths equal the CPU's bit for bit.
     """
     from ..metrics import EUCLIDEAN, metric_code, prepare_points, squareform  # noqa: PLC0415
-    from ..mst import canonical_tree  # noqa: PLC0415
+    from .._mst.tree import canonical_tree  # noqa: PLC0415
 
     n = inp.n
     ids = np.arange(n, dtype=np.int64)

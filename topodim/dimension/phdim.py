@@ -174,9 +174,9 @@ def _resolve_device(device) -> str:
     without a GPU); "cpu" itself never imports topodim.cuda."""
     if isinstance(device, str) and device == "cpu":
         return "cpu"
-    from .._config import cuda_module  # noqa: PLC0415  (imports topodim.cuda only here)
+    from .. import cuda  # noqa: PLC0415  (numba-cuda is imported only for a GPU call)
 
-    return cuda_module().select_device(device)
+    return cuda.select_device(device)
 
 
 def _gpu_h0_values(inp, draws, alpha, device, n_threads):
@@ -184,9 +184,9 @@ def _gpu_h0_values(inp, draws, alpha, device, n_threads):
     "auto", or None when the CPU runs."""
     if isinstance(device, str) and device == "cpu":
         return None
-    from .._config import cuda_module  # noqa: PLC0415  (imports numba-cuda only here)
+    from .. import cuda  # noqa: PLC0415  (numba-cuda is imported only for a GPU call)
 
-    return cuda_module().ph_dimension_values(inp, draws, alpha, 0, device, n_threads)
+    return cuda.ph_dimension_values(inp, draws, alpha, 0, device, n_threads)
 
 
 def _distance_input(X, distance_matrix, metric, dtype):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import check_maxdim, check_nonnegative_int, check_prime
-from ..reduction import ALGORITHMS, _reduce_owned, diagrams_from_pairs
+from ..reduction import ALGORITHMS, reduce_owned, diagrams_from_pairs
 from ._hashing import build_table, fill_boundary, merge_dimensions
 from ._parse import fmt_simplex, parse_user_simplices, validate_faces
 
@@ -238,7 +238,7 @@ def _persistence(filt: Filtration, coeff, maxdim, algorithm, representatives, ke
         raise ValueError("the filtration is empty")
     to_full = np.flatnonzero(filt.dims <= maxdim + 1) if sk is not filt else None
     # the reduction owns the boundary matrix: the cohomology path frees it once transposed
-    res = _reduce_owned(list(sk.boundary_matrix()), sk.dims, p, maxdim, algorithm, representatives, False)
+    res = reduce_owned(list(sk.boundary_matrix()), sk.dims, p, maxdim, algorithm, representatives, False)
     dgms, keep = diagrams_from_pairs(res, sk.order_values, maxdim, keep_zero=keep_zero)
     pairs = []
     reps = [] if representatives else None
