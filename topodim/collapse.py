@@ -32,10 +32,9 @@ cocycles of the reduced filtration are not cocycles of the original one, so
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from . import _rips_kernels as K
-from ._config import njit, njit_parallel, thread_limit
+from ._config import njit, thread_limit
 from ._validate import as_distance_input, check_memory, check_threshold
 
 __all__ = ["collapse_edges", "collapse_graph"]
@@ -47,30 +46,11 @@ _DEBRUIJN = K._DEBRUIJN
 _ctz = K.ctz
 
 
-@njit_parallel
-def _adjacency_bits(F, thresh):
-    """Rows of the graph {F <= thresh} (no loops) as bitsets, one uint64 word per 64 columns."""
-    n = F.shape[0]
-    W = (n + 63) >> 6
-    bits = np.zeros((n, W), dtype=np.uint64)
-    one = np.uint64(1)
-    for i in prange(n):
-        for k in range(W):
-            word = np.uint64(0)
-            for j in range(k * 64, min(n, k * 64 + 64)):
-                if j != i and F[i, j] <= thresh:
-                    word |= one << np.uint64(j & 63)
-            bits[i, k] = word
-    return bits
-
-
 @njit
-def _collapse_dense(F, order_idx, order_val, bits):
+def _collapse_dense(F, order_idx, thresh):
     """Backward sweep on a dense value matrix F (inf = no edge), modified in place.
 
-    ``order_idx``, ``order_val``: edge indices C(i,2)+j in decreasing filtration order and their
-    values; ``bits``: the rows of the graph at the largest value as bitsets
-    (:func:`_adjacency_bits`), modified too. The graph G(t) at the
+    ``order_idx``: edge indices C(i,2)+j in decreasing filtration order. The graph G(t) at the
     time t of the edge being visited is kept as bitsets (visited edges leave it once the sweep
     goes below their value), so that common neighbours and dominators cost n/64 word operations;
     the neighbours that become common later are joined by visited, kept edges (bitsets too),
@@ -85,15 +65,17 @@ def _collapse_dense(F, order_idx, order_val, bits):
     and are dropped the same way. A candidate stops looking for the end of its domination once
     that end is no later than the best so far, and is first tested at the common neighbour that
     ends the best one's; when T is raised, the list of future common neighbours is filtered, not
-    rebuilt. A candidate is refuted, and a dominator's end found, first among the vertices it
-    has no edge to at all (bit operations only), and only then among those it is joined to by a
-    kept edge, whose value is read from F (random reads of the n x n matrix are most of the
-    sweep's time). Pruning and these exits skip only candidates that would not be chosen, so
-    the result is the one of testing every candidate.
+    rebuilt. Pruning and these exits skip only candidates that would not be chosen, so the
+    result is the one of testing every candidate.
     Returns (removed, shifted)."""
     n = F.shape[0]
     W = (n + 63) >> 6
     one = np.uint64(1)
+    bits = np.zeros((n, W), dtype=np.uint64)
+    for i in range(n):
+        for j in range(n):
+            if j != i and F[i, j] <= thresh:
+                bits[i, j >> 6] |= one << np.uint64(j & 63)
     m = order_idx.shape[0]
     # the visited, kept edges (any value >= the sweep's current time), as bitsets too
     kbits = np.zeros((n, W), dtype=np.uint64)
@@ -113,7 +95,7 @@ def _collapse_dense(F, order_idx, order_val, bits):
     shifted = 0
     for e in range(m):
         u, v = K.edge_vertices(order_idx[e])
-        t = order_val[e]  # F[u, v]: not visited yet
+        t = F[u, v]
         while pp < npend and pend_t[pp] > t:
             a = pend_u[pp]
             b = pend_v[pp]
@@ -127,8 +109,9 @@ def _collapse_dense(F, order_idx, order_val, bits):
         while True:
             # Future common neighbours x (joined to u and v by time c_x > T): one of the two
             # edges has a value > T >= t, so it is an edge already visited and kept: they are
-            # found with word operations on the kept bitsets and listed with c_x = the larger
-            # of the two values (the other edge is kept too, or in G(t) with a value <= t).
+            # found with word operations on the kept bitsets and listed with c_x (when the other
+            # edge is in G(t), its value is <= t and c_x is the kept edge's value; a listed x
+            # with c_x <= t has two edges of value t, both still in G(t), so it is in N).
             # When T grows the list only loses its entries with c_x <= T, which join N.
             if T > t:
                 r2 = 0
@@ -143,22 +126,32 @@ def _collapse_dense(F, order_idx, order_val, bits):
                         r2 += 1
                 nX = r2
             if T == t:
-                # an x joined to u and v (kept edges or G(t)) is in N iff both edges are in
-                # G(t); otherwise one is a kept edge not in G(t), of value > t. The list is
-                # found with bit operations, then its values are read in one pass
                 for k in range(W):
                     ku = kbits[u, k]
                     kv = kbits[v, k]
-                    word = ((ku & (kv | bits[v, k])) | (kv & bits[u, k])) & ~N[k]
-                    while word != 0:
-                        low = word & (~word + one)
-                        word ^= low
-                        Xv[nX] = k * 64 + _ctz(low, table)
-                        nX += 1
-                for r in range(nX):
-                    fa = F[u, Xv[r]]
-                    fb = F[v, Xv[r]]
-                    Xc[r] = fa if fa > fb else fb
+                    for part in range(3):
+                        if part == 0:
+                            word = ku & kv
+                        elif part == 1:
+                            word = ku & bits[v, k] & ~kv
+                        else:
+                            word = kv & bits[u, k] & ~ku
+                        while word != 0:
+                            low = word & (~word + one)
+                            word ^= low
+                            x = k * 64 + _ctz(low, table)
+                            if part == 0:
+                                fa = F[u, x]
+                                fb = F[v, x]
+                                c = fa if fa > fb else fb
+                            elif part == 1:
+                                c = F[u, x]
+                            else:
+                                c = F[v, x]
+                            if c > T:
+                                Xc[nX] = c
+                                Xv[nX] = x
+                                nX += 1
             bestT = -1.0
             bwit = -1  # where the best candidate stops dominating (at bestT)
             for k in range(W):
@@ -189,30 +182,18 @@ def _collapse_dense(F, order_idx, order_val, bits):
                     x = N[k2] & ~bits[w, k2]
                     if k2 == wk:
                         x &= ~wb
-                    if x == 0:
-                        continue
-                    if T > t:
-                        # at T > t a kept edge may join them: first look for a witness
-                        # without one (no value to read), then read the values
-                        x = x & ~kbits[w, k2]
-                        if x == 0:
-                            continue
-                    wit = k2 * 64 + _ctz(x & (~x + one), table)
-                    break
-                if wit < 0 and T > t:
-                    for k2 in range(W):
-                        x = N[k2] & ~bits[w, k2] & kbits[w, k2]
-                        if k2 == wk:
-                            x &= ~wb
-                        while x != 0:
-                            lo2 = x & (~x + one)
-                            x ^= lo2
-                            y = k2 * 64 + _ctz(lo2, table)
-                            if F[w, y] > T:
-                                wit = y
-                                break
-                        if wit >= 0:
+                    if x != 0 and T == t:
+                        wit = k2 * 64 + _ctz(x & (~x + one), table)
+                        break
+                    while x != 0:
+                        lo2 = x & (~x + one)
+                        x ^= lo2
+                        y = k2 * 64 + _ctz(lo2, table)
+                        if (kbits[w, k2] & lo2) == 0 or F[w, y] > T:
+                            wit = y
                             break
+                    if wit >= 0:
+                        break
                 if wit >= 0:
                     # no candidate that is not adjacent to the witness can dominate
                     xk = wit >> 6
@@ -235,36 +216,26 @@ def _collapse_dense(F, order_idx, order_val, bits):
                     # a candidate not adjacent to bwit by bestT cannot outlast the best
                     xk = bwit >> 6
                     xb = one << np.uint64(bwit & 63)
-                    if (bits[w, xk] & xb) == 0 and ((kbits[w, xk] & xb) == 0 or
-                                                    F[w, bwit] > bestT):
+                    if (bits[w, xk] & xb) == 0 and ((kbits[w, xk] & xb) == 0 or F[w, bwit] > bestT):
                         Tw = bestT
                         wit = bwit
                         quick = True
-                # first the x with no edge to w at all (no value to read), then, below the
-                # earliest of those, the x joined to w by a kept edge (its value decides)
-                for part in range(0 if quick else 2):
-                    for r in range(nX):
-                        cr = Xc[r]
-                        if cr >= Tw:
-                            continue
-                        x = Xv[r]
-                        if x == w:
-                            continue
-                        xk = x >> 6
-                        xb = one << np.uint64(x & 63)
-                        if (bits[w, xk] & xb) != 0:
-                            continue
-                        if part == 0:
-                            if (kbits[w, xk] & xb) != 0:
-                                continue
-                        elif (kbits[w, xk] & xb) == 0 or F[w, x] <= cr:
-                            continue
+                for r in range(0 if quick else nX):
+                    cr = Xc[r]
+                    if cr >= Tw:
+                        continue
+                    x = Xv[r]
+                    if x == w:
+                        continue
+                    xk = x >> 6
+                    xb = one << np.uint64(x & 63)
+                    if (bits[w, xk] & xb) != 0:
+                        continue
+                    if (kbits[w, xk] & xb) == 0 or F[w, x] > cr:
                         Tw = cr
                         wit = x
                         if Tw <= bestT:
                             break  # w cannot dominate longer than the best so far
-                    if Tw <= bestT:
-                        break
                 if Tw > bestT:
                     bestT = Tw
                     bestw = w
@@ -462,8 +433,8 @@ _WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_pe
 def working_bytes(dense: bool, n: int, m: int, nnz: int, itemsize: int) -> tuple[int, int]:
     """Peak bytes :func:`collapse_graph` allocates besides its input, for n vertices and m edges
     (nnz stored entries of a CSR input): ``(sorting, sweep)``. Sorting the edge list: the
-    indices and values, with the edge flags, then with the sort's buffers. The sweep: the edge
-    indices (and, dense, their values), the value matrix F (with the boolean mask that builds it) or the CSR values, the three pending
+    indices and values, with the edge flags, then with the sort's buffers. The sweep: the edge indices, the
+    value matrix F (with the boolean mask that builds it) or the CSR values, the three pending
     arrays and the adjacency bitsets (while the sweep runs). The collapsed graph's CSR arrays
     are checked once their size is known."""
     edges = m * (8 + itemsize)
@@ -472,7 +443,7 @@ def working_bytes(dense: bool, n: int, m: int, nnz: int, itemsize: int) -> tuple
     words = (n + 63) >> 6
     pend = (m + 1) * (8 + itemsize)
     if dense:
-        sweep = m * (8 + itemsize) + n * n * itemsize + max(n * n, pend + 2 * n * words * 8)
+        sweep = m * 8 + n * n * itemsize + max(n * n, pend + 2 * n * words * 8)
     else:
         sweep = m * 8 + nnz * itemsize
     return sorting, sweep
@@ -527,18 +498,15 @@ def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float)
     """
     dt = D.dtype if dense else data.dtype
     thresh = K.kernel_threshold(thresh, dt)
-    order_idx, order_val = _sorted_edges(dense, D, indptr, indices, data, n, thresh)
-    if not dense:
-        order_val = None  # the sparse sweep reads the values from its CSR arrays
+    order_idx = _sorted_edges(dense, D, indptr, indices, data, n, thresh)[0]
     m0 = order_idx.shape[0]
     nnz = 0 if dense else indices.shape[0]
     _sorting, sweep = working_bytes(dense, n, m0, nnz, dt.itemsize)
-    check_memory(sweep - m0 * (8 + (dt.itemsize if dense else 0)),  # the sorted edges exist already
-                 f"the edge collapse of {m0:,} edges on {n} points", _WAY_OUT)
+    check_memory(sweep - m0 * 8, f"the edge collapse of {m0:,} edges on {n} points", _WAY_OUT)
     if dense:
         F = np.where(D <= thresh, D, np.inf).astype(D.dtype, copy=False)
         np.fill_diagonal(F, 0)
-        removed, shifted = _collapse_dense(F, order_idx, order_val, _adjacency_bits(F, thresh))
+        removed, shifted = _collapse_dense(F, order_idx, thresh)
         deg = K.dense_degrees(F, thresh)
         ip = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(deg, out=ip[1:])
