@@ -3,6 +3,7 @@
     python bench/compare_rips.py [--repeats 3] [--cases ...] [--tools ...]
     python bench/compare_rips.py --structured   # noisy circle and torus (maxdim 1 and 2)
     python bench/compare_rips.py --scaling      # circle and torus, n = 1,000 / 2,000 / 4,000
+    python bench/compare_rips.py --collapse     # the edge collapse alone, topodim and GUDHI
     python bench/compare_rips.py --compile      # Numba compile time, cold and with the cache
 
 Every tool computes the diagrams H0..Hk of the same seeded input (the cases of issues 4 and 13).
@@ -69,14 +70,23 @@ SCALING = {
     for name, make in (("circle", _circle), ("torus in R³", _torus)) for n in (1000, 2000, 4000)
 }
 
+#: The edge collapse alone, edges up to the enclosing radius (``--collapse``; the topodim tools
+#: run topodim.collapse.collapse_edges, GUDHI one collapse pass on its Rips graph).
+COLLAPSE = {f"edge collapse only, noisy torus in R³, n={n:,}": _case(_torus, n, "collapse")
+            for n in (1000, 2000, 4000)}
+
 #: every case a worker process may be asked for
-CASES = {**BASIC, **STRUCTURED, **SCALING}
+CASES = {**BASIC, **STRUCTURED, **SCALING, **COLLAPSE}
 
 
 def run_topodim(data, n_threads=None):
     import topodim
 
     X, maxdim, dm = data
+    if maxdim == "collapse":
+        from topodim.collapse import collapse_edges
+
+        return collapse_edges(X, distance_matrix=dm, n_threads=n_threads)
     return topodim.ripser(X, maxdim=maxdim, distance_matrix=dm, n_threads=n_threads)
 
 
@@ -97,14 +107,26 @@ def run_topodim_baseline(data):
     import topodim
 
     assert os.path.dirname(os.path.dirname(os.path.abspath(topodim.__file__))) == os.path.abspath(base)
-    X, maxdim, dm = data
-    return topodim.ripser(X, maxdim=maxdim, distance_matrix=dm)
+    return run_topodim(data)
 
 
 def run_gudhi(data):
     from gudhi.sklearn.rips_persistence import RipsPersistence
 
     X, maxdim, dm = data
+    if maxdim == "collapse":
+        # the Rips graph up to the enclosing radius in a simplex tree, one collapse pass (the
+        # backward sweep of Glisse & Pritam, as topodim's)
+        import gudhi
+        from scipy.spatial.distance import cdist
+
+        D = X if dm else cdist(X, X)
+        r = float(np.min(np.max(D, axis=1)))
+        rc = gudhi.RipsComplex(distance_matrix=D, max_edge_length=r) if dm else \
+            gudhi.RipsComplex(points=X, max_edge_length=r)
+        st = rc.create_simplex_tree(max_dimension=1)
+        st.collapse_edges()
+        return st
     rp = RipsPersistence(homology_dimensions=list(range(maxdim + 1)), homology_coeff_field=2,
                          input_type="full distance matrix" if dm else "point cloud")
     return rp.fit_transform([X])
@@ -144,6 +166,8 @@ TOOLS = {
 def skip(case, tool):
     """Pairs of tool and case measured above 30 s or out of memory on a 2-core machine (skipped)."""
     peer = not tool.startswith("topodim")
+    if case.startswith("edge collapse only") and peer and tool != "GUDHI RipsPersistence":
+        return "no collapse-only entry point"
     if ("circle" in case or "torus" in case) and "H≤1" in case:
         if "4,000" in case and (peer or tool == "topodim baseline"):
             return "not run (over 10 min for the peers at n=2,000 on the circle)"
@@ -190,4 +214,7 @@ if __name__ == "__main__":
         elif "--scaling" in sys.argv:
             sys.argv.remove("--scaling")
             cases = SCALING
+        elif "--collapse" in sys.argv:
+            sys.argv.remove("--collapse")
+            cases = COLLAPSE
         harness.main(os.path.splitext(os.path.basename(__file__))[0], cases, TOOLS, skip=skip)

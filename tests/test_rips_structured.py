@@ -216,3 +216,64 @@ def test_dense_collapse_equals_the_unpruned_sweep_pinned(make):
     np.testing.assert_array_equal(F, reference_collapse(D))
     off = ~np.eye(len(D), dtype=bool)
     assert np.any(F[off] > D[off]) and np.any(np.isfinite(F[off]) & (F[off] > D[off]))  # raised values
+
+
+def first_dominator_collapse(D):
+    """The same backward sweep with a different rule: at time T take the first dominator found
+    (lowest vertex index), move T to the first time it stops dominating, and test again there.
+    A dominated edge stays dominated on [T, T_w) whichever dominator w is taken, and domination
+    is lost only when a new common neighbour appears, so both rules stop at the first time the
+    edge is not dominated: the same filtration, found by an independent route."""
+    n = D.shape[0]
+    F = D.astype(np.float64).copy()
+    np.fill_diagonal(F, 0)
+    edges = sorted(((D[i, j], i * (i - 1) // 2 + j, i, j) for i in range(n) for j in range(i)),
+                   key=lambda e: (-e[0], e[1]))
+    for t, _, u, v in edges:
+        T = t
+        others = np.ones(n, dtype=bool)
+        others[[u, v]] = False
+        while True:
+            c = np.maximum(F[u], F[v])
+            N = others & (c <= T)
+            dom = -1
+            for w in np.flatnonzero(N):
+                rest = N.copy()
+                rest[w] = False
+                if not np.any(F[w, rest] > T):
+                    dom = w
+                    break
+            if dom < 0:
+                break  # not dominated at T
+            # the later common neighbours in increasing time; the first one dom misses ends it
+            later = np.flatnonzero(others & (c > T) & np.isfinite(c))
+            later = later[later != dom]
+            T = np.inf
+            for x in later[np.argsort(c[later], kind="stable")]:
+                if F[dom, x] > c[x]:
+                    T = c[x]
+                    break
+            if T == np.inf:
+                break  # dominated for good: removed
+        F[u, v] = F[v, u] = T
+    return F
+
+
+@settings(max_examples=30, deadline=None)
+@given(X=point_clouds(min_points=3, max_points=30, max_dim=3), grid=st.booleans())
+def test_dense_collapse_equals_the_first_dominator_sweep(X, grid):
+    """The kernel (longest domination, pruned) against the sweep that takes any dominator and
+    follows it: equal values for every edge, ties included."""
+    if grid:
+        X = np.round(X * 2)
+    D = cdist(X, X)
+    np.testing.assert_array_equal(collapsed_matrix(D), first_dominator_collapse(D))
+
+
+def test_dense_collapse_equals_the_first_dominator_sweep_pinned():
+    X = np.round(torus(70, seed=1) * 3) / 3  # ties
+    D = cdist(X, X)
+    F = collapsed_matrix(D)
+    np.testing.assert_array_equal(F, first_dominator_collapse(D))
+    off = ~np.eye(len(D), dtype=bool)
+    assert np.isinf(F[off]).mean() > 0.5 and np.any(np.isfinite(F[off]) & (F[off] > D[off]))
