@@ -873,6 +873,14 @@ def _consolidate(wi, wd, wc, wl, p):
     return out
 
 
+#: When the heap of a working column empties below its diameter cap L, the cap is raised to
+#: L + CAP_GROWTH * (L - diam(sigma)) (at least to the next cofacet diameter). A small factor
+#: keeps few entries above the final pivot in the heap (they are pushed and never popped; on
+#: long columns they made most of the heap, and its pops slow) at the cost of more, narrower
+#: slices (re-enumerations of the working column's coboundaries, cheap by comparison).
+CAP_GROWTH = 0.1
+
+
 @njit
 def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, data, n, thresh, B,
                    p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
@@ -1025,7 +1033,7 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
                     continue
                 # raise the cap: the next slice of every coboundary in V_work
                 stats[5] += 1
-                Lnew = L + 2 * (L - sdiam)
+                Lnew = L + CAP_GROWTH * (L - sdiam)
                 if nxt_known and nxt > Lnew:
                     Lnew = nxt
                 if not (Lnew > L):
