@@ -415,8 +415,13 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     bars_i = np.empty((m, 2), dtype=np.int64)
     cc_ptr = np.zeros(m + 1, dtype=np.int64)
     cc_st = np.empty(32, dtype=np.int64)
-    counters = np.zeros(4, dtype=np.int64)
-    stats = np.zeros(9, dtype=np.int64)
+    counters = np.zeros(K.N_COUNTERS, dtype=np.int64)
+    stats = np.zeros(K.N_STATS, dtype=np.int64)
+    red = K.Reduction(hmap, colinfo, bars_d, bars_i, cc_ptr, counters, stats, bool(do_cc),
+                      np.int64(budget))
+    cols = K.Columns(cols_idx, cols_diam)
+    graph = K.Graph(bool(g.dense), g.D, g.indptr, g.indices, g.data, np.int64(g.n))
+    field = K.Field(np.int64(p), inv)
     step = max(REDUCTION_MIN_STEP, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
@@ -431,18 +436,16 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
                          f"the reduction matrix of dimension {dim} (now {_describe(grown)}, "
                          f"{c0:,} of {ncols:,} columns reduced)", _REDUCTION_WAY_OUT)
         try:
-            vst_i, vst_d, cc_st = K.reduce_columns(
-                dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n,
-                t, B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
-                cc_st, counters, stats, np.int64(budget))
+            vst_i, vst_d, cc_st = K.reduce_columns(dim, cols, c0, c1, graph, t, B, field, eflags,
+                                                   red, K.Store(vst_i, vst_d, cc_st))
         except MemoryError as exc:
             raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
                               f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None
-        if counters[3]:
+        if counters[K.COUNT_OVER_BUDGET]:
             return None
         c0 = c1
         progress(stage, c0, ncols)
-    nb = int(counters[1])
+    nb = int(counters[K.COUNT_BARS])
     res = {
         "birth": bars_d[:nb, 0].copy(),
         "death": bars_d[:nb, 1].copy(),
@@ -450,10 +453,10 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
         "didx": bars_i[:nb, 1].copy(),
         "pivots": hmap,
         "stats": stats,
-        "reduction_entries": int(counters[0]),
+        "reduction_entries": int(counters[K.COUNT_V_ENTRIES]),
     }
     if do_cc:
-        nc = int(counters[2])
+        nc = int(counters[K.COUNT_CC_ENTRIES])
         res["cc"] = (cc_ptr[: nb + 1].copy(), cc_st[0:2 * nc:2].copy(), cc_st[1:2 * nc:2].copy())
     return res
 
@@ -975,10 +978,14 @@ def _store_dimension(dim, res, dgms, cocycles, fin_hi, ess_hi, counts, g, B, n, 
     fin_hi[dim - 1] = gens[fin]
     ess_hi[dim - 1] = np.ascontiguousarray(gens[~fin][:, :2])
     st = res["stats"]
-    counts[dim] = {"columns": 0, "emergent_pairs": int(st[1]), "additions": int(st[2]),
-                   "apparent_shortcuts": int(st[3]), "heap_pushes": int(st[4]),
-                   "cap_raises": int(st[5]), "zero_persistence_pairs": int(st[6]),
-                   "essential": int(st[7]), "enumerations": int(st[8]),
+    counts[dim] = {"columns": 0, "emergent_pairs": int(st[K.STAT_EMERGENT]),
+                   "additions": int(st[K.STAT_ADDITIONS]),
+                   "apparent_shortcuts": int(st[K.STAT_APPARENT_SHORTCUTS]),
+                   "heap_pushes": int(st[K.STAT_PUSHES]),
+                   "cap_raises": int(st[K.STAT_CAP_RAISES]),
+                   "zero_persistence_pairs": int(st[K.STAT_ZERO_PAIRS]),
+                   "essential": int(st[K.STAT_ESSENTIAL]),
+                   "enumerations": int(st[K.STAT_ENUMERATIONS]),
                    "reduction_entries": res["reduction_entries"]}
     if do_cc:
         ptr, idx, coeff = res["cc"]
