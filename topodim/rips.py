@@ -74,23 +74,27 @@ SPARSE_DENSITY = 0.25
 
 
 # ==========================================================================================
-# parallel stages: one thread or all, whichever measures faster
+# parallel stages: threads from n_threads and a fixed work threshold
 # ==========================================================================================
 
-#: Stages with less work than this (pairs, edges or simplices) run on one thread.
+#: Stages with less work than this (pairs, edges or simplices) run on one thread; larger ones on
+#: the ``n_threads`` threads (all of Numba's by default). Every stage computes the same values on
+#: any number of threads.
 SERIAL_WORK = 1 << 18
-#: Number of batches a parallel stage is cut into (see :func:`_run_batches`).
+#: Number of batches a parallel stage is cut into when ADAPTIVE_THREADS is on.
 BATCHES = 16
+#: Opt-in (environment variable ``TOPODIM_ADAPTIVE_THREADS=1``, read at import): choose the
+#: thread count from the machine's load and switch stages between one thread and all from their
+#: measured rates. When other processes keep the cores busy, a descheduled thread stalls every
+#: barrier of a parallel region and one thread can be faster; but the speed of a call then
+#: depends on what else runs, so this is never the default. Results are the same either way.
+ADAPTIVE_THREADS = os.environ.get("TOPODIM_ADAPTIVE_THREADS", "0").strip() == "1"
 
 
 def _default_threads(n_threads):
-    """``n_threads=None``: all of Numba's threads, or one when the machine is already busy.
-
-    When the 1-minute load average reaches the number of CPUs this process may use (plus a half),
-    other processes keep the cores busy: parallel regions then wait on descheduled threads and
-    idle OpenMP workers spin, and one thread was measured faster here (up to 2x). An explicit
-    ``n_threads`` is always honoured. The result does not depend on the choice."""
-    if n_threads is not None:
+    """The thread count of a call: ``n_threads`` when given, else all of Numba's threads (with
+    ADAPTIVE_THREADS: one when the 1-minute load average reaches the usable CPUs plus a half)."""
+    if n_threads is not None or not ADAPTIVE_THREADS:
         return n_threads
     try:
         load = os.getloadavg()[0]
@@ -101,15 +105,13 @@ def _default_threads(n_threads):
 
 
 def _run_batches(weights, run):
-    """Run ``run(lo, hi)`` over consecutive ranges of items cut into BATCHES of equal weight.
+    """Run ``run(lo, hi)`` over the items 0..m-1 with per-item work ``weights``: on one thread
+    when the total is below SERIAL_WORK (or fewer than 2 * BATCHES items), else on all the
+    threads of the call, in one parallel region.
 
-    On an idle machine the parallel kernels are up to twice as fast on two threads, but when
-    other processes keep the cores busy a descheduled thread stalls every barrier and one thread
-    can be faster (measured here). So the first batch runs on all threads (untimed: it starts the
-    thread pool) and later batches in the mode :class:`topodim._config.ParallelOrSerial` picks
-    from their measured rates (weight per second), as topodim.mst's Prim does. Every mode
-    computes the same values, so the result never depends on the choice. Small stages run on one
-    thread.
+    With ADAPTIVE_THREADS the items are cut into BATCHES of equal weight; the first runs on all
+    threads (untimed: it starts the thread pool) and later ones in the mode
+    :class:`topodim._config.ParallelOrSerial` picks from their measured rates.
     """
     threads = numba.get_num_threads()
     m = weights.shape[0]
@@ -120,6 +122,9 @@ def _run_batches(weights, run):
             run(0, m)
         finally:
             numba.set_num_threads(threads)
+        return
+    if not ADAPTIVE_THREADS:
+        run(0, m)
         return
     cum = np.cumsum(weights, dtype=np.float64)
     cuts = np.searchsorted(cum, total * np.arange(1, BATCHES) / BATCHES, side="right")
@@ -640,8 +645,9 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     dtype : float64 (default) or float32
         Compute dtype; diagrams keep it.
     n_threads : int, optional
-        Threads for the parallel stages. Default: all of Numba's, or one when the load average
-        says that other processes already keep the cores busy. Results do not depend on it.
+        Threads for the parallel stages (stages with little work run on one). Default: all of
+        Numba's (``TOPODIM_ADAPTIVE_THREADS=1`` opts in to one thread when the load average says
+        that other processes keep the cores busy). Results do not depend on it.
     progress : bool or callable, default False
         ``True`` draws a progress bar on stderr; a callable receives ``(stage, done, total)``.
     collapse_edges : "auto", True or False
