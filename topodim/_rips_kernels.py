@@ -16,7 +16,7 @@ Conventions (shared by every kernel here)
   entries above ``thresh`` are not edges) or sparsely (``dense=False``: symmetric CSR arrays
   ``indptr, indices, data`` with column indices sorted ascending, no diagonal, absent = no edge).
   Both are passed to every kernel (the unused one empty) so that each kernel compiles once per
-  dtype, not once per representation.
+  dtype, not once per representation; the reduction's kernels take them as one :data:`Graph`.
 * Coefficients are in Z/p, stored as int64 in 1..p-1 (p = 2 works through the same code).
   The coefficient of a cofacet tau = sigma + {w} in the coboundary of sigma is (-1)^k where k is
   the number of vertices of sigma below w.
@@ -439,6 +439,49 @@ def _grow_i(a, need):
 
 
 # ==========================================================================================
+# kernel state
+# ==========================================================================================
+
+#: A graph as the kernels take it (see the module docstring): ``dense`` (bool), the value
+#: matrix ``D`` ((0, 0) when absent), the symmetric CSR arrays ``indptr, indices, data`` and the
+#: number of vertices ``n``. Numba types a namedtuple of fixed field types as one type, so the
+#: kernels taking it still compile once per dtype.
+Graph = namedtuple("Graph", ["dense", "D", "indptr", "indices", "data", "n"])
+
+#: The columns to reduce, in reduction order: simplex indices and diameters.
+Columns = namedtuple("Columns", ["idx", "diam"])
+
+#: The coefficient field Z/p: the prime ``p`` and the table ``inv`` of inverses mod p.
+Field = namedtuple("Field", ["p", "inv"])
+
+#: The fixed-size state of one dimension's reduction, carried between calls of
+#: :func:`reduce_columns` (see its docstring): the pivot map ``pivots``, ``colinfo``, the bars
+#: ``bars_d`` / ``bars_i``, the cocycle pointers ``cc_ptr``, the ``counters`` (COUNT_*), the
+#: statistics ``stats`` (STAT_*), whether to keep cocycles (``do_cc``) and the heap-push
+#: ``budget`` (-1: none).
+Reduction = namedtuple("Reduction", ["pivots", "colinfo", "bars_d", "bars_i", "cc_ptr",
+                                     "counters", "stats", "do_cc", "budget"])
+
+#: The growable arrays of a reduction, returned (maybe reallocated) by :func:`reduce_columns`:
+#: the reduction matrix V (``vst_i``: index, coefficient per entry; ``vst_d``: diameters) and the
+#: cocycle entries ``cc_st`` (index, coefficient).
+Store = namedtuple("Store", ["vst_i", "vst_d", "cc_st"])
+
+#: The working reduction column V_work of :func:`reduce_columns`: simplex indices, diameters,
+#: coefficients.
+WorkColumn = namedtuple("WorkColumn", ["i", "d", "c"])
+
+#: Scratch buffers of the apparent-facet search: vertices of tau (``us``) and of its facet
+#: (``fv``), pairwise values (``pv``) and row pointers (``ptrs``).
+Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
+
+#: The output buffers of :func:`coboundary`: cofacet indices, diameters and coefficient
+#: parities (``i, d, s``), and the indices and parities of the cofacets of the next diameter
+#: (``nl_i, nl_s``).
+CobOut = namedtuple("CobOut", ["i", "d", "s", "nl_i", "nl_s"])
+
+
+# ==========================================================================================
 # implicit coboundaries
 # ==========================================================================================
 
@@ -629,8 +672,11 @@ def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, 
 
 
 @_inner
-def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, lo, hi,
-               out_i, out_d, out_s, nl_i, nl_s, want_nl, ptrs):
+def coboundary(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl, ptrs):
+    """The cofacets of sigma (vertices vs, index sidx, diameter sdiam) on ``graph`` with
+    lo < diam <= hi written to ``out`` (a CobOut), as :func:`_cob_dense` says."""
+    dense, D, indptr, indices, data, n = graph
+    out_i, out_d, out_s, nl_i, nl_s = out
     if dense:
         if dim == 1:
             return _cob_dense_edge(D, B, n, thresh, vs[0], vs[1], sidx, sdiam, lo, hi, out_i,
@@ -642,9 +688,10 @@ def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdi
 
 
 @_inner
-def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs):
+def zero_pivot_cofacet(graph, B, vs, dim, sidx, sdiam, ptrs):
     """The cofacet of largest index with the same diameter as sigma: (index, new vertex), or
     (-1, -1)."""
+    dense, D, indptr, indices, data, n = graph
     idx_below = sidx
     idx_above = np.int64(0)
     k = dim + 1
@@ -699,7 +746,7 @@ def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdi
 
 
 @_inner
-def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
+def zero_pivot_facet(graph, B, us, dim, tdiam, pv):
     """For a (dim + 1)-simplex tau with decreasing vertices us[0..dim+1] and diameter tdiam:
     the facet of smallest index with diameter tdiam, as (index, r) where us[r] is the removed
     vertex, or (-1, -1). ``pv`` is a scratch buffer of at least (dim + 2)^2 values.
@@ -707,7 +754,8 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
     m = dim + 2
     for a in range(m):
         for b in range(a + 1, m):
-            x = edge_value(dense, D, indptr, indices, data, us[a], us[b])
+            x = edge_value(graph.dense, graph.D, graph.indptr, graph.indices, graph.data, us[a],
+                           us[b])
             pv[a * m + b] = x
     for r in range(m):
         dm = -np.inf  # filtration values may be negative
@@ -753,13 +801,14 @@ def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
 
 
 @_inner
-def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim, us, fv, pv, ptrs,
-                        eflags):
+def zero_apparent_facet(graph, B, tidx, tdiam, dim, scratch, eflags):
     """For the (dim + 1)-simplex tau = (tidx, tdiam): its facet f such that (f, tau) is a
-    zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f; (-1, -1)
-    when there is none. ``eflags`` (edge codes of the flat pass, may be empty) answer dim 1."""
-    simplex_vertices(B, tidx, dim + 1, n, us)
-    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv)
+    zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f (``us``,
+    ``fv``, ``pv``, ``ptrs``: the buffers of ``scratch``, a Scratch); (-1, -1) when there is
+    none. ``eflags`` (edge codes of the flat pass, may be empty) answer dim 1."""
+    us, fv, pv, ptrs = scratch
+    simplex_vertices(B, tidx, dim + 1, graph.n, us)
+    f, r = zero_pivot_facet(graph, B, us, dim, tdiam, pv)
     if f < 0:
         return f, r
     q = 0
@@ -768,7 +817,8 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
             fv[q] = us[a]
             q += 1
     if dim == 1:
-        code = _edge_zero_cofacet(dense, eflags, indptr, indices, fv[0], fv[1], f)
+        code = _edge_zero_cofacet(graph.dense, eflags, graph.indptr, graph.indices, fv[0], fv[1],
+                                  f)
         if code == -1 or code == -2:
             return np.int64(-1), np.int64(-1)
         if code >= 0:
@@ -776,18 +826,17 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
                 return f, r
             return np.int64(-1), np.int64(-1)
         # -3 (no codes) or -4 (apparent, cofacet not recorded): look for it
-    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, fv, dim, f, tdiam, ptrs)
+    c, w = zero_pivot_cofacet(graph, B, fv, dim, f, tdiam, ptrs)
     if c == tidx:
         return f, r
     return np.int64(-1), np.int64(-1)
 
 
 @_inner
-def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, dim, vs, us, pv,
-                          ptrs):
+def zero_apparent_cofacet(graph, B, sidx, sdiam, dim, vs, us, pv, ptrs):
     """For the dim-simplex sigma with vertices vs: its cofacet tau such that (sigma, tau) is a
     zero-persistence apparent pair, or -1."""
-    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs)
+    c, w = zero_pivot_cofacet(graph, B, vs, dim, sidx, sdiam, ptrs)
     if c < 0:
         return c
     # vertices of tau: vs with w inserted, decreasing
@@ -802,7 +851,7 @@ def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, di
         q += 1
     if not placed:
         us[q] = w
-    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, sdiam, pv)
+    f, r = zero_pivot_facet(graph, B, us, dim, sdiam, pv)
     if f == sidx:
         return c
     return np.int64(-1)
@@ -874,39 +923,6 @@ def _consolidate(wi, wd, wc, wl, p):
             out += 1
     return out
 
-
-#: A graph as the reduction takes it (see the module docstring): ``dense`` (bool), the value
-#: matrix ``D`` ((0, 0) when absent), the symmetric CSR arrays ``indptr, indices, data`` and the
-#: number of vertices ``n``. Numba types a namedtuple of fixed field types as one type, so the
-#: kernels taking it still compile once per dtype.
-Graph = namedtuple("Graph", ["dense", "D", "indptr", "indices", "data", "n"])
-
-#: The columns to reduce, in reduction order: simplex indices and diameters.
-Columns = namedtuple("Columns", ["idx", "diam"])
-
-#: The coefficient field Z/p: the prime ``p`` and the table ``inv`` of inverses mod p.
-Field = namedtuple("Field", ["p", "inv"])
-
-#: The fixed-size state of one dimension's reduction, carried between calls of
-#: :func:`reduce_columns` (see its docstring): the pivot map ``pivots``, ``colinfo``, the bars
-#: ``bars_d`` / ``bars_i``, the cocycle pointers ``cc_ptr``, the ``counters`` (COUNT_*), the
-#: statistics ``stats`` (STAT_*), whether to keep cocycles (``do_cc``) and the heap-push
-#: ``budget`` (-1: none).
-Reduction = namedtuple("Reduction", ["pivots", "colinfo", "bars_d", "bars_i", "cc_ptr",
-                                     "counters", "stats", "do_cc", "budget"])
-
-#: The growable arrays of a reduction, returned (maybe reallocated) by :func:`reduce_columns`:
-#: the reduction matrix V (``vst_i``: index, coefficient per entry; ``vst_d``: diameters) and the
-#: cocycle entries ``cc_st`` (index, coefficient).
-Store = namedtuple("Store", ["vst_i", "vst_d", "cc_st"])
-
-#: The working reduction column V_work of :func:`reduce_columns`: simplex indices, diameters,
-#: coefficients.
-WorkColumn = namedtuple("WorkColumn", ["i", "d", "c"])
-
-#: Scratch buffers of the apparent-facet search: vertices of tau (``us``) and of its facet
-#: (``fv``), pairwise values (``pv``) and row pointers (``ptrs``).
-Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
 
 # Positions in Reduction.stats
 STAT_COLUMNS = 0  # columns reduced
@@ -996,9 +1012,7 @@ def _reducer_of(pi, pd, pc, dim, cols, graph, B, field, eflags, red, scratch):
         lo_e = red.colinfo[j, 0]
         stats[STAT_ADDITIONS] += 1
         return cols.idx[j], cols.diam[j], lo_e, lo_e + red.colinfo[j, 1], factor
-    f, r = zero_apparent_facet(graph.dense, graph.D, graph.indptr, graph.indices, graph.data, B,
-                               graph.n, pi, pd, dim, scratch.us, scratch.fv, scratch.pv,
-                               scratch.ptrs, eflags)
+    f, r = zero_apparent_facet(graph, B, pi, pd, dim, scratch, eflags)
     if f >= 0:
         sgn = 1 if ((dim + 1 - r) & 1) == 0 else p - 1
         stats[STAT_APPARENT_SHORTCUTS] += 1
@@ -1062,6 +1076,7 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
     out_s = np.empty(n + 1, dtype=np.int64)
     nl_i = np.empty(n + 1, dtype=np.int64)
     nl_s = np.empty(n + 1, dtype=np.int64)
+    cob_out = CobOut(out_i, out_d, out_s, nl_i, nl_s)
     hd = np.empty(1024, dtype=ftype)
     hi = np.empty(1024, dtype=np.int64)
     hc = np.empty(1024, dtype=np.int64)
@@ -1123,10 +1138,8 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                 else:
                     stats[STAT_ENUMERATIONS] += 1
                     simplex_vertices(B, wi[e], dim, n, es)
-                    cnt, nm, nlg = coboundary(graph.dense, graph.D, graph.indptr,
-                                              graph.indices, graph.data, B, n, thresh, es, dim,
-                                              wi[e], wd[e], diam_lo, diam_hi, out_i, out_d,
-                                              out_s, nl_i, nl_s, mode == PUSH_FIRST, ptrs)
+                    cnt, nm, nlg = coboundary(graph, B, thresh, es, dim, wi[e], wd[e], diam_lo,
+                                              diam_hi, cob_out, mode == PUSH_FIRST, ptrs)
                     if mode == PUSH_FIRST:
                         nl = nlg
                     if nxt_known and nm < nxt:
@@ -1580,7 +1593,8 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
             vs[0], vs[1], f = w, j, B[2, w] + j
         else:
             vs[0], vs[1], f = w, i, B[2, w] + i
-        c, _k = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, 1, f, dt, ptrs)
+        c, _k = zero_pivot_cofacet(Graph(dense, D, indptr, indices, data, n), B, vs, 1, f, dt,
+                                   ptrs)
         if c == t:
             return 0
     # the facet of a zero apparent pair? x: the new vertex of its zero-pivot cofacet (largest
@@ -1725,6 +1739,8 @@ def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, di
         fv = np.empty(dim + 4, dtype=np.int64)
         ptrs = np.empty(dim + 4, dtype=np.int64)
         pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
+        scratch = Scratch(us, fv, pv, ptrs)
+        graph = Graph(dense, D, indptr, indices, data, n)
         for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
             simplex_vertices(B, s_idx[q], dim, n, vs)
             o = 0 if count_only else offsets[q] - base
@@ -1746,14 +1762,12 @@ def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, di
                 if hash_find(pkeys, t) >= 0:
                     out_f[e] = 0
                     continue
-                f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, t, td, dim, us,
-                                           fv, pv, ptrs, eflags)
+                f, r = zero_apparent_facet(graph, B, t, td, dim, scratch, eflags)
                 if f >= 0:
                     out_f[e] = 0
                     continue
                 simplex_vertices(B, t, d1, n, ts)
-                a = zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, t, td, d1, ts, us,
-                                          pv, ptrs)
+                a = zero_apparent_cofacet(graph, B, t, td, d1, ts, us, pv, ptrs)
                 out_f[e] = 1 if a >= 0 else 2
 
 
