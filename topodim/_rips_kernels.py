@@ -16,7 +16,7 @@ Conventions (shared by every kernel here)
   entries above ``thresh`` are not edges) or sparsely (``dense=False``: symmetric CSR arrays
   ``indptr, indices, data`` with column indices sorted ascending, no diagonal, absent = no edge).
   Both are passed to every kernel (the unused one empty) so that each kernel compiles once per
-  dtype, not once per representation.
+  dtype, not once per representation; the reduction's kernels take them as one :data:`Graph`.
 * Coefficients are in Z/p, stored as int64 in 1..p-1 (p = 2 works through the same code).
   The coefficient of a cofacet tau = sigma + {w} in the coboundary of sigma is (-1)^k where k is
   the number of vertices of sigma below w.
@@ -25,6 +25,8 @@ Conventions (shared by every kernel here)
 """
 
 from __future__ import annotations
+
+from collections import namedtuple
 
 import numba
 import numpy as np
@@ -437,6 +439,49 @@ def _grow_i(a, need):
 
 
 # ==========================================================================================
+# kernel state
+# ==========================================================================================
+
+#: A graph as the kernels take it (see the module docstring): ``dense`` (bool), the value
+#: matrix ``D`` ((0, 0) when absent), the symmetric CSR arrays ``indptr, indices, data`` and the
+#: number of vertices ``n``. Numba types a namedtuple of fixed field types as one type, so the
+#: kernels taking it still compile once per dtype.
+Graph = namedtuple("Graph", ["dense", "D", "indptr", "indices", "data", "n"])
+
+#: The columns to reduce, in reduction order: simplex indices and diameters.
+Columns = namedtuple("Columns", ["idx", "diam"])
+
+#: The coefficient field Z/p: the prime ``p`` and the table ``inv`` of inverses mod p.
+Field = namedtuple("Field", ["p", "inv"])
+
+#: The fixed-size state of one dimension's reduction, carried between calls of
+#: :func:`reduce_columns` (see its docstring): the pivot map ``pivots``, ``colinfo``, the bars
+#: ``bars_d`` / ``bars_i``, the cocycle pointers ``cc_ptr``, the ``counters`` (COUNT_*), the
+#: statistics ``stats`` (STAT_*), whether to keep cocycles (``do_cc``) and the heap-push
+#: ``budget`` (-1: none).
+Reduction = namedtuple("Reduction", ["pivots", "colinfo", "bars_d", "bars_i", "cc_ptr",
+                                     "counters", "stats", "do_cc", "budget"])
+
+#: The growable arrays of a reduction, returned (maybe reallocated) by :func:`reduce_columns`:
+#: the reduction matrix V (``vst_i``: index, coefficient per entry; ``vst_d``: diameters) and the
+#: cocycle entries ``cc_st`` (index, coefficient).
+Store = namedtuple("Store", ["vst_i", "vst_d", "cc_st"])
+
+#: The working reduction column V_work of :func:`reduce_columns`: simplex indices, diameters,
+#: coefficients.
+WorkColumn = namedtuple("WorkColumn", ["i", "d", "c"])
+
+#: Scratch buffers of the apparent-facet search: vertices of tau (``us``) and of its facet
+#: (``fv``), pairwise values (``pv``) and row pointers (``ptrs``).
+Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
+
+#: The output buffers of :func:`coboundary`: cofacet indices, diameters and coefficient
+#: parities (``i, d, s``), and the indices and parities of the cofacets of the next diameter
+#: (``nl_i, nl_s``).
+CobOut = namedtuple("CobOut", ["i", "d", "s", "nl_i", "nl_s"])
+
+
+# ==========================================================================================
 # implicit coboundaries
 # ==========================================================================================
 
@@ -627,8 +672,11 @@ def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, 
 
 
 @_inner
-def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, lo, hi,
-               out_i, out_d, out_s, nl_i, nl_s, want_nl, ptrs):
+def coboundary(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl, ptrs):
+    """The cofacets of sigma (vertices vs, index sidx, diameter sdiam) on ``graph`` with
+    lo < diam <= hi written to ``out`` (a CobOut), as :func:`_cob_dense` says."""
+    dense, D, indptr, indices, data, n = graph
+    out_i, out_d, out_s, nl_i, nl_s = out
     if dense:
         if dim == 1:
             return _cob_dense_edge(D, B, n, thresh, vs[0], vs[1], sidx, sdiam, lo, hi, out_i,
@@ -640,9 +688,10 @@ def coboundary(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdi
 
 
 @_inner
-def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs):
+def zero_pivot_cofacet(graph, B, vs, dim, sidx, sdiam, ptrs):
     """The cofacet of largest index with the same diameter as sigma: (index, new vertex), or
     (-1, -1)."""
+    dense, D, indptr, indices, data, n = graph
     idx_below = sidx
     idx_above = np.int64(0)
     k = dim + 1
@@ -697,7 +746,7 @@ def zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdi
 
 
 @_inner
-def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
+def zero_pivot_facet(graph, B, us, dim, tdiam, pv):
     """For a (dim + 1)-simplex tau with decreasing vertices us[0..dim+1] and diameter tdiam:
     the facet of smallest index with diameter tdiam, as (index, r) where us[r] is the removed
     vertex, or (-1, -1). ``pv`` is a scratch buffer of at least (dim + 2)^2 values.
@@ -705,7 +754,8 @@ def zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv):
     m = dim + 2
     for a in range(m):
         for b in range(a + 1, m):
-            x = edge_value(dense, D, indptr, indices, data, us[a], us[b])
+            x = edge_value(graph.dense, graph.D, graph.indptr, graph.indices, graph.data, us[a],
+                           us[b])
             pv[a * m + b] = x
     for r in range(m):
         dm = -np.inf  # filtration values may be negative
@@ -751,13 +801,14 @@ def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
 
 
 @_inner
-def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim, us, fv, pv, ptrs,
-                        eflags):
+def zero_apparent_facet(graph, B, tidx, tdiam, dim, scratch, eflags):
     """For the (dim + 1)-simplex tau = (tidx, tdiam): its facet f such that (f, tau) is a
-    zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f; (-1, -1)
-    when there is none. ``eflags`` (edge codes of the flat pass, may be empty) answer dim 1."""
-    simplex_vertices(B, tidx, dim + 1, n, us)
-    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, tdiam, pv)
+    zero-persistence apparent pair, as (f, r) with us[r] the vertex of tau not in f (``us``,
+    ``fv``, ``pv``, ``ptrs``: the buffers of ``scratch``, a Scratch); (-1, -1) when there is
+    none. ``eflags`` (edge codes of the flat pass, may be empty) answer dim 1."""
+    us, fv, pv, ptrs = scratch
+    simplex_vertices(B, tidx, dim + 1, graph.n, us)
+    f, r = zero_pivot_facet(graph, B, us, dim, tdiam, pv)
     if f < 0:
         return f, r
     q = 0
@@ -766,7 +817,8 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
             fv[q] = us[a]
             q += 1
     if dim == 1:
-        code = _edge_zero_cofacet(dense, eflags, indptr, indices, fv[0], fv[1], f)
+        code = _edge_zero_cofacet(graph.dense, eflags, graph.indptr, graph.indices, fv[0], fv[1],
+                                  f)
         if code == -1 or code == -2:
             return np.int64(-1), np.int64(-1)
         if code >= 0:
@@ -774,18 +826,17 @@ def zero_apparent_facet(dense, D, indptr, indices, data, B, n, tidx, tdiam, dim,
                 return f, r
             return np.int64(-1), np.int64(-1)
         # -3 (no codes) or -4 (apparent, cofacet not recorded): look for it
-    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, fv, dim, f, tdiam, ptrs)
+    c, w = zero_pivot_cofacet(graph, B, fv, dim, f, tdiam, ptrs)
     if c == tidx:
         return f, r
     return np.int64(-1), np.int64(-1)
 
 
 @_inner
-def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, dim, vs, us, pv,
-                          ptrs):
+def zero_apparent_cofacet(graph, B, sidx, sdiam, dim, vs, us, pv, ptrs):
     """For the dim-simplex sigma with vertices vs: its cofacet tau such that (sigma, tau) is a
     zero-persistence apparent pair, or -1."""
-    c, w = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, dim, sidx, sdiam, ptrs)
+    c, w = zero_pivot_cofacet(graph, B, vs, dim, sidx, sdiam, ptrs)
     if c < 0:
         return c
     # vertices of tau: vs with w inserted, decreasing
@@ -800,7 +851,7 @@ def zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, sidx, sdiam, di
         q += 1
     if not placed:
         us[q] = w
-    f, r = zero_pivot_facet(dense, D, indptr, indices, data, B, us, dim, sdiam, pv)
+    f, r = zero_pivot_facet(graph, B, us, dim, sdiam, pv)
     if f == sidx:
         return c
     return np.int64(-1)
@@ -873,25 +924,132 @@ def _consolidate(wi, wd, wc, wl, p):
     return out
 
 
+# Positions in Reduction.stats
+STAT_COLUMNS = 0  # columns reduced
+STAT_EMERGENT = 1  # zero-persistence pairs found without any addition
+STAT_ADDITIONS = 2  # stored reduction columns added
+STAT_APPARENT_SHORTCUTS = 3  # coboundaries of apparent facets added instead of a stored column
+STAT_PUSHES = 4  # heap pushes
+STAT_CAP_RAISES = 5  # raises of a working column's diameter cap
+STAT_ZERO_PAIRS = 6  # zero-persistence pairs
+STAT_ESSENTIAL = 7  # essential bars
+STAT_ENUMERATIONS = 8  # coboundary enumerations
+N_STATS = 9
+
+# Positions in Reduction.counters
+COUNT_V_ENTRIES = 0  # entries of the reduction matrix V stored
+COUNT_BARS = 1  # bars recorded
+COUNT_CC_ENTRIES = 2  # cocycle entries stored
+COUNT_OVER_BUDGET = 3  # 1 when the reduction stopped on its budget
+N_COUNTERS = 4
+
+# What the pending enumeration of a working column pushes (``mode`` in reduce_columns)
+PUSH_FIRST = 0  # sigma's first pass (also collects its cofacets of the next diameter)
+PUSH_RAISE = 1  # the next slice of every coboundary after a cap raise
+PUSH_ADDED = 2  # the coboundaries of the entries just added
+PUSH_NEXT_LEVEL = 3  # sigma's next level, collected by the first pass
+
+
+@_inner
+def _record_column(c, sidx, sdiam, essential, pd, pi, pc, work, wl, red, store):
+    """Record the reduced column at position c (simplex sidx of diameter sdiam, pivot (pi, pd)
+    with coefficient pc unless essential, reduction column work[:wl], a WorkColumn): its bar
+    (when essential or of positive persistence) with its cocycle, and, unless essential, its
+    pivot and reduction column. Returns the Store."""
+    wi, wd, wc = work
+    counters = red.counters
+    vst_i, vst_d, cc_st = store
+    if essential or pd > sdiam:
+        k = counters[COUNT_BARS]
+        red.bars_d[k, 0] = sdiam
+        red.bars_d[k, 1] = INF if essential else pd
+        red.bars_i[k, 0] = sidx
+        red.bars_i[k, 1] = -1 if essential else pi
+        if red.do_cc:
+            q = counters[COUNT_CC_ENTRIES]
+            red.cc_ptr[k] = q
+            cc_st = _grow_i(cc_st, 2 * (q + wl))
+            for e in range(wl):
+                cc_st[2 * q] = wi[e]
+                cc_st[2 * q + 1] = wc[e]
+                q += 1
+            red.cc_ptr[k + 1] = q
+            counters[COUNT_CC_ENTRIES] = q
+        counters[COUNT_BARS] = k + 1
+    if not essential:
+        colinfo = red.colinfo
+        hash_insert(red.pivots, pi, c)
+        colinfo[c, 2] = pc
+        q = counters[COUNT_V_ENTRIES]
+        colinfo[c, 0] = q
+        if wl > 1:
+            vst_i = _grow_i(vst_i, 2 * (q + wl))
+            vst_d = _grow_f(vst_d, q + wl)
+            for e in range(wl):
+                if wi[e] != sidx:
+                    vst_i[2 * q] = wi[e]
+                    vst_i[2 * q + 1] = wc[e]
+                    vst_d[q] = wd[e]
+                    q += 1
+        colinfo[c, 1] = q - colinfo[c, 0]
+        counters[COUNT_V_ENTRIES] = q
+    return Store(vst_i, vst_d, cc_st)
+
+
+@_inner
+def _reducer_of(pi, pd, pc, dim, cols, graph, B, field, eflags, red, scratch):
+    """What cancels the pivot tau = (pi, pd, coefficient pc) of a working column: the stored
+    reduction column whose pivot is tau, else the apparent facet of tau. Returns (first,
+    first_d, lo, hi, factor): the simplex whose coboundary is added (-1 when none: tau is a new
+    pivot), its diameter, the range of stored entries added with it and the factor.
+    ``scratch``: a Scratch of buffers for the apparent-facet search."""
+    p = field.p
+    stats = red.stats
+    slot = hash_find(red.pivots, pi)
+    if slot >= 0:
+        j = red.pivots[slot, 1]
+        factor = (p - (pc * field.inv[red.colinfo[j, 2]]) % p) % p
+        lo_e = red.colinfo[j, 0]
+        stats[STAT_ADDITIONS] += 1
+        return cols.idx[j], cols.diam[j], lo_e, lo_e + red.colinfo[j, 1], factor
+    f, r = zero_apparent_facet(graph, B, pi, pd, dim, scratch, eflags)
+    if f >= 0:
+        sgn = 1 if ((dim + 1 - r) & 1) == 0 else p - 1
+        stats[STAT_APPARENT_SHORTCUTS] += 1
+        return f, pd, np.int64(0), np.int64(0), ((p - pc) * sgn) % p
+    return np.int64(-1), pd, np.int64(0), np.int64(0), np.int64(0)
+
+
+#: When the heap of a working column empties below its diameter cap L, the cap is raised to
+#: L + CAP_GROWTH * (L - diam(sigma)) (at least to the next cofacet diameter). A small factor
+#: keeps few entries above the final pivot in the heap (they are pushed and never popped; on
+#: long columns they made most of the heap, and its pops slow) at the cost of more, narrower
+#: slices (re-enumerations of the working column's coboundaries, cheap by comparison).
+CAP_GROWTH = 0.1
+
+
 @njit
-def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, data, n, thresh, B,
-                   p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
-                   cc_st, counters, stats, budget):
-    """Reduce the coboundary columns c0..c1-1 of dimension ``dim`` (see the module docstring).
+def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, store):
+    """Reduce the coboundary columns c0..c1-1 of ``cols`` (a Columns) of dimension ``dim`` (see
+    the module docstring) on ``graph`` (a Graph) up to ``thresh``, over ``field`` (a Field);
+    ``eflags``: the edge codes of the flat pass (may be empty).
 
-    State carried between calls (so that Python can report progress between chunks):
+    State carried between calls in ``red`` (a Reduction) and ``store`` (a Store), so that Python
+    can report progress between chunks:
 
-    * ``hmap`` (cap, 2): the pivot map, an open-addressing table pivot simplex -> column position;
+    * ``pivots`` (cap, 2): the pivot map, an open-addressing table pivot simplex -> column
+      position;
     * ``colinfo`` (ncols, 3): per column position, the start and length of its reduction column
       in ``vst_*`` (the column's own simplex left implicit) and the coefficient of its pivot;
     * ``vst_i`` (2 per entry: index, coefficient) and ``vst_d`` (diameter): the reduction matrix V;
     * ``bars_d`` (ncols, 2): birth, death (inf when essential); ``bars_i`` (ncols, 2): birth and
       death simplices (-1 when essential), in the order found;
     * ``cc_ptr`` (per bar) into ``cc_st`` (2 per entry: index, coefficient): the cocycles;
-    * ``counters``: [entries of V, bars, cocycle entries, 1 when stopped by the budget].
+    * ``counters`` (COUNT_*): entries of V, bars, cocycle entries, 1 when stopped by the budget;
+    * ``stats`` (STAT_*): the statistics of the reduction.
 
-    ``budget`` >= 0 stops the reduction (``counters[3] = 1``, the state left incomplete) as soon
-    as the heap pushes (``stats[4]``) exceed it; -1 means no budget.
+    ``budget`` >= 0 stops the reduction (COUNT_OVER_BUDGET set, the state left incomplete) as
+    soon as the heap pushes (STAT_PUSHES) exceed it; -1 means no budget.
 
     Working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter at
     most a cap L are in the heap. The heap top, once nothing below it cancels, is the true pivot:
@@ -902,16 +1060,23 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
     added to cancel the pivot tau, tau is not pushed back and the added entries equal to tau are
     skipped (their coefficients sum to minus tau's).
 
-    Returns the (possibly reallocated) growable arrays (vst_i, vst_d, cc_st).
-    stats: [columns, emergent pairs, column additions, apparent shortcuts, heap pushes,
-    cap raises, zero-persistence pairs, essential bars, coboundary enumerations].
+    Returns the Store (its arrays possibly reallocated).
     """
+    col_idx = cols.idx
+    col_diam = cols.diam
+    p = field.p
+    n = graph.n
+    stats = red.stats
+    counters = red.counters
+    budget = red.budget
+    vst_i, vst_d, cc_st = store
     ftype = col_diam.dtype
     out_i = np.empty(n + 1, dtype=np.int64)
     out_d = np.empty(n + 1, dtype=ftype)
     out_s = np.empty(n + 1, dtype=np.int64)
     nl_i = np.empty(n + 1, dtype=np.int64)
     nl_s = np.empty(n + 1, dtype=np.int64)
+    cob_out = CobOut(out_i, out_d, out_s, nl_i, nl_s)
     hd = np.empty(1024, dtype=ftype)
     hi = np.empty(1024, dtype=np.int64)
     hc = np.empty(1024, dtype=np.int64)
@@ -923,24 +1088,24 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
     fv = np.empty(dim + 3, dtype=np.int64)
     ptrs = np.empty(dim + 3, dtype=np.int64)
     pv = np.empty((dim + 3) * (dim + 3), dtype=np.float64)
+    scratch = Scratch(us, fv, pv, ptrs)
     pm1 = p - 1
     for c in range(c0, c1):
-        stats[0] += 1
+        stats[STAT_COLUMNS] += 1
         sidx = col_idx[c]
         sdiam = col_diam[c]
-        wl = 1
+        work_len = 1
         wi[0] = sidx
         wd[0] = sdiam
         wc[0] = 1
-        hs = 0
-        # pending enumeration: entries [pf, pt) of V_work, cofacets with plo < diam <= phi;
-        # mode 0: sigma's first pass, 1: raising the cap, 2: entries just added, 3: sigma's
-        # next level (already in nl_i / nl_s)
-        pf = 0
-        pt = 1
-        plo = -INF
-        phi = sdiam
-        mode = 0
+        heap_len = 0
+        # the pending enumeration: entries [pending_from, pending_to) of V_work, their cofacets
+        # with diam_lo < diam <= diam_hi, pushed as ``mode`` (PUSH_*) says; L: the diameter cap
+        pending_from = 0
+        pending_to = 1
+        diam_lo = -INF
+        diam_hi = sdiam
+        mode = PUSH_FIRST
         skip = np.int64(-1)
         L = sdiam
         nxt = INF
@@ -951,43 +1116,42 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
         want_cons = False
         done = False
         essential = False
-        pd = sdiam
-        pi = np.int64(-1)
-        pc = np.int64(0)
+        piv_d = sdiam
+        piv_i = np.int64(-1)
+        piv_c = np.int64(0)
         while True:
             if want_cons:
-                wl = _consolidate(wi, wd, wc, wl, p)
-                last_cons = wl
+                work_len = _consolidate(wi, wd, wc, work_len, p)
+                last_cons = work_len
                 want_cons = False
-                pf = 0 if mode == 1 else wl
-                pt = wl
+                pending_from = 0 if mode == PUSH_RAISE else work_len
+                pending_to = work_len
             if done:
                 break
-            if mode == 1:
+            if mode == PUSH_RAISE:
                 nxt = INF
                 nxt_known = True
-            for e in range(pf, pt):
-                if mode == 3:
+            for e in range(pending_from, pending_to):
+                if mode == PUSH_NEXT_LEVEL:
                     cnt = nl
                     ce = np.int64(1)
                 else:
-                    stats[8] += 1
+                    stats[STAT_ENUMERATIONS] += 1
                     simplex_vertices(B, wi[e], dim, n, es)
-                    cnt, nm, nlg = coboundary(dense, D, indptr, indices, data, B, n, thresh, es,
-                                              dim, wi[e], wd[e], plo, phi, out_i, out_d, out_s,
-                                              nl_i, nl_s, mode == 0, ptrs)
-                    if mode == 0:
+                    cnt, nm, nlg = coboundary(graph, B, thresh, es, dim, wi[e], wd[e], diam_lo,
+                                              diam_hi, cob_out, mode == PUSH_FIRST, ptrs)
+                    if mode == PUSH_FIRST:
                         nl = nlg
                     if nxt_known and nm < nxt:
                         nxt = nm
                     ce = wc[e]
-                if hs + cnt > hd.shape[0]:
-                    hd = _grow_f(hd, hs + cnt)
-                    hi = _grow_i(hi, hs + cnt)
-                    hc = _grow_i(hc, hs + cnt)
+                if heap_len + cnt > hd.shape[0]:
+                    hd = _grow_f(hd, heap_len + cnt)
+                    hi = _grow_i(hi, heap_len + cnt)
+                    hc = _grow_i(hc, heap_len + cnt)
                 cneg = (ce * pm1) % p
                 for q in range(cnt):
-                    if mode == 3:
+                    if mode == PUSH_NEXT_LEVEL:
                         qi = nl_i[q]
                         qd = nxt
                         qs = nl_s[q]
@@ -996,140 +1160,89 @@ def reduce_columns(dim, col_idx, col_diam, c0, c1, dense, D, indptr, indices, da
                         qd = out_d[q]
                         qs = out_s[q]
                     if qi != skip:
-                        hs = _push(hd, hi, hc, hs, qd, qi, cneg if qs else ce)
-                stats[4] += cnt
-                if budget >= 0 and stats[4] > budget:
-                    counters[3] = 1
-                    return vst_i, vst_d, cc_st
-            pf = pt
-            if mode == 3:
+                        heap_len = _push(hd, hi, hc, heap_len, qd, qi, cneg if qs else ce)
+                stats[STAT_PUSHES] += cnt
+                if budget >= 0 and stats[STAT_PUSHES] > budget:
+                    counters[COUNT_OVER_BUDGET] = 1
+                    return Store(vst_i, vst_d, cc_st)
+            pending_from = pending_to
+            if mode == PUSH_NEXT_LEVEL:
                 L = nxt
                 nxt_known = False
                 nl = 0
-                mode = 1
-            if mode == 2 and wl > 64 and wl > 2 * last_cons:
+                mode = PUSH_RAISE
+            if mode == PUSH_ADDED and work_len > 64 and work_len > 2 * last_cons:
                 want_cons = True
                 continue
-            hs, found, pd, pi, pc = _pop_pivot(hd, hi, hc, hs, p)
+            heap_len, found, piv_d, piv_i, piv_c = _pop_pivot(hd, hi, hc, heap_len, p)
             if not found:
-                if mode == 0 and nl > 0:
+                if mode == PUSH_FIRST and nl > 0:
                     # W is still delta(sigma): push its next level, collected by the first pass
-                    mode = 3
-                    pf = 0
-                    pt = 1
+                    mode = PUSH_NEXT_LEVEL
+                    pending_from = 0
+                    pending_to = 1
                     continue
                 if nxt_known and nxt == INF:
                     essential = True
                     done = True
-                    want_cons = wl > 1
+                    want_cons = work_len > 1
                     continue
                 # raise the cap: the next slice of every coboundary in V_work
-                stats[5] += 1
-                Lnew = L + 2 * (L - sdiam)
+                stats[STAT_CAP_RAISES] += 1
+                Lnew = L + CAP_GROWTH * (L - sdiam)
                 if nxt_known and nxt > Lnew:
                     Lnew = nxt
                 if not (Lnew > L):
                     Lnew = INF
-                pf = 0
-                pt = wl
-                plo = L
-                phi = Lnew
-                mode = 1
+                pending_from = 0
+                pending_to = work_len
+                diam_lo = L
+                diam_hi = Lnew
+                mode = PUSH_RAISE
                 skip = -1
                 L = Lnew
-                want_cons = wl > 1
+                want_cons = work_len > 1
                 continue
-            slot = hash_find(hmap, pi)
-            first = np.int64(-1)
-            first_d = sdiam
-            lo_e = 0
-            hi_e = 0
-            factor = np.int64(0)
-            if slot >= 0:
-                j = hmap[slot, 1]
-                factor = (p - (pc * inv[colinfo[j, 2]]) % p) % p
-                first = col_idx[j]
-                first_d = col_diam[j]
-                lo_e = colinfo[j, 0]
-                hi_e = colinfo[j, 0] + colinfo[j, 1]
-                stats[2] += 1
-            else:
-                f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, pi, pd, dim, us,
-                                           fv, pv, ptrs, eflags)
-                if f >= 0:
-                    sgn = 1 if ((dim + 1 - r) & 1) == 0 else pm1
-                    factor = ((p - pc) * sgn) % p
-                    first = f
-                    first_d = pd
-                    stats[3] += 1
+            first, first_d, lo_e, hi_e, factor = _reducer_of(piv_i, piv_d, piv_c, dim, cols,
+                                                              graph, B, field, eflags, red,
+                                                              scratch)
             if first < 0:
                 # a new pivot: the pair (sigma, tau)
                 done = True
-                want_cons = wl > 1
+                want_cons = work_len > 1
                 continue
             # W += factor * delta(first + stored entries), skipping tau (it cancels)
             nadd += 1
-            need = wl + 1 + hi_e - lo_e
+            need = work_len + 1 + hi_e - lo_e
             if need > wi.shape[0]:
                 wi = _grow_i(wi, need)
                 wd = _grow_f(wd, need)
                 wc = _grow_i(wc, need)
-            pf = wl
-            wi[wl] = first
-            wd[wl] = first_d
-            wc[wl] = factor
-            wl += 1
+            pending_from = work_len
+            wi[work_len] = first
+            wd[work_len] = first_d
+            wc[work_len] = factor
+            work_len += 1
             for e in range(lo_e, hi_e):
-                wi[wl] = vst_i[2 * e]
-                wd[wl] = vst_d[e]
-                wc[wl] = (factor * vst_i[2 * e + 1]) % p
-                wl += 1
-            pt = wl
-            plo = -INF
-            phi = L
-            mode = 2
-            skip = pi
-        if not essential and not (pd > sdiam):
-            stats[6] += 1
+                wi[work_len] = vst_i[2 * e]
+                wd[work_len] = vst_d[e]
+                wc[work_len] = (factor * vst_i[2 * e + 1]) % p
+                work_len += 1
+            pending_to = work_len
+            diam_lo = -INF
+            diam_hi = L
+            mode = PUSH_ADDED
+            skip = piv_i
+        if not essential and not (piv_d > sdiam):
+            stats[STAT_ZERO_PAIRS] += 1
             if nadd == 0:
-                stats[1] += 1
+                stats[STAT_EMERGENT] += 1
         if essential:
-            stats[7] += 1
-        # ---- record the column ------------------------------------------------------------
-        if essential or pd > sdiam:
-            k = counters[1]
-            bars_d[k, 0] = sdiam
-            bars_d[k, 1] = INF if essential else pd
-            bars_i[k, 0] = sidx
-            bars_i[k, 1] = -1 if essential else pi
-            if do_cc:
-                q = counters[2]
-                cc_ptr[k] = q
-                cc_st = _grow_i(cc_st, 2 * (q + wl))
-                for e in range(wl):
-                    cc_st[2 * q] = wi[e]
-                    cc_st[2 * q + 1] = wc[e]
-                    q += 1
-                cc_ptr[k + 1] = q
-                counters[2] = q
-            counters[1] = k + 1
-        if not essential:
-            hash_insert(hmap, pi, c)
-            colinfo[c, 2] = pc
-            q = counters[0]
-            colinfo[c, 0] = q
-            if wl > 1:
-                vst_i = _grow_i(vst_i, 2 * (q + wl))
-                vst_d = _grow_f(vst_d, q + wl)
-                for e in range(wl):
-                    if wi[e] != sidx:
-                        vst_i[2 * q] = wi[e]
-                        vst_i[2 * q + 1] = wc[e]
-                        vst_d[q] = wd[e]
-                        q += 1
-            colinfo[c, 1] = q - colinfo[c, 0]
-            counters[0] = q
-    return vst_i, vst_d, cc_st
+            stats[STAT_ESSENTIAL] += 1
+        vst_i, vst_d, cc_st = _record_column(c, sidx, sdiam, essential, piv_d, piv_i, piv_c,
+                                             WorkColumn(wi, wd, wc), work_len, red,
+                                             Store(vst_i, vst_d, cc_st))
+    return Store(vst_i, vst_d, cc_st)
 
 
 # ==========================================================================================
@@ -1480,7 +1593,8 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
             vs[0], vs[1], f = w, j, B[2, w] + j
         else:
             vs[0], vs[1], f = w, i, B[2, w] + i
-        c, _k = zero_pivot_cofacet(dense, D, indptr, indices, data, B, n, vs, 1, f, dt, ptrs)
+        c, _k = zero_pivot_cofacet(Graph(dense, D, indptr, indices, data, n), B, vs, 1, f, dt,
+                                   ptrs)
         if c == t:
             return 0
     # the facet of a zero apparent pair? x: the new vertex of its zero-pivot cofacet (largest
@@ -1625,6 +1739,8 @@ def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, di
         fv = np.empty(dim + 4, dtype=np.int64)
         ptrs = np.empty(dim + 4, dtype=np.int64)
         pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
+        scratch = Scratch(us, fv, pv, ptrs)
+        graph = Graph(dense, D, indptr, indices, data, n)
         for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
             simplex_vertices(B, s_idx[q], dim, n, vs)
             o = 0 if count_only else offsets[q] - base
@@ -1646,14 +1762,12 @@ def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, di
                 if hash_find(pkeys, t) >= 0:
                     out_f[e] = 0
                     continue
-                f, r = zero_apparent_facet(dense, D, indptr, indices, data, B, n, t, td, dim, us,
-                                           fv, pv, ptrs, eflags)
+                f, r = zero_apparent_facet(graph, B, t, td, dim, scratch, eflags)
                 if f >= 0:
                     out_f[e] = 0
                     continue
                 simplex_vertices(B, t, d1, n, ts)
-                a = zero_apparent_cofacet(dense, D, indptr, indices, data, B, n, t, td, d1, ts, us,
-                                          pv, ptrs)
+                a = zero_apparent_cofacet(graph, B, t, td, d1, ts, us, pv, ptrs)
                 out_f[e] = 1 if a >= 0 else 2
 
 

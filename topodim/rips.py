@@ -74,23 +74,27 @@ SPARSE_DENSITY = 0.25
 
 
 # ==========================================================================================
-# parallel stages: one thread or all, whichever measures faster
+# parallel stages: threads from n_threads and a fixed work threshold
 # ==========================================================================================
 
-#: Stages with less work than this (pairs, edges or simplices) run on one thread.
+#: Stages with less work than this (pairs, edges or simplices) run on one thread; larger ones on
+#: the ``n_threads`` threads (all of Numba's by default). Every stage computes the same values on
+#: any number of threads.
 SERIAL_WORK = 1 << 18
-#: Number of batches a parallel stage is cut into (see :func:`_run_batches`).
+#: Number of batches a parallel stage is cut into when ADAPTIVE_THREADS is on.
 BATCHES = 16
+#: Opt-in (environment variable ``TOPODIM_ADAPTIVE_THREADS=1``, read at import): choose the
+#: thread count from the machine's load and switch stages between one thread and all from their
+#: measured rates. When other processes keep the cores busy, a descheduled thread stalls every
+#: barrier of a parallel region and one thread can be faster; but the speed of a call then
+#: depends on what else runs, so this is never the default. Results are the same either way.
+ADAPTIVE_THREADS = os.environ.get("TOPODIM_ADAPTIVE_THREADS", "0").strip() == "1"
 
 
 def _default_threads(n_threads):
-    """``n_threads=None``: all of Numba's threads, or one when the machine is already busy.
-
-    When the 1-minute load average reaches the number of CPUs this process may use (plus a half),
-    other processes keep the cores busy: parallel regions then wait on descheduled threads and
-    idle OpenMP workers spin, and one thread was measured faster here (up to 2x). An explicit
-    ``n_threads`` is always honoured. The result does not depend on the choice."""
-    if n_threads is not None:
+    """The thread count of a call: ``n_threads`` when given, else all of Numba's threads (with
+    ADAPTIVE_THREADS: one when the 1-minute load average reaches the usable CPUs plus a half)."""
+    if n_threads is not None or not ADAPTIVE_THREADS:
         return n_threads
     try:
         load = os.getloadavg()[0]
@@ -101,15 +105,13 @@ def _default_threads(n_threads):
 
 
 def _run_batches(weights, run):
-    """Run ``run(lo, hi)`` over consecutive ranges of items cut into BATCHES of equal weight.
+    """Run ``run(lo, hi)`` over the items 0..m-1 with per-item work ``weights``: on one thread
+    when the total is below SERIAL_WORK (or fewer than 2 * BATCHES items), else on all the
+    threads of the call, in one parallel region.
 
-    On an idle machine the parallel kernels are up to twice as fast on two threads, but when
-    other processes keep the cores busy a descheduled thread stalls every barrier and one thread
-    can be faster (measured here). So the first batch runs on all threads (untimed: it starts the
-    thread pool) and later batches in the mode :class:`topodim._config.ParallelOrSerial` picks
-    from their measured rates (weight per second), as topodim.mst's Prim does. Every mode
-    computes the same values, so the result never depends on the choice. Small stages run on one
-    thread.
+    With ADAPTIVE_THREADS the items are cut into BATCHES of equal weight; the first runs on all
+    threads (untimed: it starts the thread pool) and later ones in the mode
+    :class:`topodim._config.ParallelOrSerial` picks from their measured rates.
     """
     threads = numba.get_num_threads()
     m = weights.shape[0]
@@ -120,6 +122,9 @@ def _run_batches(weights, run):
             run(0, m)
         finally:
             numba.set_num_threads(threads)
+        return
+    if not ADAPTIVE_THREADS:
+        run(0, m)
         return
     cum = np.cumsum(weights, dtype=np.float64)
     cuts = np.searchsorted(cum, total * np.arange(1, BATCHES) / BATCHES, side="right")
@@ -415,8 +420,13 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     bars_i = np.empty((m, 2), dtype=np.int64)
     cc_ptr = np.zeros(m + 1, dtype=np.int64)
     cc_st = np.empty(32, dtype=np.int64)
-    counters = np.zeros(4, dtype=np.int64)
-    stats = np.zeros(9, dtype=np.int64)
+    counters = np.zeros(K.N_COUNTERS, dtype=np.int64)
+    stats = np.zeros(K.N_STATS, dtype=np.int64)
+    red = K.Reduction(hmap, colinfo, bars_d, bars_i, cc_ptr, counters, stats, bool(do_cc),
+                      np.int64(budget))
+    cols = K.Columns(cols_idx, cols_diam)
+    graph = K.Graph(bool(g.dense), g.D, g.indptr, g.indices, g.data, np.int64(g.n))
+    field = K.Field(np.int64(p), inv)
     step = max(REDUCTION_MIN_STEP, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = K.kernel_threshold(thresh, dt)
@@ -431,18 +441,16 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
                          f"the reduction matrix of dimension {dim} (now {_describe(grown)}, "
                          f"{c0:,} of {ncols:,} columns reduced)", _REDUCTION_WAY_OUT)
         try:
-            vst_i, vst_d, cc_st = K.reduce_columns(
-                dim, cols_idx, cols_diam, c0, c1, g.dense, g.D, g.indptr, g.indices, g.data, g.n,
-                t, B, p, inv, eflags, hmap, colinfo, vst_i, vst_d, bars_d, bars_i, do_cc, cc_ptr,
-                cc_st, counters, stats, np.int64(budget))
+            vst_i, vst_d, cc_st = K.reduce_columns(dim, cols, c0, c1, graph, t, B, field, eflags,
+                                                   red, K.Store(vst_i, vst_d, cc_st))
         except MemoryError as exc:
             raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
                               f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None
-        if counters[3]:
+        if counters[K.COUNT_OVER_BUDGET]:
             return None
         c0 = c1
         progress(stage, c0, ncols)
-    nb = int(counters[1])
+    nb = int(counters[K.COUNT_BARS])
     res = {
         "birth": bars_d[:nb, 0].copy(),
         "death": bars_d[:nb, 1].copy(),
@@ -450,10 +458,10 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
         "didx": bars_i[:nb, 1].copy(),
         "pivots": hmap,
         "stats": stats,
-        "reduction_entries": int(counters[0]),
+        "reduction_entries": int(counters[K.COUNT_V_ENTRIES]),
     }
     if do_cc:
-        nc = int(counters[2])
+        nc = int(counters[K.COUNT_CC_ENTRIES])
         res["cc"] = (cc_ptr[: nb + 1].copy(), cc_st[0:2 * nc:2].copy(), cc_st[1:2 * nc:2].copy())
     return res
 
@@ -637,8 +645,9 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     dtype : float64 (default) or float32
         Compute dtype; diagrams keep it.
     n_threads : int, optional
-        Threads for the parallel stages. Default: all of Numba's, or one when the load average
-        says that other processes already keep the cores busy. Results do not depend on it.
+        Threads for the parallel stages (stages with little work run on one). Default: all of
+        Numba's (``TOPODIM_ADAPTIVE_THREADS=1`` opts in to one thread when the load average says
+        that other processes keep the cores busy). Results do not depend on it.
     progress : bool or callable, default False
         ``True`` draws a progress bar on stderr; a callable receives ``(stage, done, total)``.
     collapse_edges : "auto", True or False
@@ -975,10 +984,14 @@ def _store_dimension(dim, res, dgms, cocycles, fin_hi, ess_hi, counts, g, B, n, 
     fin_hi[dim - 1] = gens[fin]
     ess_hi[dim - 1] = np.ascontiguousarray(gens[~fin][:, :2])
     st = res["stats"]
-    counts[dim] = {"columns": 0, "emergent_pairs": int(st[1]), "additions": int(st[2]),
-                   "apparent_shortcuts": int(st[3]), "heap_pushes": int(st[4]),
-                   "cap_raises": int(st[5]), "zero_persistence_pairs": int(st[6]),
-                   "essential": int(st[7]), "enumerations": int(st[8]),
+    counts[dim] = {"columns": 0, "emergent_pairs": int(st[K.STAT_EMERGENT]),
+                   "additions": int(st[K.STAT_ADDITIONS]),
+                   "apparent_shortcuts": int(st[K.STAT_APPARENT_SHORTCUTS]),
+                   "heap_pushes": int(st[K.STAT_PUSHES]),
+                   "cap_raises": int(st[K.STAT_CAP_RAISES]),
+                   "zero_persistence_pairs": int(st[K.STAT_ZERO_PAIRS]),
+                   "essential": int(st[K.STAT_ESSENTIAL]),
+                   "enumerations": int(st[K.STAT_ENUMERATIONS]),
                    "reduction_entries": res["reduction_entries"]}
     if do_cc:
         ptr, idx, coeff = res["cc"]

@@ -2,8 +2,8 @@
 
 The reference cases (uniform points in [0,1]^3, a noisy torus, Gaussian points in R^50, a
 precomputed distance matrix), the edge collapse, and the thread count (compile time: bench_compile.py);
-structured data (a noisy circle and torus, where maxdim 1 collapses automatically) and
-its scaling with n.
+structured data (a noisy circle and torus, where maxdim 1 collapses automatically, and their
+long columns without the collapse) and its scaling with n.
 Every ``setup`` seeds its data and calls the engine once on a small input of the same kind so
 that Numba's compilation never lands in a timing. Parameters list the smallest values first
 (CI runs each benchmark once with its first values; TOPODIM_BENCH_SMOKE=1 shrinks the inputs).
@@ -193,3 +193,26 @@ class RipsStructuredScaling:
 
     def time_ripser(self, n, shape):
         topodim.ripser(self.X, maxdim=1)
+
+
+class RipsLongColumns:
+    """The reduction of the full filtration (``collapse_edges=False``) of a noisy circle
+    (n=1000) and a noisy torus (n=2000), maxdim 1: a few long columns, each cancelling its pivot
+    tens of thousands of times. Heap pushes per column measure the working columns' traffic."""
+
+    params = (["circle1000", "torus2000"],)
+    param_names = ["case"]
+    timeout = 900
+
+    def setup(self, case):
+        self.X = _circle(1000) if case == "circle1000" else _torus(2000)
+        _warm(self.X, maxdim=1, collapse_edges=False)
+
+    def time_ripser(self, case):
+        topodim.ripser(self.X, maxdim=1, collapse_edges=False)
+
+    def track_heap_pushes_per_column(self, case):
+        c = topodim.ripser(self.X, maxdim=1, collapse_edges=False)["counts"][1]
+        return c["heap_pushes"] / max(c["columns"], 1)
+
+    track_heap_pushes_per_column.unit = "pushes"
