@@ -126,7 +126,7 @@ WALL_TIME_COLUMNS = {"seconds", "train_seconds"}
 def experiment_cases(out: Path):
     cmd = [sys.executable, "-m", "experiments", "depth", "text", "--profile", "tiny", "--no-cache",
            "--no-progress", "--quiet", "--out", str(out)]
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)   # only the hashes go to stdout
     import csv
 
     for path in sorted(out.rglob("*.csv")):
