@@ -80,7 +80,9 @@ def _prim_init(X):
     ids = np.arange(n)
     best = np.full(n, np.inf, dtype=X.dtype)
     parent = np.full(n, -1, dtype=np.int64)
-    _retire(P, ids, best, parent, 0, n - 1)  # vertex 0 enters the tree first
+    # vertex 0 enters the tree first (a typed 0: a literal argument would compile another
+    # specialisation of every kernel it reaches)
+    _retire(P, ids, best, parent, np.int64(0), n - 1)
     return P, ids, best, parent
 
 
@@ -141,7 +143,7 @@ def _prim_steps(P, ids, best, parent, out_u, out_v, out_w, m, n_steps, metric, n
                     bid = chunk_id[c]
                     bpos = chunk_pos[c]
         else:
-            bval, bid, bpos = _scan_blocks(P, 0, used, m, x, metric, best, parent, ids, cur_id, acc[0])
+            bval, bid, bpos = _scan_blocks(P, np.int64(0), used, m, x, metric, best, parent, ids, cur_id, acc[0])
         m = _take(P, ids, best, parent, out_u, out_v, out_w, m, bid, bval, bpos)
     return m
 
@@ -164,7 +166,7 @@ def prim_serial(X, metric):
     m = n - 1
     while m > 0:
         panel_point(P, m, x)
-        bval, bid, bpos = _scan_blocks(P, 0, (m + PANEL - 1) // PANEL, m, x, metric, best, parent,
+        bval, bid, bpos = _scan_blocks(P, np.int64(0), (m + PANEL - 1) // PANEL, m, x, metric, best, parent,
                                        ids, ids[m], acc)
         m = _take(P, ids, best, parent, out_u, out_v, out_w, m, bid, bval, bpos)
     return out_u, out_v, out_w
@@ -180,6 +182,10 @@ def prim_points(X, metric, n_threads, parallel_work=PRIM_PARALLEL_WORK, adaptive
     on all threads or on one, whichever has measured faster.
     """
     n, d = X.shape
+    if (n - 1) * d < parallel_work:
+        # every step is below the threshold: the serial kernel, so that a small first call does
+        # not compile the parallel one (the same tree, bit for bit)
+        return prim_serial(X, metric)
     P, ids, best, parent = _prim_init(X)
     out_u = np.empty(n - 1, dtype=np.int64)
     out_v = np.empty(n - 1, dtype=np.int64)
