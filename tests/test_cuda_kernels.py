@@ -324,6 +324,7 @@ def test_memory_freed_when_a_call_fails():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("grid, thresh", [(False, np.inf), (True, np.inf), (False, 1.3)])
 def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
+    from topodim import _rips_graph as RG
     from topodim import rips as R
     from topodim.cuda.rips import RipsSession
 
@@ -333,9 +334,9 @@ def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
     inp = as_distance_input(X, dtype=dtype)
     with RipsSession() as s:
         g = s.graph_of(inp, thresh, "dense")
-        t = min(thresh, R._enclosing_radius(g))
+        t = min(thresh, RG.graph_enclosing_radius(g))
         got = s.edge_columns(g, t, R._Progress(None))
-    gc = R._graph_of(inp, thresh, representation="dense")
+    gc = RG.graph_of(inp, thresh, representation="dense")
     assert np.array_equal(g.D, gc.D)  # the GPU's matrix, bit for bit
     want = R._edge_stage(gc, t, R._Progress(None))
     flags, ci, cd, tree, n_app, m = got

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim._config", "topodim._parallel", "topodim._tuning"),
     ("topodim._validate", "topodim._base", "topodim.batch"),
     ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.weighted"),
-    ("topodim._mst", "topodim._rips_kernels", "topodim.reduction", "topodim.filtrations._hashing",
+    ("topodim._mst", "topodim._rips_kernels", "topodim._rips_graph", "topodim.reduction", "topodim.filtrations._hashing",
      "topodim.filtrations._cliques"),
     ("topodim.cuda._device", "topodim.cuda._arith", "topodim.cuda.distances", "topodim.cuda.mst",
      "topodim.cuda.rips", "topodim.cuda.phdim"),
@@ -38,7 +38,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 #: The concern a private name may not leave: the first two components of a module's name, with
 #: the Rips kernels, collapse and driver forming one concern.
-CONCERN_ALIASES = {"topodim._rips_kernels": "topodim.rips", "topodim.collapse": "topodim.rips",
+CONCERN_ALIASES = {"topodim._rips_kernels": "topodim.rips", "topodim._rips_graph": "topodim.rips",
+                   "topodim.collapse": "topodim.rips",
                    "topodim._mst": "topodim.mst"}
 
 

@@ -7,7 +7,6 @@
 * Threads (``thread_limit``, ``resolve_n_threads``, ``ParallelOrSerial`` and the thread-pool
   helpers) live in :mod:`topodim._parallel`, which states the parallel policy; they are
   re-exported here for the modules that import them from this one.
-* ``cuda_module()``: the lazy import of :mod:`topodim.cuda`; nothing CUDA is imported otherwise.
 
 Nothing here compiles anything: kernels are compiled on first call (and then loaded from the
 on-disk cache in later processes).
@@ -33,7 +32,7 @@ from ._parallel import (
 __all__ = ["CACHE", "njit", "njit_parallel", "MEMORY_LIMIT", "thread_limit", "resolve_n_threads",
            "max_threads", "start_thread_pool", "ensure_thread_pool", "thread_stack_bytes",
            "address_space_headroom", "status_bytes", "ParallelOrSerial", "DeviceUnavailableError",
-           "DEVICES", "check_device", "cuda_module"]
+           "DEVICES", "check_device"]
 
 
 def _memory_limit_env():
@@ -72,9 +71,3 @@ def check_device(device) -> str:
         raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
     return d
 
-
-def cuda_module():
-    """Import and return :mod:`topodim.cuda` (which imports numba-cuda) on first use."""
-    from . import cuda  # noqa: PLC0415  (lazy on purpose)
-
-    return cuda

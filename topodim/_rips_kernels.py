@@ -34,7 +34,9 @@ from numba import prange
 
 from ._config import njit, njit_parallel
 from .metrics import PANEL, finish_distance, panel_reduced_distances
-from .mst import _find
+from ._kernels.csr import csr_value
+from ._kernels.growable import grow
+from ._kernels.unionfind import find
 
 #: Kernels called only from other kernels: no Python / C wrappers (less to compile).
 _inner = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -82,28 +84,12 @@ def simplex_vertices(B, idx, dim, n, out):
 
 
 @_inner
-def sparse_lookup(indptr, indices, data, i, j):
-    """Value of edge {i, j} in a CSR graph, +inf when absent."""
-    lo = indptr[i]
-    hi = indptr[i + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if indices[mid] < j:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < indptr[i + 1] and indices[lo] == j:
-        return data[lo]
-    return INF
-
-
-@_inner
 def edge_value(dense, D, indptr, indices, data, a, b):
     """Value of edge {a, b}: from the matrix D whenever one is given (a sparse graph may come
     with its matrix of values for O(1) lookups), else by binary search in the CSR row."""
     if D.shape[0] > 0:
         return D[a, b]
-    return sparse_lookup(indptr, indices, data, a, b)
+    return csr_value(indptr, indices, data, a, b)
 
 
 # ==========================================================================================
@@ -416,26 +402,6 @@ def _sift_down(hd, hi, hc, size):
             pos = best
         else:
             break
-
-
-@_inner
-def _grow_f(a, need):
-    if need <= a.shape[0]:
-        return a
-    b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
-    for k in range(a.shape[0]):
-        b[k] = a[k]
-    return b
-
-
-@_inner
-def _grow_i(a, need):
-    if need <= a.shape[0]:
-        return a
-    b = np.empty(max(need, 2 * a.shape[0]), dtype=a.dtype)
-    for k in range(a.shape[0]):
-        b[k] = a[k]
-    return b
 
 
 # ==========================================================================================
@@ -968,7 +934,7 @@ def _record_column(c, sidx, sdiam, essential, pd, pi, pc, work, wl, red, store):
         if red.do_cc:
             q = counters[COUNT_CC_ENTRIES]
             red.cc_ptr[k] = q
-            cc_st = _grow_i(cc_st, 2 * (q + wl))
+            cc_st = grow(cc_st, 2 * (q + wl))
             for e in range(wl):
                 cc_st[2 * q] = wi[e]
                 cc_st[2 * q + 1] = wc[e]
@@ -983,8 +949,8 @@ def _record_column(c, sidx, sdiam, essential, pd, pi, pc, work, wl, red, store):
         q = counters[COUNT_V_ENTRIES]
         colinfo[c, 0] = q
         if wl > 1:
-            vst_i = _grow_i(vst_i, 2 * (q + wl))
-            vst_d = _grow_f(vst_d, q + wl)
+            vst_i = grow(vst_i, 2 * (q + wl))
+            vst_d = grow(vst_d, q + wl)
             for e in range(wl):
                 if wi[e] != sidx:
                     vst_i[2 * q] = wi[e]
@@ -1146,9 +1112,9 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                         nxt = nm
                     ce = wc[e]
                 if heap_len + cnt > hd.shape[0]:
-                    hd = _grow_f(hd, heap_len + cnt)
-                    hi = _grow_i(hi, heap_len + cnt)
-                    hc = _grow_i(hc, heap_len + cnt)
+                    hd = grow(hd, heap_len + cnt)
+                    hi = grow(hi, heap_len + cnt)
+                    hc = grow(hc, heap_len + cnt)
                 cneg = (ce * pm1) % p
                 for q in range(cnt):
                     if mode == PUSH_NEXT_LEVEL:
@@ -1215,9 +1181,9 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
             nadd += 1
             need = work_len + 1 + hi_e - lo_e
             if need > wi.shape[0]:
-                wi = _grow_i(wi, need)
-                wd = _grow_f(wd, need)
-                wc = _grow_i(wc, need)
+                wi = grow(wi, need)
+                wd = grow(wd, need)
+                wc = grow(wc, need)
             pending_from = work_len
             wi[work_len] = first
             wd[work_len] = first_d
@@ -1784,8 +1750,8 @@ def h0_generators(us, vs, births, n):
     uf = np.arange(n)
     dying = np.full(us.shape[0], -1, dtype=np.int64)
     for e in range(us.shape[0]):
-        a = _find(uf, us[e])
-        b = _find(uf, vs[e])
+        a = find(uf, us[e])
+        b = find(uf, vs[e])
         if a == b:
             continue
         if births[a] <= births[b]:
@@ -1796,12 +1762,12 @@ def h0_generators(us, vs, births, n):
             dying[e] = a
     nroots = 0
     for i in range(n):
-        if _find(uf, i) == i:
+        if find(uf, i) == i:
             nroots += 1
     roots = np.empty(nroots, dtype=np.int64)
     k = 0
     for i in range(n):
-        if _find(uf, i) == i:
+        if find(uf, i) == i:
             roots[k] = i
             k += 1
     return dying, roots

@@ -35,6 +35,7 @@ import numpy as np
 
 from . import _rips_kernels as K
 from ._config import njit, thread_limit
+from ._rips_graph import graph_of
 from ._validate import as_distance_input, check_memory, check_threshold
 
 __all__ = ["collapse_edges", "collapse_graph"]
@@ -548,10 +549,9 @@ def collapse_edges(X, thresh=np.inf, distance_matrix=False, metric="euclidean", 
     """
     t = check_threshold(thresh)
     inp = as_distance_input(X, distance_matrix=distance_matrix, metric=metric, dtype=dtype)
-    from .rips import _graph_of  # noqa: PLC0415  (rips imports this module)
 
     with thread_limit(n_threads):
-        g = _graph_of(inp, t, want_dense=True)
+        g = graph_of(inp, t, want_dense=True)
         ip, ix, dv, _stats, _F = collapse_graph(g.dense, g.D, g.indptr, g.indices, g.data, inp.n, t)
     rows = np.repeat(np.arange(inp.n), np.diff(ip))
     lower = ix < rows

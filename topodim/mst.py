@@ -39,9 +39,7 @@ from ._tuning import BORUVKA_LEAF_SIZE, BORUVKA_MAX_DIM, BORUVKA_MIN_POINTS, PRI
 from ._validate import DistanceInput, as_distance_input, check_threshold
 from .metrics import BOX_METRICS, EUCLIDEAN, metric_code, prepare_points, scaled_points_input, unscale
 
-# Names other modules import from here; their homes are topodim._kernels and topodim._mst.
-from ._kernels.unionfind import find as _find  # noqa: F401
-from ._mst.kruskal import kruskal as _kruskal  # noqa: F401
+# A name tests import from here; its home is topodim._mst.prim.
 from ._mst.prim import prim_serial  # noqa: F401
 
 __all__ = ["MSTResult", "mst", "ph0", "minimum_spanning_tree", "elder_rule_h0", "METHODS"]

@@ -37,17 +37,19 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-import os
 import sys
 import time
-from dataclasses import dataclass
 
 import numba
 import numpy as np
 
 from . import _rips_kernels as K
-from ._config import ParallelOrSerial, check_device, resolve_n_threads, thread_limit
+from ._config import check_device
+from ._kernels.modp import mod_inverses
+from ._mst.kruskal import kruskal
+from ._parallel import default_threads, resolve_n_threads, run_batches, thread_limit
 from ._base import ParamsMixin
+from ._rips_graph import RipsGraph, count_edges, dense_matrix, graph_enclosing_radius, graph_of
 from ._validate import (
     DistanceInput,
     as_distance_input,
@@ -61,195 +63,12 @@ from ._validate import (
     check_threshold,
     format_bytes,
 )
-from .metrics import metric_code, prepare_points, scaled_points_input, squareform, to_panels
-from .mst import MSTResult, _kruskal, elder_rule_h0, minimum_spanning_tree
+from .mst import MSTResult, elder_rule_h0, minimum_spanning_tree
 
 __all__ = ["ripser", "estimate_memory", "RipsPersistence"]
 
 #: Largest simplex index (kept below 2**62 so that index arithmetic never overflows int64).
 MAX_SIMPLEX_INDEX = 2**62
-#: A thresholded dense input is converted to a sparse graph when at most this fraction of the
-#: pairs are edges.
-SPARSE_DENSITY = 0.25
-
-
-# ==========================================================================================
-# parallel stages: threads from n_threads and a fixed work threshold
-# ==========================================================================================
-
-#: Stages with less work than this (pairs, edges or simplices) run on one thread; larger ones on
-#: the ``n_threads`` threads (all of Numba's by default). Every stage computes the same values on
-#: any number of threads.
-SERIAL_WORK = 1 << 18
-#: Number of batches a parallel stage is cut into when ADAPTIVE_THREADS is on.
-BATCHES = 16
-#: Opt-in (environment variable ``TOPODIM_ADAPTIVE_THREADS=1``, read at import): choose the
-#: thread count from the machine's load and switch stages between one thread and all from their
-#: measured rates. When other processes keep the cores busy, a descheduled thread stalls every
-#: barrier of a parallel region and one thread can be faster; but the speed of a call then
-#: depends on what else runs, so this is never the default. Results are the same either way.
-ADAPTIVE_THREADS = os.environ.get("TOPODIM_ADAPTIVE_THREADS", "0").strip() == "1"
-
-
-def _default_threads(n_threads):
-    """The thread count of a call: ``n_threads`` when given, else all of Numba's threads (with
-    ADAPTIVE_THREADS: one when the 1-minute load average reaches the usable CPUs plus a half)."""
-    if n_threads is not None or not ADAPTIVE_THREADS:
-        return n_threads
-    try:
-        load = os.getloadavg()[0]
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    except (OSError, AttributeError):  # pragma: no cover - platform without load averages
-        return None
-    return 1 if cpus and load >= cpus + 0.5 else None
-
-
-def _run_batches(weights, run):
-    """Run ``run(lo, hi)`` over the items 0..m-1 with per-item work ``weights``: on one thread
-    when the total is below SERIAL_WORK (or fewer than 2 * BATCHES items), else on all the
-    threads of the call, in one parallel region.
-
-    With ADAPTIVE_THREADS the items are cut into BATCHES of equal weight; the first runs on all
-    threads (untimed: it starts the thread pool) and later ones in the mode
-    :class:`topodim._config.ParallelOrSerial` picks from their measured rates.
-    """
-    threads = numba.get_num_threads()
-    m = weights.shape[0]
-    total = float(weights.sum())
-    if threads <= 1 or total < SERIAL_WORK or m < 2 * BATCHES:
-        numba.set_num_threads(1)
-        try:
-            run(0, m)
-        finally:
-            numba.set_num_threads(threads)
-        return
-    if not ADAPTIVE_THREADS:
-        run(0, m)
-        return
-    cum = np.cumsum(weights, dtype=np.float64)
-    cuts = np.searchsorted(cum, total * np.arange(1, BATCHES) / BATCHES, side="right")
-    bounds = np.unique(np.concatenate([[0], cuts, [m]]))
-    chooser = ParallelOrSerial()
-    try:
-        for k in range(bounds.shape[0] - 1):
-            lo, hi = int(bounds[k]), int(bounds[k + 1])
-            # the first batch runs in parallel, untimed: it also starts the thread pool
-            mode = chooser.next_mode() if k > 0 else True
-            numba.set_num_threads(threads if mode else 1)
-            t0 = time.perf_counter()
-            run(lo, hi)
-            if k > 0:
-                chooser.record(mode, float(cum[hi - 1] - cum[lo - 1]), time.perf_counter() - t0)
-    finally:
-        numba.set_num_threads(threads)
-
-
-# ==========================================================================================
-# graphs
-# ==========================================================================================
-
-
-@dataclass
-class _Graph:
-    dense: bool
-    D: np.ndarray  # (n, n) or (0, 0)
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    n: int
-    full: np.ndarray | None = None  # the dense matrix, when one was built (for dperm2all)
-
-    def bitsets(self) -> np.ndarray:
-        """Adjacency bitsets of a sparse graph that comes with its value matrix (else empty)."""
-        if self.dense or self.D.shape[0] == 0:
-            return np.zeros((0, 0), dtype=np.uint64)
-        return K.csr_bitsets(self.indptr, self.indices, self.n)
-
-
-def _empty_csr(dt):
-    return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=dt)
-
-
-def _dense_matrix(inp: DistanceInput) -> np.ndarray:
-    """The (n, n) distance matrix of a points / dense / condensed input (memory checked)."""
-    n = inp.n
-    dt = inp.dtype
-    if inp.kind == "dense":
-        return inp.dense
-    check_memory(n * n * dt.itemsize, f"the {n}x{n} distance matrix",
-                 "pass a threshold (thresh=...) with sparse input, dtype=np.float32, or n_perm=... to subsample")
-    if inp.kind == "condensed":
-        return squareform(inp.condensed)
-    inp, e = scaled_points_input(inp)  # an exact power-of-two scale where squares would overflow / underflow
-    P = prepare_points(inp.points, inp.metric)
-    D = np.empty((n, n), dtype=dt)
-    code = metric_code(inp.metric)
-    Pn = to_panels(P)
-    _run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
-                 lambda lo, hi: K.fill_dense_from_points(P, Pn, code, D, lo, hi))
-    K.mirror_lower(D)
-    if e:
-        np.ldexp(D, e, out=D)
-    return D
-
-
-def _count_edges(inp: DistanceInput, g, t):
-    """Edges {i > j} with value <= t (None when that would need a matrix not built)."""
-    if g is not None:
-        if g.dense:
-            return int(K.count_lower(True, g.D, g.indptr, g.indices, g.data, t).sum())
-        return int(K.count_lower(False, g.D, g.indptr, g.indices, g.data, t).sum())
-    if inp.kind == "dense":
-        return int(K.count_lower(True, inp.dense, None, None, None, t).sum())
-    if inp.kind == "condensed":
-        return int(np.count_nonzero(inp.condensed <= t))
-    if inp.kind == "sparse":
-        return int(K.count_lower(False, None, inp.indptr, inp.indices, inp.data, t).sum())
-    return None
-
-
-def _csr_from_dense(D, thresh):
-    n = D.shape[0]
-    thresh = K.kernel_threshold(thresh, D.dtype)
-    deg = K.dense_degrees(D, thresh)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(deg, out=indptr[1:])
-    indices = np.empty(int(indptr[-1]), dtype=np.int64)
-    data = np.empty(int(indptr[-1]), dtype=D.dtype)
-    K.dense_to_csr(D, thresh, indptr, indices, data)
-    return indptr, indices, data
-
-
-def _graph_of(inp: DistanceInput, thresh: float, want_dense: bool = True,
-              representation: str = "auto") -> _Graph:
-    """The kernel representation of an input below ``thresh``."""
-    dt = inp.dtype
-    n = inp.n
-    if inp.kind == "sparse":
-        return _Graph(False, np.zeros((0, 0), dtype=dt), inp.indptr, inp.indices, inp.data, n)
-    D = _dense_matrix(inp)
-    use_sparse = representation == "sparse"
-    if representation == "auto" and math.isfinite(thresh):
-        n_edges = int(K.count_lower(True, D, None, None, None, K.kernel_threshold(thresh, dt)).sum())
-        use_sparse = n_edges <= SPARSE_DENSITY * (n * (n - 1) // 2)
-    if use_sparse:
-        indptr, indices, data = _csr_from_dense(D, thresh)
-        return _Graph(False, np.zeros((0, 0), dtype=dt), indptr, indices, data, n, full=D)
-    ip, ix, dv = _empty_csr(dt)
-    return _Graph(True, D, ip, ix, dv, n, full=D)
-
-
-def _enclosing_radius(g: _Graph) -> float:
-    if g.dense:
-        return float(np.max(g.D, axis=1).min())
-    deg = np.diff(g.indptr)
-    if g.n > 1 and (deg < g.n - 1).all():
-        return math.inf
-    best = math.inf
-    for i in np.flatnonzero(deg == g.n - 1):
-        row = g.data[g.indptr[i]:g.indptr[i + 1]]
-        best = min(best, float(row.max()) if row.size else 0.0)
-    return best
 
 
 # ==========================================================================================
@@ -277,13 +96,6 @@ def _binomial_table(n: int, kmax: int, maxdim: int) -> np.ndarray:
             c = math.comb(v, k)
             B[k, v] = c if c < MAX_SIMPLEX_INDEX else MAX_SIMPLEX_INDEX
     return B
-
-
-def _inverses(p: int) -> np.ndarray:
-    inv = np.zeros(p, dtype=np.int64)
-    for a in range(1, p):
-        inv[a] = pow(a, p - 2, p)
-    return inv
 
 
 def _check_n_perm(n_perm, n: int, kind: str):
@@ -404,7 +216,7 @@ def _collapse_budget(n_edges: int) -> int:
     return int(COLLAPSE_PUSHES_PER_EDGE * max(n_edges, 1))
 
 
-def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, eflags, do_cc,
+def _reduce_dimension(dim, cols_idx, cols_diam, g: RipsGraph, thresh, B, p, inv, eflags, do_cc,
                       progress: _Progress, budget: int = -1):
     """Reduce the columns of one dimension; None when ``budget`` (heap pushes, -1: none) ran out."""
     ncols = cols_idx.shape[0]
@@ -466,7 +278,7 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: _Graph, thresh, B, p, inv, ef
     return res
 
 
-def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
+def _edge_columns(g: RipsGraph, thresh, n_threads_used, progress):
     """:func:`_edge_stage` with the edge codes given as flags (uint8): 0 no edge, 1 apparent,
     2 not apparent -- the format of topodim.cuda's edge stage."""
     codes, col_idx, col_diam, tree, n_apparent, m = _edge_stage(g, thresh, progress)
@@ -474,7 +286,7 @@ def _edge_columns(g: _Graph, thresh, n_threads_used, progress):
     return flags, col_idx, col_diam, tree, n_apparent, m
 
 
-def _edge_stage(g: _Graph, thresh, progress):
+def _edge_stage(g: RipsGraph, thresh, progress):
     """Flat pass over the edges. Returns (edge codes, the H1 columns sorted, the spanning forest
     (u, v, length) in filtration order, the number of apparent edges, the number of edges not
     apparent). Codes (int32, per C(i,2)+j or per CSR position): -2 no edge, -1 not apparent,
@@ -496,7 +308,7 @@ def _edge_stage(g: _Graph, thresh, progress):
                      "pass a threshold (thresh=...), dtype=np.float32, or n_perm=... to subsample")
         flags = np.full(nnz, -2, dtype=np.int32)
         weights = np.diff(g.indptr).astype(np.float64) ** 2
-    _run_batches(weights, lambda lo, hi: K.edge_pass(g.dense, g.D, g.indptr, g.indices, g.data, t,
+    run_batches(weights, lambda lo, hi: K.edge_pass(g.dense, g.D, g.indptr, g.indices, g.data, t,
                                                      flags, lo, hi))
     progress("apparent pairs", 1, 1)
     counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 2)
@@ -513,7 +325,7 @@ def _edge_stage(g: _Graph, thresh, progress):
     asc_idx = np.ascontiguousarray(cidx[::-1])
     asc_d = np.ascontiguousarray(cdiam[::-1])
     us, vs = K.split_edges(asc_idx)
-    keep = _kruskal(us, vs, asc_d, n)
+    keep = kruskal(us, vs, asc_d, n)
     tree_u, tree_v, tree_w = us[keep], vs[keep], asc_d[keep]
     cols = ~keep[::-1]
     col_idx = np.ascontiguousarray(cidx[cols])
@@ -522,7 +334,7 @@ def _edge_stage(g: _Graph, thresh, progress):
     return flags, col_idx, col_diam, (tree_u, tree_v, tree_w), n_apparent, m
 
 
-def _all_edges(g: _Graph, flags, dt):
+def _all_edges(g: RipsGraph, flags, dt):
     n = g.n
     counts = K.count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, -1)
     offsets = np.zeros(n + 1, dtype=np.int64)
@@ -535,7 +347,7 @@ def _all_edges(g: _Graph, flags, dt):
     return idx, diam
 
 
-def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next, progress):
+def _assemble(dim, s_idx, s_diam, g: RipsGraph, thresh, B, pkeys, eflags, need_next, progress):
     """Columns of dimension ``dim`` from the (dim-1)-simplices (s_idx, s_diam)."""
     dt = s_diam.dtype
     t = K.kernel_threshold(thresh, dt)
@@ -545,7 +357,7 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
     nod = np.zeros(0, dtype=dt)
     nof = np.zeros(0, dtype=np.uint8)
     A = g.bitsets()
-    _run_batches(np.ones(m), lambda lo, hi: K.assemble(
+    run_batches(np.ones(m), lambda lo, hi: K.assemble(
         g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1, lo, hi,
         counts, counts, 0, pkeys, eflags, noi, nod, nof, True))
     offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
@@ -570,7 +382,7 @@ def _assemble(dim, s_idx, s_diam, g: _Graph, thresh, B, pkeys, eflags, need_next
         od = np.empty(size, dtype=dt)
         of = np.empty(size, dtype=np.uint8)
         base = int(offsets[q0])
-        _run_batches(counts[q0:q1].astype(np.float64), lambda lo, hi: K.assemble(
+        run_batches(counts[q0:q1].astype(np.float64), lambda lo, hi: K.assemble(
             g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1,
             q0 + lo, q0 + hi, counts, offsets, base, pkeys, eflags, oi, od, of, False))
         sel = of == 2
@@ -753,14 +565,14 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
 
         if n_perm is not None:
             raise ValueError("weights and n_perm cannot be combined; subsample first, then weight")
-        inp = weighted_input(inp, weights, weight_params, _dense_matrix)
+        inp = weighted_input(inp, weights, weight_params, dense_matrix)
     elif weight_params is not None:
         raise ValueError("weight_params is given without weights; pass weights='DTM' or an array")
     if inp.n < 2:
         return _trivial_result(inp, X, maxdim, t_user, keep_distances, return_generators)
     # dynamic scheduling of the parallel loops (each iteration is a chunk of rows or simplices):
     # a thread slowed down by other processes takes fewer chunks instead of holding the barrier
-    with thread_limit(_default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
+    with thread_limit(default_threads(n_threads)) as threads, numba.parallel_chunksize(1), \
             _device_session(device, inp) as gpu:
         out = _ripser(inp, X, maxdim, t_user, p, bool(do_cocycles), n_perm, prog, collapse_edges,
                       bool(keep_distances), _representation, threads, gpu)
@@ -804,9 +616,9 @@ def _device_session(device, inp):
     """topodim.cuda's session for device="cuda" / "auto" (a context manager; None for the CPU)."""
     if isinstance(device, str) and device == "cpu":
         return contextlib.nullcontext(None)
-    from ._config import cuda_module  # noqa: PLC0415  (imports numba-cuda only here)
+    from . import cuda  # noqa: PLC0415  (imports numba-cuda only here)
 
-    return cuda_module().rips_session(device, inp)
+    return cuda.rips_session(device, inp)
 
 
 def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_distances,
@@ -845,9 +657,9 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
     if need_matrix:
         prog("distances", 0, 1)
         g = (gpu.graph_of(inp, t_user, representation) if gpu is not None
-             else _graph_of(inp, t_user, representation=representation))
+             else graph_of(inp, t_user, representation=representation))
         prog("distances", 1, 1)
-        r_enc = _enclosing_radius(g)
+        r_enc = graph_enclosing_radius(g)
     else:
         from .metrics import enclosing_radius  # noqa: PLC0415
 
@@ -865,11 +677,11 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
         elif g is not None and g.full is not None:
             dperm2all = g.full
         else:  # condensed input (or a scipy metric) without a matrix built: square it (n x n)
-            dperm2all = _dense_matrix(inp)
+            dperm2all = dense_matrix(inp)
     # ripser.py caps the count at the enclosing radius only on its dense path (zero diagonal)
     count_t = t_user if (math.isfinite(t_user) or inp.kind == "sparse" or inp.births is not None) \
         else thresh_used
-    num_edges = _count_edges(inp, g, K.kernel_threshold(count_t, dt))
+    num_edges = count_edges(inp, g, K.kernel_threshold(count_t, dt))
 
     # the edge collapse: forced by collapse_edges=True; with "auto" always for maxdim >= 2, and
     # for maxdim 1 when the reduction of the full filtration runs out of its budget (see
@@ -878,7 +690,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
     collapse = may_collapse and (collapse_opt is True or maxdim_eff >= 2)
     probe = may_collapse and not collapse
     B = None
-    inv = _inverses(p)
+    inv = mod_inverses(p)
     tree_arrays = None
     if maxdim_eff >= 1:
         B = _binomial_table(n, maxdim_eff + 2, maxdim_eff)
@@ -899,7 +711,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
                     cstats["budget_pushes"] = spent
                 result_extra["collapse"] = cstats
                 # the sparse graph of the surviving edges; with the value matrix for O(1) lookups
-                gr = _Graph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv,
+                gr = RipsGraph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv,
                             n)
             on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
             flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (

@@ -31,6 +31,7 @@ import math
 import numpy as np
 from numba import cuda
 
+from .._rips_graph import graph_of
 from .._validate import DistanceInput, check_memory
 from ._arith import add_rn, device_function, mul_rn
 from ._device import DeviceScope, check_device_memory, simulator_enabled
@@ -157,12 +158,11 @@ class RipsSession:
 
     # -- stage 1 -------------------------------------------------------------------------------
     def graph_of(self, inp: DistanceInput, thresh: float, representation: str = "auto"):
-        """topodim.rips._graph_of with the distance matrix computed (or uploaded) on the GPU."""
-        from .. import rips as R  # noqa: PLC0415
+        """topodim._rips_graph.graph_of with the distance matrix computed (or uploaded) on the GPU."""
         from ..metrics import metric_code, prepare_points, squareform  # noqa: PLC0415
 
         if inp.kind == "sparse":
-            return R._graph_of(inp, thresh, representation=representation)
+            return graph_of(inp, thresh, representation=representation)
         n = inp.n
         dt = inp.dtype
         check_device_memory(n * n * dt.itemsize + 3 * n * n, f"the {n}x{n} distance matrix and edge codes",
@@ -181,7 +181,7 @@ class RipsSession:
             self.D_dev = self.scope.to_device(D)
         self.D_host = D
         dense_inp = DistanceInput(kind="dense", n=n, dtype=dt, dense=D, births=inp.births)
-        g = R._graph_of(dense_inp, thresh, representation=representation)
+        g = graph_of(dense_inp, thresh, representation=representation)
         if not g.dense:
             self.D_dev = None  # the CPU takes over (a sparse graph below the threshold)
         return g
