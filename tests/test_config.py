@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from topodim._config import ParallelOrSerial
+from topodim._parallel import ParallelOrSerial
 
 
 def _run(chooser, rates, batches):

@@ -77,7 +77,7 @@ def test_ripser_6000_points_maxdim2_under_3gb_address_space():
 _UNDER_HEADROOM = """
     import resource, sys
     import numpy as np, topodim
-    from topodim._config import status_bytes
+    from topodim._parallel import status_bytes
     rng = np.random.default_rng(0)
     {warm}
     room = int(sys.argv[1]) << 20 if len(sys.argv) > 1 else {room}
@@ -121,7 +121,7 @@ def test_ph_dimension_thread_pool_under_tight_address_space():
 def test_check_memory_honours_the_address_space_limit():
     code = """
         import resource
-        from topodim._config import status_bytes
+        from topodim._parallel import status_bytes
         from topodim import _validate as V
         resource.setrlimit(resource.RLIMIT_AS, (status_bytes("VmSize") + (300 << 20), resource.RLIM_INFINITY))
         room = V.address_space_headroom()
@@ -334,7 +334,7 @@ def test_filtration_persistence_maxdim_above_the_complex():
 _PEAK = """
     import sys
     import numpy as np, topodim
-    from topodim._config import status_bytes
+    from topodim._parallel import status_bytes
     n, maxdim = int(sys.argv[1]), int(sys.argv[2])
     rng = np.random.default_rng(0)
     topodim.ripser(rng.random((60, 3)), maxdim=maxdim)  # kernels loaded, threads started

@@ -75,9 +75,9 @@ def test_prim_tree_is_the_same_in_every_mode(adaptive):
         np.testing.assert_array_equal(a, b)
 
 
-def test_config_reexports_the_policy():
+def test_the_policy_has_one_home():
+    # the thread helpers are defined in topodim._parallel only: no other module re-exports them
     from topodim import _config
 
-    assert _config.thread_limit is par.thread_limit
-    assert _config.ParallelOrSerial is par.ParallelOrSerial
-    assert _config.resolve_n_threads is par.resolve_n_threads
+    for name in ("thread_limit", "ParallelOrSerial", "resolve_n_threads", "start_thread_pool"):
+        assert not hasattr(_config, name), name

@@ -5,8 +5,7 @@
 * ``MEMORY_LIMIT``: ``TOPODIM_MEMORY_LIMIT`` (bytes), read at import, or None; it replaces the
   detected available memory in :func:`topodim._validate.memory_limit`.
 * Threads (``thread_limit``, ``resolve_n_threads``, ``ParallelOrSerial`` and the thread-pool
-  helpers) live in :mod:`topodim._parallel`, which states the parallel policy; they are
-  re-exported here for the modules that import them from this one.
+  helpers) live in :mod:`topodim._parallel`, which states the parallel policy.
 
 Nothing here compiles anything: kernels are compiled on first call (and then loaded from the
 on-disk cache in later processes).
@@ -17,22 +16,9 @@ from __future__ import annotations
 import os
 
 from ._kernels._jit import CACHE, njit, njit_parallel
-from ._parallel import (
-    ParallelOrSerial,
-    address_space_headroom,
-    ensure_thread_pool,
-    max_threads,
-    resolve_n_threads,
-    start_thread_pool,
-    status_bytes,
-    thread_limit,
-    thread_stack_bytes,
-)
 
-__all__ = ["CACHE", "njit", "njit_parallel", "MEMORY_LIMIT", "thread_limit", "resolve_n_threads",
-           "max_threads", "start_thread_pool", "ensure_thread_pool", "thread_stack_bytes",
-           "address_space_headroom", "status_bytes", "ParallelOrSerial", "DeviceUnavailableError",
-           "DEVICES", "check_device"]
+__all__ = ["CACHE", "njit", "njit_parallel", "MEMORY_LIMIT", "DeviceUnavailableError", "DEVICES",
+           "check_device"]
 
 
 def _memory_limit_env():

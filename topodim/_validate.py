@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._config import address_space_headroom, njit
+from ._config import njit
+from ._parallel import address_space_headroom
 
 __all__ = [
     "DistanceInput",
@@ -792,7 +793,7 @@ def memory_limit() -> tuple[int, str]:
       when set, else /proc/meminfo's MemAvailable;
     * the address space left under RLIMIT_AS (``ulimit -v``), less a slack for small
       allocations (:data:`ADDRESS_SPACE_SLACK`; the thread pool is started before that by
-      :func:`topodim._config.thread_limit`);
+      :func:`topodim._parallel.thread_limit`);
     * the room left in the memory cgroup (``memory.max`` / ``memory.limit_in_bytes``).
 
     ``bytes`` is 0 when nothing is known (no check)."""

@@ -34,7 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _rips_kernels as K
-from ._config import njit, thread_limit
+from ._config import njit
+from ._parallel import thread_limit
 from ._rips_graph import graph_of
 from ._validate import as_distance_input, check_memory, check_threshold
 

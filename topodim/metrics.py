@@ -30,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._config import njit, njit_parallel, thread_limit
+from ._config import njit, njit_parallel
+from ._parallel import thread_limit
 from ._kernels.condensed import condensed_index, condensed_row_offset
 from ._validate import (
     NATIVE_METRICS,

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._config import njit, resolve_n_threads, thread_limit
+from ._config import njit
+from ._parallel import resolve_n_threads, thread_limit
 from ._kernels.unionfind import find
 from ._mst.boruvka import boruvka
 from ._mst.kruskal import kruskal_csr

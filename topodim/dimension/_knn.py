@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from .._config import njit, njit_parallel, thread_limit
+from .._config import njit, njit_parallel
+from .._parallel import thread_limit
 from .._mst.incremental import panel4_sq
 from .._validate import as_distance_input, check_nonnegative_int
 from ..metrics import (

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._config import resolve_n_threads, thread_limit
+from .._parallel import resolve_n_threads, thread_limit
 from .._validate import as_distance_input, check_nonnegative_int, check_positive, check_random_state, warn
 from ..metrics import scaled_points_input
 from ._common import DimensionEstimator, PHDimWarning
