@@ -1412,7 +1412,7 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
     ptrs[0] = indptr[i + 1] - 1
     ptrs[1] = indptr[j + 1] - 1
     while True:
-        k = _next_common(indptr, indices, vs, 1, ptrs)
+        k = _next_common(indptr, indices, vs, np.int64(1), ptrs)
         if k < 0:
             return -1
         a = data[ptrs[0]]  # d(i, k)
@@ -1559,7 +1559,7 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
             vs[0], vs[1], f = w, j, B[2, w] + j
         else:
             vs[0], vs[1], f = w, i, B[2, w] + i
-        c, _k = zero_pivot_cofacet(Graph(dense, D, indptr, indices, data, n), B, vs, 1, f, dt,
+        c, _k = zero_pivot_cofacet(Graph(dense, D, indptr, indices, data, n), B, vs, np.int64(1), f, dt,
                                    ptrs)
         if c == t:
             return 0
@@ -1603,7 +1603,7 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
         for s in range(3):
             ptrs[s] = indptr[vs[s] + 1] - 1
         while True:
-            y = _next_common(indptr, indices, vs, 2, ptrs)
+            y = _next_common(indptr, indices, vs, np.int64(2), ptrs)
             if y < 0:
                 break
             a1 = data[ptrs[0]]
@@ -1658,7 +1658,7 @@ def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, 
     ptrs[0] = indptr[i + 1] - 1
     ptrs[1] = indptr[j + 1] - 1
     while True:
-        w = _next_common(indptr, indices, vs, 1, ptrs)
+        w = _next_common(indptr, indices, vs, np.int64(1), ptrs)
         if w <= i:
             break
         wi = data[ptrs[0]]
