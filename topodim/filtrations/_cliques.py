@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._config import njit
+from .._kernels.csr import csr_position
 from .._validate import check_memory
 from ..metrics import point_distance
 
@@ -28,22 +29,6 @@ def bytes_per_simplex(k: int) -> int:
 
 
 @njit
-def edge_lookup(indptr, nbr, a, b):
-    """Weight of edge (a, b), a < b, in the upper CSR (neighbours sorted), or -1 when absent."""
-    lo = indptr[a]
-    hi = indptr[a + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if nbr[mid] < b:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < indptr[a + 1] and nbr[lo] == b:
-        return lo
-    return -1
-
-
-@njit
 def count_cofaces(rows, indptr, nbr):
     """Number of (k+1)-cliques extending each k-clique row by a larger vertex."""
     total = 0
@@ -54,7 +39,7 @@ def count_cofaces(rows, indptr, nbr):
             x = nbr[e]
             ok = True
             for c in range(k1 - 1):
-                if edge_lookup(indptr, nbr, rows[i, c], x) < 0:
+                if csr_position(indptr, nbr, rows[i, c], x) < 0:
                     ok = False
                     break
             if ok:
@@ -108,7 +93,7 @@ def extend_cliques(rows, vals, indptr, nbr, w, count):
             v = max(vals[i], w[e])
             ok = True
             for c in range(k1 - 1):
-                pos = edge_lookup(indptr, nbr, rows[i, c], x)
+                pos = csr_position(indptr, nbr, rows[i, c], x)
                 if pos < 0:
                     ok = False
                     break
