@@ -17,5 +17,8 @@ def grow(a, need):
     if need <= a.shape[0]:
         return a
     b = np.empty(max(need, 2 * a.shape[0], 16), dtype=a.dtype)
-    b[: a.shape[0]] = a
+    # an explicit loop: a slice assignment would compile Numba's general array setitem for
+    # every dtype, seconds of compile time for a copy
+    for k in range(a.shape[0]):
+        b[k] = a[k]
     return b
