@@ -278,14 +278,6 @@ def _reduce_dimension(dim, cols_idx, cols_diam, g: RipsGraph, thresh, B, p, inv,
     return res
 
 
-def _edge_columns(g: RipsGraph, thresh, n_threads_used, progress):
-    """:func:`_edge_stage` with the edge codes given as flags (uint8): 0 no edge, 1 apparent,
-    2 not apparent -- the format of topodim.cuda's edge stage."""
-    codes, col_idx, col_diam, tree, n_apparent, m = _edge_stage(g, thresh, progress)
-    flags = np.where(codes == -2, 0, np.where(codes == -1, 2, 1)).astype(np.uint8)
-    return flags, col_idx, col_diam, tree, n_apparent, m
-
-
 def _edge_stage(g: RipsGraph, thresh, progress):
     """Flat pass over the edges. Returns (edge codes, the H1 columns sorted, the spanning forest
     (u, v, length) in filtration order, the number of apparent edges, the number of edges not
@@ -716,11 +708,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             on_gpu = gpu.edge_columns(gr, thresh_used, prog) if gpu is not None else None
             flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
                 on_gpu if on_gpu is not None else _edge_stage(gr, thresh_used, prog))
-            if flags.dtype != np.int32:
-                # flags 0 / 1 / 2 (no edge / apparent / not apparent) without the apparent
-                # cofacet: as edge codes, -4 meaning "apparent, cofacet not recorded"
-                flags = np.where(flags == 0, -2, np.where(flags == 2, -1, -4)).astype(np.int32)
-            eflags = flags
+            eflags = flags  # int32 edge codes from either stage
             budget = _collapse_budget(n_app1 + n_cand) if probe and not collapse else -1
             res1 = _reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags,
                                      do_cc, prog, budget)
