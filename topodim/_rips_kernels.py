@@ -34,7 +34,7 @@ from numba import prange
 
 from ._config import njit, njit_parallel
 from .metrics import PANEL, finish_distance, panel_reduced_distances
-from ._kernels.csr import csr_value
+from ._kernels.csr import csr_lower_bound, csr_value
 from ._kernels.growable import grow
 from ._kernels.unionfind import find
 
@@ -755,15 +755,7 @@ def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
         return -3
     if dense:
         return ecof[idx]
-    lo = indptr[a]
-    hi = indptr[a + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if indices[mid] < b:
-            lo = mid + 1
-        else:
-            hi = mid
-    return ecof[lo]
+    return ecof[csr_lower_bound(indptr, indices, a, b)]
 
 
 @_inner

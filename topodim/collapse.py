@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _rips_kernels as K
+from ._kernels.csr import csr_lower_bound
 from ._config import njit
 from ._parallel import thread_limit
 from ._rips_graph import graph_of
@@ -283,19 +284,6 @@ def _collapse_dense(F, order_idx, thresh):
     return removed, shifted
 
 
-@njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _pos(indptr, indices, i, j):
-    lo = indptr[i]
-    hi = indptr[i + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if indices[mid] < j:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 @njit
 def _collapse_sparse(indptr, indices, data, order_idx):
     """Backward sweep on a symmetric CSR graph whose ``data`` (values, inf = removed) is
@@ -310,8 +298,8 @@ def _collapse_sparse(indptr, indices, data, order_idx):
     shifted = 0
     for e in range(order_idx.shape[0]):
         u, v = K.edge_vertices(order_idx[e])
-        puv = _pos(indptr, indices, u, v)
-        pvu = _pos(indptr, indices, v, u)
+        puv = csr_lower_bound(indptr, indices, u, v)
+        pvu = csr_lower_bound(indptr, indices, v, u)
         t = data[puv]
         T = t
         while True:

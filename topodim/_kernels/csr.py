@@ -14,8 +14,8 @@ __all__ = ["csr_position", "csr_value"]
 
 
 @njit
-def csr_position(indptr, indices, i, j):
-    """Position of column ``j`` in row ``i`` (an index into ``indices`` / ``data``), -1 if absent."""
+def csr_lower_bound(indptr, indices, i, j):
+    """The first position in row ``i`` whose column is ``>= j`` (``indptr[i + 1]`` if none)."""
     lo = indptr[i]
     hi = indptr[i + 1]
     while lo < hi:
@@ -24,6 +24,13 @@ def csr_position(indptr, indices, i, j):
             lo = mid + 1
         else:
             hi = mid
+    return lo
+
+
+@njit
+def csr_position(indptr, indices, i, j):
+    """Position of column ``j`` in row ``i`` (an index into ``indices`` / ``data``), -1 if absent."""
+    lo = csr_lower_bound(indptr, indices, i, j)
     if lo < indptr[i + 1] and indices[lo] == j:
         return lo
     return -1
