@@ -71,6 +71,7 @@ from scipy.spatial.distance import pdist, squareform  # noqa: E402
 
 import topodim  # noqa: E402
 import topodim.rips  # noqa: E402
+from topodim.rips._driver import ripser_in  # noqa: E402
 from topodim import metrics as M  # noqa: E402
 from topodim._validate import as_distance_input  # noqa: E402
 from topodim.diagrams import bottleneck_distance  # noqa: E402
@@ -324,8 +325,8 @@ def test_memory_freed_when_a_call_fails():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("grid, thresh", [(False, np.inf), (True, np.inf), (False, 1.3)])
 def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
-    from topodim import _rips_graph as RG
-    from topodim import rips as R
+    from topodim.rips import _graph as RG
+    from topodim.rips import _stages as R
     from topodim.cuda.rips import RipsSession
 
     X = _circle(15, 12).astype(dtype)
@@ -335,10 +336,10 @@ def test_rips_edge_stage_equals_cpu(dtype, grid, thresh):
     with RipsSession() as s:
         g = s.graph_of(inp, thresh, "dense")
         t = min(thresh, RG.graph_enclosing_radius(g))
-        got = s.edge_columns(g, t, R._Progress(None))
+        got = s.edge_columns(g, t, R.Progress(None))
     gc = RG.graph_of(inp, thresh, representation="dense")
     assert np.array_equal(g.D, gc.D)  # the GPU's matrix, bit for bit
-    want = R._edge_stage(gc, t, R._Progress(None))
+    want = R.edge_stage(gc, t, R.Progress(None))
     flags, ci, cd, tree, n_app, m = got
     assert flags.dtype == want[0].dtype == np.int32
     assert np.array_equal(flags, want[0])  # edge codes: apparent pairs with their cofacets
@@ -353,7 +354,7 @@ RIPS_CASES = {
     "default": (lambda: _circle(16, 13), {}),
     "ties": (lambda: np.round(_circle(15, 14) * 3) / 3, {}),
     "maxdim2": (lambda: _circle(13, 15, d=3), {"maxdim": 2}),
-    "thresh": (lambda: _circle(16, 16), {"thresh": 1.2, "_representation": "dense"}),
+    "thresh": (lambda: _circle(16, 16), {"thresh": 1.2, "representation": "dense"}),
     "maxdim0": (lambda: _cloud(14, 2, 17), {"maxdim": 0}),
     "z3_cocycles": (lambda: _circle(14, 18), {"coeff": 3, "do_cocycles": True}),
     "n_perm": (lambda: _circle(18, 19), {"n_perm": 12}),
@@ -367,8 +368,8 @@ RIPS_CASES = {
 def test_ripser_diagrams_identical(case):
     make, kw = RIPS_CASES[case]
     X = make()
-    gpu = topodim.rips.ripser(X, device="cuda", **kw)
-    cpu = topodim.rips.ripser(X, **kw)
+    gpu = ripser_in(X, device="cuda", **kw)
+    cpu = ripser_in(X, **kw)
     for a, b in zip(gpu["dgms"], cpu["dgms"]):
         assert a.dtype == b.dtype and np.array_equal(a, b)
         assert bottleneck_distance(a, b) == 0.0

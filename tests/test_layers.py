@@ -17,6 +17,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "topodim"
 
+#: The Rips package's kernels and graph type: below the GPU session, which reuses them; the
+#: driver (the rest of :mod:`topodim.rips`) sits above it.
+RIPS_KERNEL_MODULES = ("_combinatorics", "_state", "_sorting", "_heap", "_coboundary", "_reduce", "_edges",
+                       "_assemble", "_generators", "_graph")
+
 #: Bottom to top. A module belongs to the first entry that equals its name or is a package prefix
 #: of it. Modules of one layer may import each other; nothing imports upward.
 LAYERS: tuple[tuple[str, ...], ...] = (
@@ -24,12 +29,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim._config", "topodim._parallel", "topodim._tuning"),
     ("topodim._validate", "topodim._base", "topodim.batch"),
     ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.weighted"),
-    ("topodim._mst", "topodim._rips_kernels", "topodim._rips_graph", "topodim.reduction", "topodim.filtrations._hashing",
-     "topodim.filtrations._cliques"),
+    ("topodim._mst", "topodim.reduction", "topodim.filtrations._hashing", "topodim.filtrations._cliques",
+     *(f"topodim.rips.{m}" for m in RIPS_KERNEL_MODULES)),
     ("topodim.cuda._device", "topodim.cuda._arith", "topodim.cuda.distances", "topodim.cuda.mst",
      "topodim.cuda.rips", "topodim.cuda.phdim"),
     ("topodim.cuda",),
-    ("topodim.mst", "topodim.collapse"),
+    ("topodim.mst", "topodim.collapse", "topodim.rips._collapse"),
     ("topodim.rips",),
     ("topodim.filtrations", "topodim.complexes", "topodim.dimension"),
     ("topodim.compat", "topodim.demo"),
@@ -38,8 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 #: The concern a private name may not leave: the first two components of a module's name, with
 #: the Rips kernels, collapse and driver forming one concern.
-CONCERN_ALIASES = {"topodim._rips_kernels": "topodim.rips", "topodim._rips_graph": "topodim.rips",
-                   "topodim.collapse": "topodim.rips",
+CONCERN_ALIASES = {"topodim.collapse": "topodim.rips",
                    "topodim._mst": "topodim.mst"}
 
 

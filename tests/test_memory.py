@@ -241,13 +241,13 @@ def test_collapse_working_bytes_bounds_the_arrays():
 
 
 def test_reduction_growth_is_checked(monkeypatch):
-    from topodim import rips
+    from topodim.rips import _stages as rips
 
     X = np.random.default_rng(2).random((60, 2))
     ref = topodim.ripser(X, maxdim=1)["dgms"]
     monkeypatch.setattr(rips, "GROWTH_CHECK_BYTES", 0)
     # the other checks pass; the reduction matrix may not double
-    monkeypatch.setattr(rips, "_reduction_state_bytes", lambda ncols, itemsize: 0)
+    monkeypatch.setattr(rips, "reduction_state_bytes", lambda ncols, itemsize: 0)
     monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 40_000)
     with pytest.raises(MemoryError, match="reduction matrix of dimension 1.*thresh.*float32.*maxdim"):
         topodim.ripser(X, maxdim=1)
@@ -262,7 +262,7 @@ def test_reduction_in_chunks_gives_the_same_diagrams(monkeypatch):
     """The reduction runs in chunks of columns (the growth check runs in between): the same
     diagrams as in one call, and as ripser.py's (which computes in float32)."""
     ripser_py = pytest.importorskip("ripser")
-    from topodim import rips
+    from topodim.rips import _stages as rips
 
     X = np.random.default_rng(3).random((120, 3))
     monkeypatch.setattr(rips, "REDUCTION_CHUNKS", 1)  # one call per dimension

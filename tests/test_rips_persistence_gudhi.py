@@ -172,7 +172,7 @@ def test_large_thresholded_cloud_by_components_as_gudhi():
     X = (rng.random((120, 5, 2)) * 0.5 + np.arange(120)[:, None, None] * 10).reshape(-1, 2)
     X = np.concatenate([X, [[5000.0, 0.0]]])  # and an isolated point
     dims = list(range(10))
-    assert topodim.rips._needs_components(len(X), max(dims), np.dtype(np.float64))
+    assert topodim.rips._estimator._needs_components(len(X), max(dims), np.dtype(np.float64))
     got = topodim.RipsPersistence(dims, threshold=1.0).fit_transform([X])
     want = GudhiRips(dims, threshold=1.0).fit_transform([X])
     assert_same_output(got, want, single=False)
@@ -185,7 +185,7 @@ def test_components_path_equals_direct_path(monkeypatch_module, seed, n, thresh,
     X = np.random.default_rng(seed).random((n, 2))
     rp = topodim.RipsPersistence([0, 1, 2], thresh=thresh, metric=metric)
     direct = rp.fit_transform([X])
-    monkeypatch_module.setattr(topodim.rips, "_needs_components", lambda *a: True)
+    monkeypatch_module.setattr(topodim.rips._estimator, "_needs_components", lambda *a: True)
     try:
         split = rp.fit_transform([X])
     finally:

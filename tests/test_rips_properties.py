@@ -11,6 +11,7 @@ from scipy.spatial.distance import cdist, squareform
 
 import topodim
 from topodim.collapse import collapse_edges
+from topodim.rips._driver import ripser_in
 
 from strategies import assert_same_dgms, point_clouds, sorted_dgm
 
@@ -57,13 +58,13 @@ def test_dense_condensed_sparse_agree(X, maxdim, cut):
     condensed = squareform(D, checks=False)
     thresh = np.inf if cut is None else float(np.quantile(condensed, cut)) if len(X) > 1 else np.inf
     base = topodim.ripser(X, maxdim=maxdim, thresh=thresh)
-    kinds = [(D, {}), (condensed, {}), (X, {"_representation": "sparse"}),
-             (X, {"_representation": "dense"})]
+    kinds = [(D, {}), (condensed, {}), (X, {"representation": "sparse"}),
+             (X, {"representation": "dense"})]
     rows, cols = np.nonzero((D <= thresh) & ~np.eye(len(X), dtype=bool))
     kinds.append((sp.coo_matrix((D[rows, cols], (rows, cols)), shape=D.shape), {}))
     for Y, kw in kinds:
         dm = Y is not X
-        r = topodim.ripser(Y, maxdim=maxdim, thresh=thresh, distance_matrix=dm, **kw)
+        r = ripser_in(Y, maxdim=maxdim, thresh=thresh, distance_matrix=dm, **kw)
         assert_same_dgms(r["dgms"], base["dgms"])
 
 

@@ -1,6 +1,6 @@
 """topodim.ripser on structured data (noisy circles, tori, clustered blobs) against ripser.py and
 GUDHI, with the edge collapse forced on, forced off and chosen automatically (for maxdim 1 by the
-budget of heap pushes of the full reduction, :func:`topodim.rips._collapse_budget`).
+budget of heap pushes of the full reduction, :func:`topodim.rips._stages.collapse_budget`).
 
 The inputs are distance matrices rounded to float32 values: ripser.py computes in float32, so
 on such values every engine sees the same numbers and the diagrams must be equal exactly."""
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 
 import topodim
-import topodim.rips as R
+import topodim.rips._stages as R
 
 from strategies import assert_same_dgms, point_clouds
 
@@ -103,10 +103,10 @@ def test_families_equal_gudhi(family, coeff):
 def test_auto_collapse_triggers_on_a_circle_not_on_a_cube():
     circ = topodim.ripser(circle(200), maxdim=1)
     assert circ["collapse"]["trigger"] == "reduction budget"
-    assert circ["collapse"]["budget_pushes"] == R._collapse_budget(circ["num_edges"])
+    assert circ["collapse"]["budget_pushes"] == R.collapse_budget(circ["num_edges"])
     cube = topodim.ripser(np.random.default_rng(0).random((200, 3)), maxdim=1)
     assert "collapse" not in cube
-    assert cube["counts"][1]["heap_pushes"] <= R._collapse_budget(cube["num_edges"])
+    assert cube["counts"][1]["heap_pushes"] <= R.collapse_budget(cube["num_edges"])
     # and the choice is the same for any thread count
     again = topodim.ripser(circle(200), maxdim=1, n_threads=1)
     assert again["collapse"] == circ["collapse"] and again["counts"] == circ["counts"]

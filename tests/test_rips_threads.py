@@ -15,11 +15,23 @@ def busy_machine(monkeypatch):
     monkeypatch.setattr(par.os, "getloadavg", lambda: (1000.0, 1000.0, 1000.0))
 
 
+def _rips_modules():
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    return [importlib.import_module(f"topodim.rips.{m.name}") for m in pkgutil.iter_modules(R.__path__)]
+
+
 def test_rips_uses_the_one_policy():
-    assert R.run_batches is par.run_batches
-    assert R.default_threads is par.default_threads
-    for name in ("ADAPTIVE_THREADS", "SERIAL_WORK", "BATCHES", "_run_batches", "_default_threads"):
-        assert not hasattr(R, name), name
+    users = {"run_batches": 0, "default_threads": 0}
+    for mod in _rips_modules():
+        for name in users:
+            if hasattr(mod, name):
+                assert getattr(mod, name) is getattr(par, name), (mod.__name__, name)
+                users[name] += 1
+        for name in ("ADAPTIVE_THREADS", "SERIAL_WORK", "BATCHES", "_run_batches", "_default_threads"):
+            assert not hasattr(mod, name), (mod.__name__, name)
+    assert users["run_batches"] >= 1 and users["default_threads"] >= 1
 
 
 def test_default_threads_ignores_the_load(busy_machine, monkeypatch):

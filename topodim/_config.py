@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 
-from ._kernels._jit import CACHE, njit, njit_parallel
+from ._kernels._jit import CACHE, njit, njit_inner, njit_parallel
 
-__all__ = ["CACHE", "njit", "njit_parallel", "MEMORY_LIMIT", "DeviceUnavailableError", "DEVICES",
+__all__ = ["CACHE", "njit", "njit_inner", "njit_parallel", "MEMORY_LIMIT", "DeviceUnavailableError", "DEVICES",
            "check_device"]
 
 

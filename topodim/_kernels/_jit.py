@@ -14,7 +14,7 @@ import os
 
 import numba
 
-__all__ = ["CACHE", "njit", "njit_parallel"]
+__all__ = ["CACHE", "njit", "njit_inner", "njit_parallel"]
 
 
 def _cache_enabled() -> bool:
@@ -31,3 +31,6 @@ njit = functools.partial(numba.njit, cache=CACHE, nogil=True, error_model="numpy
 njit_parallel = functools.partial(
     numba.njit, cache=CACHE, nogil=True, parallel=True, error_model="numpy"
 )
+
+#: Kernels called only from other kernels: no Python / C wrappers, so less to compile.
+njit_inner = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)

@@ -42,7 +42,7 @@ _condensed_index = device_function(condensed_index.py_func)
 
 FULL = 0
 CONDENSED = 1
-#: FULL with a zero diagonal (the Rips engine's matrix: topodim._rips_kernels.fill_dense_from_points)
+#: FULL with a zero diagonal (the Rips engine's matrix: topodim.rips._edges.fill_dense_from_points)
 FULL_ZERO_DIAGONAL = 2
 
 

@@ -3,10 +3,10 @@
 On the GPU (this module):
 
 1. the (n, n) distance matrix of a point cloud (:mod:`topodim.cuda.distances`, bit-identical to
-   :func:`topodim._rips_kernels.fill_dense_from_points`, zero diagonal), or the upload of a
+   :func:`topodim.rips._edges.fill_dense_from_points`, zero diagonal), or the upload of a
    dense / condensed input matrix;
 2. the flat pass over all edges {i > j} (one thread per edge), writing the int32 edge codes of
-   :func:`topodim._rips_kernels.edge_pass` (its dense branch, ported): -2 above the threshold,
+   :func:`topodim.rips._edges.edge_pass` (its dense branch, ported): -2 above the threshold,
    k >= 0 when the edge is the facet of a zero-persistence apparent pair with the triangle
    {i, j, k}, -1 otherwise;
 3. the H0 spanning forest in the filtration order (diameter ascending, larger edge index first)
@@ -31,12 +31,14 @@ import math
 import numpy as np
 from numba import cuda
 
-from .._rips_graph import graph_of
+from ..rips._graph import graph_of
 from .._validate import DistanceInput, check_memory
 from ._arith import add_rn, device_function, mul_rn
 from ._device import DeviceScope, check_device_memory, simulator_enabled
 from .distances import device_distances
 from .mst import FILTRATION, batch_msf
+from ..rips._combinatorics import kernel_threshold
+from ..rips._sorting import sort_columns
 
 __all__ = ["RipsSession"]
 
@@ -59,7 +61,7 @@ def _edge_vertices(e):
 
 @cuda.jit
 def _edge_flags(D, thresh, flags, counts):
-    """codes[C(i, 2) + j] for every edge (topodim._rips_kernels.edge_pass); counts[0] +=
+    """codes[C(i, 2) + j] for every edge (topodim.rips._edges.edge_pass); counts[0] +=
     apparent edges, counts[1] += edges not apparent (one atomic per block)."""
     block = cuda.shared.array(2, dtype=np.int64)
     t = cuda.threadIdx.x
@@ -158,7 +160,7 @@ class RipsSession:
 
     # -- stage 1 -------------------------------------------------------------------------------
     def graph_of(self, inp: DistanceInput, thresh: float, representation: str = "auto"):
-        """topodim._rips_graph.graph_of with the distance matrix computed (or uploaded) on the GPU."""
+        """topodim.rips._graph.graph_of with the distance matrix computed (or uploaded) on the GPU."""
         from ..metrics import metric_code, prepare_points, squareform  # noqa: PLC0415
 
         if inp.kind == "sparse":
@@ -188,16 +190,15 @@ class RipsSession:
 
     # -- stage 2 -------------------------------------------------------------------------------
     def edge_columns(self, g, thresh, progress):
-        """topodim.rips._edge_stage on the GPU for the dense graph built by :meth:`graph_of`: the
+        """topodim.rips._driver._edge_stage on the GPU for the dense graph built by :meth:`graph_of`: the
         same (int32 edge codes, columns sorted, H0 forest in filtration order, apparent count,
         count of edges not apparent); None when ``g`` is not that graph (the CPU pass runs)."""
-        from .. import _rips_kernels as K  # noqa: PLC0415
 
         if self.D_dev is None or not g.dense or g.D is not self.D_host:
             return None
         n = g.n
         dt = g.D.dtype
-        t = K.kernel_threshold(thresh, dt)
+        t = kernel_threshold(thresh, dt)
         total = n * (n - 1) // 2
         progress("apparent pairs", 0, 1)
         check_memory(5 * total, f"the edge codes of {n} points",
@@ -235,5 +236,5 @@ class RipsSession:
         self.D_dev = None
         for arr in (flags_d, counts_d, cleared, out_idx, out_diam, counter):
             scope.release(arr)
-        K.sort_columns(col_diam, col_idx)
+        sort_columns(col_diam, col_idx)
         return flags, col_idx, col_diam, (tree_u, tree_v, tree_w), n_apparent, m

@@ -9,15 +9,18 @@ lookups, else (0, 0)). :func:`graph_of` builds it from a validated
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+import math
 
 import numpy as np
 
-from . import _rips_kernels as K
-from ._parallel import run_batches
-from ._validate import DistanceInput, check_memory
-from .metrics import metric_code, prepare_points, scaled_points_input, squareform, to_panels
+from .._kernels.bits import csr_bitsets
+from .._parallel import run_batches
+from .._validate import check_memory, DistanceInput
+from ..metrics import metric_code, prepare_points, scaled_points_input, squareform, to_panels
+
+from ._combinatorics import kernel_threshold
+from ._edges import count_lower, dense_degrees, dense_to_csr, fill_dense_from_points, mirror_lower
 
 __all__ = ["SPARSE_DENSITY", "RipsGraph", "graph_of", "dense_matrix", "count_edges", "graph_enclosing_radius"]
 
@@ -41,7 +44,7 @@ class RipsGraph:
         """Adjacency bitsets of a sparse graph that comes with its value matrix (else empty)."""
         if self.dense or self.D.shape[0] == 0:
             return np.zeros((0, 0), dtype=np.uint64)
-        return K.csr_bitsets(self.indptr, self.indices, self.n)
+        return csr_bitsets(self.indptr, self.indices, self.n)
 
 
 def _empty_csr(dt):
@@ -64,8 +67,8 @@ def dense_matrix(inp: DistanceInput) -> np.ndarray:
     code = metric_code(inp.metric)
     Pn = to_panels(P)
     run_batches(np.arange(n, 0, -1, dtype=np.float64) * P.shape[1],
-                 lambda lo, hi: K.fill_dense_from_points(P, Pn, code, D, lo, hi))
-    K.mirror_lower(D)
+                 lambda lo, hi: fill_dense_from_points(P, Pn, code, D, lo, hi))
+    mirror_lower(D)
     if e:
         np.ldexp(D, e, out=D)
     return D
@@ -75,26 +78,26 @@ def count_edges(inp: DistanceInput, g, t):
     """Edges {i > j} with value <= t (None when that would need a matrix not built)."""
     if g is not None:
         if g.dense:
-            return int(K.count_lower(True, g.D, g.indptr, g.indices, g.data, t).sum())
-        return int(K.count_lower(False, g.D, g.indptr, g.indices, g.data, t).sum())
+            return int(count_lower(True, g.D, g.indptr, g.indices, g.data, t).sum())
+        return int(count_lower(False, g.D, g.indptr, g.indices, g.data, t).sum())
     if inp.kind == "dense":
-        return int(K.count_lower(True, inp.dense, None, None, None, t).sum())
+        return int(count_lower(True, inp.dense, None, None, None, t).sum())
     if inp.kind == "condensed":
         return int(np.count_nonzero(inp.condensed <= t))
     if inp.kind == "sparse":
-        return int(K.count_lower(False, None, inp.indptr, inp.indices, inp.data, t).sum())
+        return int(count_lower(False, None, inp.indptr, inp.indices, inp.data, t).sum())
     return None
 
 
 def _csr_from_dense(D, thresh):
     n = D.shape[0]
-    thresh = K.kernel_threshold(thresh, D.dtype)
-    deg = K.dense_degrees(D, thresh)
+    thresh = kernel_threshold(thresh, D.dtype)
+    deg = dense_degrees(D, thresh)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(deg, out=indptr[1:])
     indices = np.empty(int(indptr[-1]), dtype=np.int64)
     data = np.empty(int(indptr[-1]), dtype=D.dtype)
-    K.dense_to_csr(D, thresh, indptr, indices, data)
+    dense_to_csr(D, thresh, indptr, indices, data)
     return indptr, indices, data
 
 
@@ -108,7 +111,7 @@ def graph_of(inp: DistanceInput, thresh: float, want_dense: bool = True,
     D = dense_matrix(inp)
     use_sparse = representation == "sparse"
     if representation == "auto" and math.isfinite(thresh):
-        n_edges = int(K.count_lower(True, D, None, None, None, K.kernel_threshold(thresh, dt)).sum())
+        n_edges = int(count_lower(True, D, None, None, None, kernel_threshold(thresh, dt)).sum())
         use_sparse = n_edges <= SPARSE_DENSITY * (n * (n - 1) // 2)
     if use_sparse:
         indptr, indices, data = _csr_from_dense(D, thresh)
