@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent / "topodim"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim._kernels",),
     ("topodim._config", "topodim._parallel", "topodim._tuning"),
-    ("topodim._validate", "topodim._base", "topodim.batch"),
+    ("topodim._validate", "topodim._base", "topodim.batch"),  # _validate/: arrays, distances, scalars, memory
     ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.weighted"),
     ("topodim._mst", "topodim._rips_kernels", "topodim._rips_graph", "topodim.reduction", "topodim.filtrations._hashing",
      "topodim.filtrations._cliques"),
