@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim.rips",),
     ("topodim.filtrations", "topodim.complexes", "topodim.dimension"),
     ("topodim.compat", "topodim.demo"),
-    ("topodim.cli", "topodim.__main__", "topodim"),
+    ("topodim.cli", "topodim.__main__", "topodim"),  # cli/: _io, _commands, _warmup
 )
 
 #: The concern a private name may not leave: the first two components of a module's name, with
