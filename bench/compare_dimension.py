@@ -40,15 +40,8 @@ def _case(make_points, n, sizes, n_sub=1):
         sz = np.unique(np.round(np.asarray(sizes, dtype=float) * N / n).astype(int)) if small else np.asarray(sizes)
         X = make_points(N)
         sched = dm.resolve_schedule(list(sz), N, n_subsamples=n_sub)
-        subsets = {}
-        for sampling in ("nested", "independent"):
-            draws = dm._draw(np.random.default_rng(0), N, sched, 1, sampling)
-            subs = []
-            for c in range(len(draws.offs) - 1):
-                ids = draws.ids[draws.offs[c]:draws.offs[c + 1]]
-                for j in range(draws.roffs[c], draws.roffs[c + 1]):
-                    subs.append(ids[:draws.reports[j]])
-            subsets[sampling] = subs
+        subsets = {sampling: dm.draw_subsamples(np.random.default_rng(0), N, sched, 1, sampling).subsamples()
+                   for sampling in ("nested", "independent")}
         return {"X": X, "sizes": [int(s) for s in sz], "n_sub": n_sub, "subsets": subsets}
 
     return make

@@ -128,7 +128,8 @@ def compare(module_name, cases, tools, repeats=3, timeout=120.0, skip=None, refe
     out.write("|" + "---|" * len(header) + "\n")
     summary = {}
     for case in cases:
-        ref_runs = [x["seconds"] for x in results[(case, reference)] if x["status"] == "ok"]
+        # the reference may not be among the tools run (--tools with peers only): no ratios then
+        ref_runs = [x["seconds"] for x in results.get((case, reference), []) if x["status"] == "ok"]
         ref = statistics.median(ref_runs) if ref_runs else None
         cells = [case]
         for tool in tool_names:
@@ -150,8 +151,9 @@ def compare(module_name, cases, tools, repeats=3, timeout=120.0, skip=None, refe
             cells.append(f"{_fmt_seconds(med)}{mem}{ratio}")
             summary[(case, tool)] = med
         out.write("| " + " | ".join(cells) + " |\n")
+    ratios = f"; (×r) is the tool's median time over {reference}'s" if reference in tools else ""
     out.write(f"\nMedians of {repeats} runs in fresh processes after warm-up; memory is the peak resident "
-              f"memory above the input; (×r) is the tool's median time over {reference}'s.\n")
+              f"memory above the input{ratios}.\n")
     return results
 
 
@@ -167,6 +169,10 @@ def main(module_name, cases, tools, skip=None, argv=None):
         print("cases:", ", ".join(cases))
         print("tools:", ", ".join(tools))
         return
+    for kind, chosen, known in (("case", args.cases, cases), ("tool", args.tools, tools)):
+        unknown = [x for x in chosen or [] if x not in known]
+        if unknown:
+            parser.error(f"unknown {kind} {unknown[0]!r}; choose from: {', '.join(known)}")
     cs = {c: cases[c] for c in (args.cases or cases)}
     ts = {t: tools[t] for t in (args.tools or tools)}
     compare(module_name, cs, ts, repeats=args.repeats, timeout=args.timeout, skip=skip)

@@ -152,3 +152,26 @@ def test_cache_can_be_disabled():
     env["TOPODIM_NUMBA_CACHE"] = "1"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "True"
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_help_imports_neither_numba_nor_scipy():
+    # parsing arguments, --help of every subcommand included, loads no compiler: a subcommand
+    # imports what it computes with only when it runs
+    probe = ("import json, sys\n"
+             "from topodim.cli import SUBCOMMANDS, main\n"
+             "for argv in [['--help']] + [[name, '--help'] for name, _add, _run in SUBCOMMANDS]:\n"
+             "    try:\n"
+             "        main(argv)\n"
+             "    except SystemExit as exc:\n"
+             "        assert exc.code == 0, (argv, exc.code)\n"
+             "print(json.dumps({m: m in sys.modules for m in ('numba', 'scipy')}))\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"numba": False, "scipy": False}
+    for module in ("topodim", "topodim.cli"):
+        out = subprocess.run([sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode == 0 and out.stdout.startswith("usage: topodim"), out.stderr

@@ -61,7 +61,7 @@ def _config_in_child(value):
 
 def test_memory_limit_is_read_once_at_import(monkeypatch):
     import topodim._config as c
-    from topodim import _validate as V
+    from topodim._validate import memory as V
 
     child = _config_in_child("1e6")
     assert child.returncode == 0 and child.stdout.split()[-1] == "1000000"

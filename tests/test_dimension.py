@@ -500,3 +500,21 @@ def test_ph1_empty_diagrams_is_an_error():
     X = np.column_stack([np.linspace(0, 1, 200), np.zeros(200)])  # a segment: no loops at all
     with pytest.raises(ValueError, match="no finite bars of dimension 1"):
         ph_dimension(X, hom_dim=1, schedule=[50, 100, 200], n_repeats=2, random_state=0)
+
+
+@pytest.mark.parametrize("sampling", ["nested", "independent"])
+def test_public_draws_are_the_subsets_ph_dimension_measures(sampling):
+    # topodim.dimension.draw_subsamples with the generator of random_state gives ph_dimension's
+    # subsets: E_1 of each (total MST length, by Kruskal on the dense matrix) matches raw_values
+    from topodim import dimension as dm
+
+    X = np.random.default_rng(5).random((120, 2))
+    sched = dm.resolve_schedule([30, 60, 120], len(X), n_subsamples=2)
+    draws = dm.draw_subsamples(np.random.default_rng(11), len(X), sched, 2, sampling)
+    subs = draws.subsamples()
+    assert [len(s) for s in subs] == draws.reports.tolist()
+    res = dm.ph_dimension(X, schedule=[30, 60, 120], n_subsamples=2, n_repeats=2, random_state=11,
+                          sampling=sampling)
+    D = squareform(pdist(X))
+    E = [np.sum(kruskal_weights(D[np.ix_(s, s)])) for s in subs]
+    np.testing.assert_allclose(raw_in_draw_order(res, draws), E, rtol=1e-12)

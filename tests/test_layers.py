@@ -27,7 +27,7 @@ RIPS_KERNEL_MODULES = ("_combinatorics", "_state", "_sorting", "_heap", "_coboun
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim._kernels",),
     ("topodim._config", "topodim._parallel", "topodim._tuning"),
-    ("topodim._validate", "topodim._base", "topodim.batch"),
+    ("topodim._validate", "topodim._base", "topodim.batch"),  # _validate/: arrays, distances, scalars, memory
     ("topodim.metrics", "topodim.diagrams", "topodim.datasets", "topodim.sampling", "topodim.weighted"),
     ("topodim._mst", "topodim.reduction", "topodim.filtrations._hashing", "topodim.filtrations._cliques",
      *(f"topodim.rips.{m}" for m in RIPS_KERNEL_MODULES)),
@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim.rips",),
     ("topodim.filtrations", "topodim.complexes", "topodim.dimension"),
     ("topodim.compat", "topodim.demo"),
-    ("topodim.cli", "topodim.__main__", "topodim"),
+    ("topodim.cli", "topodim.__main__", "topodim"),  # cli/: _io, _commands, _warmup
 )
 
 #: The concern a private name may not leave: the first two components of a module's name, with

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import topodim
 from topodim import _validate as V
+from topodim._validate import memory as M  # the module whose functions memory_limit calls
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -187,25 +188,25 @@ def test_cgroup_headroom(tmp_path, v2):
 
 def test_memory_limit_takes_the_smallest_source(monkeypatch):
     monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", 10 << 30)
-    monkeypatch.setattr(V, "address_space_headroom", lambda: None)
-    monkeypatch.setattr(V, "cgroup_headroom", lambda: None)
-    assert V.memory_limit() == (10 << 30, "TOPODIM_MEMORY_LIMIT")
-    monkeypatch.setattr(V, "cgroup_headroom", lambda: 1 << 30)
-    assert V.memory_limit() == (1 << 30, "the memory cgroup limit")
-    monkeypatch.setattr(V, "address_space_headroom", lambda: (512 << 20) + V.ADDRESS_SPACE_SLACK)
-    assert V.memory_limit() == (512 << 20, "the address-space limit (ulimit -v)")
+    monkeypatch.setattr(M, "address_space_headroom", lambda: None)
+    monkeypatch.setattr(M, "cgroup_headroom", lambda: None)
+    assert M.memory_limit() == (10 << 30, "TOPODIM_MEMORY_LIMIT")
+    monkeypatch.setattr(M, "cgroup_headroom", lambda: 1 << 30)
+    assert M.memory_limit() == (1 << 30, "the memory cgroup limit")
+    monkeypatch.setattr(M, "address_space_headroom", lambda: (512 << 20) + M.ADDRESS_SPACE_SLACK)
+    assert M.memory_limit() == (512 << 20, "the address-space limit (ulimit -v)")
     with pytest.raises(MemoryError, match="needs 600.0 MB.*address-space limit.*do less"):
-        V.check_memory(600 << 20, "something", "do less")
-    V.check_memory(500 << 20, "something", "do less")
+        M.check_memory(600 << 20, "something", "do less")
+    M.check_memory(500 << 20, "something", "do less")
     # a hard limit that is used up refuses everything; an unknown MemAvailable checks nothing
-    monkeypatch.setattr(V, "address_space_headroom", lambda: 0)
+    monkeypatch.setattr(M, "address_space_headroom", lambda: 0)
     with pytest.raises(MemoryError):
-        V.check_memory(1, "one byte", "nothing")
-    monkeypatch.setattr(V, "address_space_headroom", lambda: None)
-    monkeypatch.setattr(V, "cgroup_headroom", lambda: None)
+        M.check_memory(1, "one byte", "nothing")
+    monkeypatch.setattr(M, "address_space_headroom", lambda: None)
+    monkeypatch.setattr(M, "cgroup_headroom", lambda: None)
     monkeypatch.setattr(topodim._config, "MEMORY_LIMIT", None)
-    monkeypatch.setattr(V, "available_memory", lambda: 0)
-    V.check_memory(1 << 60, "anything", "nothing")
+    monkeypatch.setattr(M, "available_memory", lambda: 0)
+    M.check_memory(1 << 60, "anything", "nothing")
 
 
 # ------------------------------------------------------------------------------------------

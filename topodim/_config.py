@@ -1,7 +1,10 @@
 """Process-wide settings (environment variables read once, at import) and the device argument.
 
 * ``njit`` / ``njit_parallel``: ``numba.njit`` with ``cache=True`` unless the environment variable
-  ``TOPODIM_NUMBA_CACHE`` is ``0`` (defined in :mod:`topodim._kernels._jit`, re-exported here).
+  ``TOPODIM_NUMBA_CACHE`` is ``0`` (defined in :mod:`topodim._kernels._jit`, re-exported here and
+  imported on first access, so that importing this module for the device names, the memory limit
+  or :class:`DeviceUnavailableError` does not import Numba; the command line parses its arguments
+  without it).
 * ``MEMORY_LIMIT``: ``TOPODIM_MEMORY_LIMIT`` (bytes), read at import, or None; it replaces the
   detected available memory in :func:`topodim._validate.memory_limit`.
 * Threads (``thread_limit``, ``resolve_n_threads``, ``ParallelOrSerial`` and the thread-pool
@@ -14,11 +17,26 @@ on-disk cache in later processes).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from ._kernels._jit import CACHE, njit, njit_inner, njit_parallel
+if TYPE_CHECKING:  # imported on first access by __getattr__ below
+    from ._kernels._jit import CACHE, njit, njit_inner, njit_parallel
 
-__all__ = ["CACHE", "njit", "njit_inner", "njit_parallel", "MEMORY_LIMIT", "DeviceUnavailableError", "DEVICES",
-           "check_device"]
+__all__ = ["CACHE", "njit", "njit_inner", "njit_parallel", "MEMORY_LIMIT", "DeviceUnavailableError",
+           "DEVICES", "check_device"]
+
+
+#: names of :mod:`topodim._kernels._jit` re-exported here, imported on first access (PEP 562)
+_JIT_NAMES = ("CACHE", "njit", "njit_inner", "njit_parallel")
+
+
+def __getattr__(name):
+    if name in _JIT_NAMES:
+        from ._kernels._jit import CACHE, njit, njit_inner, njit_parallel  # noqa: PLC0415
+
+        globals().update(CACHE=CACHE, njit=njit, njit_inner=njit_inner, njit_parallel=njit_parallel)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _memory_limit_env():

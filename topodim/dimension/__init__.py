@@ -5,7 +5,7 @@ One module per concern:
 * :mod:`~topodim.dimension.phdim`: :func:`ph_dimension`, :class:`PHDimResult`, the log-log fit
   and the estimator :class:`PHDim`;
 * :mod:`~topodim.dimension._schedule`: sample-size schedules (:func:`resolve_schedule`) and the
-  subsample draws;
+  subsample draws (:func:`draw_subsamples`);
 * :mod:`~topodim.dimension._engines`: the MST engines of hom_dim = 0 and their choice, the Rips
   path of hom_dim >= 1 (the trees themselves: :mod:`topodim._mst.incremental`);
 * :mod:`~topodim.dimension.twonn`, :mod:`~topodim.dimension.mle`: :class:`TwoNN`, :class:`MLE`;
@@ -27,13 +27,13 @@ from __future__ import annotations
 
 from ._common import NotFittedError, PHDimWarning
 from ._knn import knn_distances
-from ._schedule import DEFAULT_REPEATS, SCHEDULES, Schedule, resolve_schedule  # noqa: F401 - DEFAULT_REPEATS: cli
-from ._schedule import draw_subsamples as _draw  # noqa: F401 - bench/compare_dimension.py draws the same subsamples
+from ._schedule import DEFAULT_REPEATS, SCHEDULES, Draws, Schedule, draw_subsamples, resolve_schedule  # noqa: F401 - DEFAULT_REPEATS: cli
 from .mle import MLE
 from .phdim import PHDim, PHDimResult, ph_dimension
 from .twonn import TwoNN
 
 __all__ = [
+    "Draws",
     "MLE",
     "NotFittedError",
     "PHDim",
@@ -42,6 +42,7 @@ __all__ = [
     "SCHEDULES",
     "Schedule",
     "TwoNN",
+    "draw_subsamples",
     "knn_distances",
     "ph_dimension",
     "resolve_schedule",

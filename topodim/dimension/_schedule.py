@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DEFAULT_REPEATS", "SCHEDULES", "Schedule", "resolve_schedule"]
+__all__ = ["DEFAULT_REPEATS", "SCHEDULES", "Draws", "Schedule", "draw_subsamples", "resolve_schedule"]
 
 
 #: Schedule names understood by :func:`resolve_schedule`.
@@ -149,16 +149,68 @@ def resolve_schedule(schedule, n_points: int, n_subsamples=None, aggregate=None)
 
 @dataclass
 class Draws:
-    """Orderings (chains) with the sizes at which each reports, and where each report goes."""
+    """The subsamples of a PH-dimension run: orderings (chains) of point indices, the sizes at
+    which each chain reports (its prefixes of those sizes are subsamples), and where each report
+    goes.
 
-    ids: np.ndarray       # concatenated point indices of all chains
-    offs: np.ndarray      # chain c is ids[offs[c]:offs[c+1]]
-    reports: np.ndarray   # concatenated report sizes
-    roffs: np.ndarray     # chain c reports reports[roffs[c]:roffs[c+1]]
-    slots: np.ndarray     # (n_reports, 3): (size index, repeat, subsample) of each report
+    Attributes
+    ----------
+    ids : ndarray of int64
+        The point indices of all chains, concatenated.
+    offs : ndarray of int64
+        Chain ``c`` is ``ids[offs[c]:offs[c + 1]]``.
+    reports : ndarray of int64
+        The report sizes of all chains, concatenated.
+    roffs : ndarray of int64
+        Chain ``c`` reports at the sizes ``reports[roffs[c]:roffs[c + 1]]``.
+    slots : ndarray of int64, shape (n_reports, 3)
+        ``(size index, repeat, subsample)`` of each report.
+    """
+
+    ids: np.ndarray
+    offs: np.ndarray
+    reports: np.ndarray
+    roffs: np.ndarray
+    slots: np.ndarray
+
+    def subsamples(self) -> list[np.ndarray]:
+        """The point indices of every subsample, one array per report, in the order of
+        :attr:`slots` (chain by chain, each chain's prefixes by increasing size)."""
+        out = []
+        for c in range(len(self.offs) - 1):
+            chain = self.ids[self.offs[c]:self.offs[c + 1]]
+            out.extend(chain[:size] for size in self.reports[self.roffs[c]:self.roffs[c + 1]])
+        return out
 
 
 def draw_subsamples(rng, N, sched: Schedule, n_repeats: int, sampling: str) -> Draws:
+    """Draw every subsample of every repeat of a schedule before any computation.
+
+    :func:`topodim.dimension.ph_dimension` draws its subsamples with this function, before it
+    uses its random generator for anything else (``numpy.random.default_rng(seed)`` for an int
+    ``random_state``); calling it the same way gives the very subsets it measures (to run another
+    tool on them, for instance).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of randomness; it is advanced.
+    N : int
+        The number of points to draw from.
+    sched : Schedule
+        Sizes and subsamples per size (from :func:`resolve_schedule`).
+    n_repeats : int
+        Repeats of the whole schedule.
+    sampling : {"nested", "independent"}
+        ``"nested"``: one random ordering per repeat and subsample slot, whose prefixes are the
+        subsamples of the schedule's sizes; ``"independent"``: a fresh random subset for every
+        size, repeat and subsample.
+
+    Returns
+    -------
+    Draws
+        The chains and their reports; :meth:`Draws.subsamples` lists the index sets.
+    """
     K, S = len(sched.sizes), sched.n_subsamples
     nmax = int(sched.sizes[-1])
     ids, offs, reports, roffs, slots = [], [0], [], [0], []
