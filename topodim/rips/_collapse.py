@@ -23,6 +23,13 @@ T_w = min{max(f(u,x), f(v,x)) > T : f(w, x) > max(f(u,x), f(v,x))}; set T = T_w 
 T_w = inf the edge is removed. Values of edges visited earlier are their updated values, so every
 check is made in the filtration as modified so far.
 
+Dense graphs: the sweep compares int32 ranks of the values (equal values share a rank), not the
+values, and runs on the vertices renumbered so that near points get near indices (recursive
+bisection of the distance matrix); the edges keep their order (value, then the index in the
+input's numbering), and the new values depend on that order and the values alone (not on which
+dominators are tried, nor in what order), so they are the same; they are returned in the
+input's numbering. The edges are sorted by a radix sort on the values' bits.
+
 The result is a sparse graph with the same persistence diagrams in every dimension (vertex
 births do not matter: a dominator is adjacent to both ends, so it is present). Representative
 cocycles of the reduced filtration are not cocycles of the original one, so
@@ -42,20 +49,118 @@ from .._validate import as_distance_input, check_memory, check_threshold
 from ._combinatorics import kernel_threshold
 from ._edges import count_lower, dense_degrees, dense_to_csr, edge_vertices, gather_edges
 from ._graph import graph_of
-from ._sorting import sort_columns, sort_temporary_bytes
 
 __all__ = ["collapse_edges", "collapse_graph"]
 
 
-_inner = njit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
-
+#: "no edge" in the rank matrix of :func:`_sweep_ranks`
+_RINF = np.int64(2**31 - 1)
+_RINF32 = np.int32(2**31 - 1)
 
 
 @njit
-def _collapse_dense(F, order_idx, thresh):
-    """Backward sweep on a dense value matrix F (inf = no edge), modified in place.
+def _spatial_order(D):
+    """A vertex order in which near vertices get near indices: recursive bisection, each part
+    split at the median of ``D[b, x] - D[c, x]`` for two far-apart vertices b, c of it, down to
+    parts of 16. Returns ``perm`` (new index -> vertex)."""
+    n = D.shape[0]
+    perm = np.arange(n)
+    key = np.empty(n, dtype=np.float64)
+    tmp = np.empty(n, dtype=np.int64)
+    stack = np.empty((2 * n + 2, 2), dtype=np.int64)
+    top = 0
+    stack[0, 0] = 0
+    stack[0, 1] = n
+    top = 1
+    while top > 0:
+        top -= 1
+        lo = stack[top, 0]
+        hi = stack[top, 1]
+        if hi - lo <= 16:
+            continue
+        a = perm[lo]
+        b = a
+        for k in range(lo, hi):
+            if D[a, perm[k]] > D[a, b]:
+                b = perm[k]
+        c = b
+        for k in range(lo, hi):
+            if D[b, perm[k]] > D[b, c]:
+                c = perm[k]
+        for k in range(lo, hi):
+            x = perm[k]
+            key[k - lo] = D[b, x] - D[c, x]
+        o = np.argsort(key[:hi - lo], kind="mergesort")
+        for k in range(hi - lo):
+            tmp[k] = perm[lo + o[k]]
+        for k in range(hi - lo):
+            perm[lo + k] = tmp[k]
+        mid = (lo + hi) >> 1
+        stack[top, 0] = mid
+        stack[top, 1] = hi
+        stack[top + 1, 0] = lo
+        stack[top + 1, 1] = mid
+        top += 2
+    return perm
 
-    ``order_idx``: edge indices C(i,2)+j in decreasing filtration order. The graph G(t) at the
+
+@njit
+def _rank_matrix(R, order_idx, val, inv):
+    """Fill the (n, n) matrix of the edges' value ranks: ``R[i, j]`` is the number of distinct edge values
+    below the value of {i, j} (vertices renumbered by ``inv``; ``_RINF``: no edge, -1 on the
+    diagonal). Returns the distinct values in increasing order, and the edges' ranks and
+    renumbered vertices in ``order_idx``'s order. Ranks compare as the values do, ties
+    included."""
+    n = R.shape[0]
+    R[:, :] = _RINF32
+    m = order_idx.shape[0]
+    vals = np.empty(m, dtype=val.dtype)
+    er = np.empty(m, dtype=np.int32)
+    eu = np.empty(m, dtype=np.int32)
+    ev = np.empty(m, dtype=np.int32)
+    r = -1
+    for e in range(m - 1, -1, -1):
+        if r < 0 or val[e] != vals[r]:
+            r += 1
+            vals[r] = val[e]
+        i, j = edge_vertices(order_idx[e])
+        R[inv[i], inv[j]] = r
+        R[inv[j], inv[i]] = r
+        er[e] = r
+        eu[e] = inv[i]
+        ev[e] = inv[j]
+    for i in range(n):
+        R[i, i] = -1
+    return vals[:r + 1].copy(), er, eu, ev
+
+
+@njit
+def _value_matrix(R, vals, inv, D):
+    """The value matrix of a rank matrix whose vertex i is ``inv[i]`` (inf: no edge, 0 on the
+    diagonal); an entry equal to D's keeps D's bits (0.0 and -0.0 share a rank)."""
+    n = R.shape[0]
+    F = np.empty((n, n), dtype=vals.dtype)
+    for i in range(n):
+        ii = inv[i]
+        for j in range(n):
+            r = R[ii, inv[j]]
+            if r == _RINF32:
+                F[i, j] = np.inf
+            elif r < 0:
+                F[i, j] = 0
+            else:
+                F[i, j] = D[i, j] if D[i, j] == vals[r] else vals[r]
+    return F
+
+
+@njit
+def _sweep_ranks(F, eu, ev, er):
+    """Backward sweep on a dense int32 matrix F of value ranks (``_RINF`` = no edge, see
+    :func:`_rank_matrix`), modified in place: ranks compare as the values do, in half the
+    memory of float64 values, and every raised value is the value of an edge, so it has a rank.
+
+    ``eu``, ``ev``, ``er``: the edges' vertices and ranks in decreasing filtration order (value, then the index
+    C(i,2)+j in the input's numbering; the vertices may be renumbered, the order is kept). The graph G(t) at the
     time t of the edge being visited is kept as bitsets (visited edges leave it once the sweep
     goes below their value), so that common neighbours and dominators cost n/64 word operations;
     the neighbours that become common later are joined by visited, kept edges (bitsets too),
@@ -76,41 +181,49 @@ def _collapse_dense(F, order_idx, thresh):
     n = F.shape[0]
     W = (n + 63) >> 6
     one = np.uint64(1)
-    bits = np.zeros((n, W), dtype=np.uint64)
+    # [i, k, 0]: word k of i's neighbours in G(t); [i, k, 1]: of its visited, kept edges (any
+    # value >= the sweep's current time); the two words side by side, as most loops read both
+    bits = np.zeros((n, W, 2), dtype=np.uint64)
     for i in range(n):
         for j in range(n):
-            if j != i and F[i, j] <= thresh:
-                bits[i, j >> 6] |= one << np.uint64(j & 63)
-    m = order_idx.shape[0]
-    # the visited, kept edges (any value >= the sweep's current time), as bitsets too
-    kbits = np.zeros((n, W), dtype=np.uint64)
+            if j != i and F[i, j] != _RINF:
+                bits[i, j >> 6, 0] |= one << np.uint64(j & 63)
+    m = eu.shape[0]
     pend_u = np.empty(m + 1, dtype=np.int32)  # vertex ids (n**2 values fit in memory: n < 2**31)
     pend_v = np.empty(m + 1, dtype=np.int32)
-    pend_t = np.empty(m + 1, dtype=F.dtype)
+    pend_t = np.empty(m + 1, dtype=np.int32)
     npend = 0
     pp = 0
     N = np.empty(W, dtype=np.uint64)
+    nzw = np.empty(W, dtype=np.int64)  # the words where N is nonzero
     Cm = np.empty(W, dtype=np.uint64)
-    Xc = np.empty(2 * n + 2, dtype=F.dtype)
+    Xc = np.empty(2 * n + 2, dtype=np.int64)
     Xv = np.empty(2 * n + 2, dtype=np.int64)
     table = _DEBRUIJN
     last = np.full(n, -1, dtype=np.int64)
+    wl = np.empty(8, dtype=np.int64)  # witnesses found at the current T > t, tried first
     bestw = -1
     removed = 0
     shifted = 0
     for e in range(m):
-        u, v = edge_vertices(order_idx[e])
-        t = F[u, v]
+        u = np.int64(eu[e])
+        v = np.int64(ev[e])
+        t = np.int64(er[e])  # F[u, v]: an edge's value changes only when it is visited
         while pp < npend and pend_t[pp] > t:
             a = pend_u[pp]
             b = pend_v[pp]
-            bits[a, b >> 6] &= ~(one << np.uint64(b & 63))
-            bits[b, a >> 6] &= ~(one << np.uint64(a & 63))
+            bits[a, b >> 6, 0] &= ~(one << np.uint64(b & 63))
+            bits[b, a >> 6, 0] &= ~(one << np.uint64(a & 63))
             pp += 1
+        nnz = 0
         for k in range(W):
-            N[k] = bits[u, k] & bits[v, k]
+            N[k] = bits[u, k, 0] & bits[v, k, 0]
+            if N[k] != 0:
+                nzw[nnz] = k
+                nnz += 1
         T = t
         nX = 0
+        bwit = -1
         while True:
             # Future common neighbours x (joined to u and v by time c_x > T): one of the two
             # edges has a value > T >= t, so it is an edge already visited and kept: they are
@@ -124,6 +237,9 @@ def _collapse_dense(F, order_idx, thresh):
                     c = Xc[r]
                     x = Xv[r]
                     if c <= T:
+                        if N[x >> 6] == 0:
+                            nzw[nnz] = x >> 6
+                            nnz += 1
                         N[x >> 6] |= one << np.uint64(x & 63)
                     else:
                         Xc[r2] = c
@@ -132,59 +248,76 @@ def _collapse_dense(F, order_idx, thresh):
                 nX = r2
             if T == t:
                 for k in range(W):
-                    ku = kbits[u, k]
-                    kv = kbits[v, k]
+                    ku = bits[u, k, 1]
+                    kv = bits[v, k, 1]
                     for part in range(3):
                         if part == 0:
                             word = ku & kv
                         elif part == 1:
-                            word = ku & bits[v, k] & ~kv
+                            word = ku & bits[v, k, 0] & ~kv
                         else:
-                            word = kv & bits[u, k] & ~ku
+                            word = kv & bits[u, k, 0] & ~ku
                         while word != 0:
                             low = word & (~word + one)
                             word ^= low
                             x = k * 64 + _ctz(low, table)
                             if part == 0:
-                                fa = F[u, x]
-                                fb = F[v, x]
+                                fa = np.int64(F[u, x])
+                                fb = np.int64(F[v, x])
                                 c = fa if fa > fb else fb
                             elif part == 1:
-                                c = F[u, x]
+                                c = np.int64(F[u, x])
                             else:
-                                c = F[v, x]
+                                c = np.int64(F[v, x])
                             if c > T:
                                 Xc[nX] = c
                                 Xv[nX] = x
                                 nX += 1
-            bestT = -1.0
+            # at T > t every dominator is adjacent to the vertex that ended the last one's
+            # domination (it joined the common neighbours at T): it is the first witness tried
+            nwl = 0
+            if bwit >= 0:
+                wl[0] = bwit
+                nwl = 1
+            bestT = np.int64(-1)
             bwit = -1  # where the best candidate stops dominating (at bestT)
-            for k in range(W):
-                Cm[k] = N[k]
-            k = -2
-            while k < W:
-                if k < 0:
-                    w = last[u] if k == -2 else last[v]
-                    k += 1
+            # Cm (the candidates left) is kept on the words of nzw only: elsewhere N is 0
+            for q in range(nnz):
+                Cm[nzw[q]] = N[nzw[q]]
+            q = -2
+            while q < nnz:
+                if q < 0:
+                    w = last[u] if q == -2 else last[v]
+                    q += 1
                     if w < 0:
                         continue
                     wk = w >> 6
                     wb = one << np.uint64(w & 63)
-                    if (Cm[wk] & wb) == 0:
+                    if (N[wk] & wb) == 0 or (Cm[wk] & wb) == 0:
                         continue
                 else:
-                    word = Cm[k]
+                    wk = nzw[q]
+                    word = Cm[wk]
                     if word == 0:
-                        k += 1
+                        q += 1
                         continue
                     wb = word & (~word + one)
-                    wk = k
-                    w = k * 64 + _ctz(wb, table)
+                    w = wk * 64 + _ctz(wb, table)
                 Cm[wk] &= ~wb
                 # a common neighbour not adjacent to w by time T (-1: w dominates)
                 wit = -1
-                for k2 in range(W):
-                    x = N[k2] & ~bits[w, k2]
+                for i in range(nwl):  # (T > t only)
+                    y = wl[i]
+                    if y != w:
+                        yk = y >> 6
+                        yb = one << np.uint64(y & 63)
+                        # F[y, w] = F[w, y]: the same row of F for every candidate
+                        if (bits[w, yk, 0] & yb) == 0 and ((bits[w, yk, 1] & yb) == 0 or F[y, w] > T):
+                            wit = y
+                            break
+                for q2 in range(nnz if wit < 0 else 0):
+                    k2 = nzw[q2]
+                    x = N[k2] & ~bits[w, k2, 0]
                     if k2 == wk:
                         x &= ~wb
                     if x != 0 and T == t:
@@ -194,7 +327,7 @@ def _collapse_dense(F, order_idx, thresh):
                         lo2 = x & (~x + one)
                         x ^= lo2
                         y = k2 * 64 + _ctz(lo2, table)
-                        if (kbits[w, k2] & lo2) == 0 or F[w, y] > T:
+                        if (bits[w, k2, 1] & lo2) == 0 or F[w, y] > T:
                             wit = y
                             break
                     if wit >= 0:
@@ -205,23 +338,31 @@ def _collapse_dense(F, order_idx, thresh):
                     xb = one << np.uint64(wit & 63)
                     keep = Cm[xk] & xb
                     if T == t:
-                        for k2 in range(W):
-                            Cm[k2] &= bits[wit, k2]
+                        for q2 in range(nnz):
+                            Cm[nzw[q2]] &= bits[wit, nzw[q2], 0]
                     else:
-                        for k2 in range(W):
-                            Cm[k2] &= bits[wit, k2] | kbits[wit, k2]
+                        if nwl < 8:
+                            new = True
+                            for i in range(nwl):
+                                if wl[i] == wit:
+                                    new = False
+                            if new:
+                                wl[nwl] = wit
+                                nwl += 1
+                        for q2 in range(nnz):
+                            Cm[nzw[q2]] &= bits[wit, nzw[q2], 0] | bits[wit, nzw[q2], 1]
                     Cm[xk] |= keep
                     continue
                 # w dominates at T; it keeps dominating until a future common neighbour
                 # appears that w is not adjacent to by then (adjacent in G(t): at once; through
                 # a kept edge: from that edge's value; else never)
-                Tw = np.inf
+                Tw = _RINF
                 quick = False
                 if bwit >= 0:
                     # a candidate not adjacent to bwit by bestT cannot outlast the best
                     xk = bwit >> 6
                     xb = one << np.uint64(bwit & 63)
-                    if (bits[w, xk] & xb) == 0 and ((kbits[w, xk] & xb) == 0 or F[w, bwit] > bestT):
+                    if (bits[w, xk, 0] & xb) == 0 and ((bits[w, xk, 1] & xb) == 0 or F[bwit, w] > bestT):
                         Tw = bestT
                         wit = bwit
                         quick = True
@@ -234,9 +375,9 @@ def _collapse_dense(F, order_idx, thresh):
                         continue
                     xk = x >> 6
                     xb = one << np.uint64(x & 63)
-                    if (bits[w, xk] & xb) != 0:
+                    if (bits[w, xk, 0] & xb) != 0:
                         continue
-                    if (kbits[w, xk] & xb) == 0 or F[w, x] > cr:
+                    if (bits[w, xk, 1] & xb) == 0 or F[w, x] > cr:
                         Tw = cr
                         wit = x
                         if Tw <= bestT:
@@ -245,7 +386,7 @@ def _collapse_dense(F, order_idx, thresh):
                     bestT = Tw
                     bestw = w
                     bwit = wit
-                if Tw == np.inf:
+                if Tw == _RINF:
                     break
                 if quick:
                     continue  # the candidates were pruned by bwit already
@@ -253,36 +394,36 @@ def _collapse_dense(F, order_idx, thresh):
                 xk = wit >> 6
                 xb = one << np.uint64(wit & 63)
                 keep = Cm[xk] & xb
-                for k2 in range(W):
-                    Cm[k2] &= bits[wit, k2] | kbits[wit, k2]
+                for q2 in range(nnz):
+                    Cm[nzw[q2]] &= bits[wit, nzw[q2], 0] | bits[wit, nzw[q2], 1]
                 Cm[xk] |= keep
             if bestT < 0:
                 break  # not dominated at T: the edge's value becomes T
             last[u] = bestw
             last[v] = bestw
             T = bestT
-            if T == np.inf:
+            if T == _RINF:
                 break
         # u, v leave the bitsets now unless the edge keeps its value (then when t goes below it)
         if T == t:
             pend_u[npend] = u
             pend_v[npend] = v
-            pend_t[npend] = t
+            pend_t[npend] = np.int32(t)
             npend += 1
         else:
-            bits[u, v >> 6] &= ~(one << np.uint64(v & 63))
-            bits[v, u >> 6] &= ~(one << np.uint64(u & 63))
-        if T == np.inf:
-            F[u, v] = np.inf
-            F[v, u] = np.inf
+            bits[u, v >> 6, 0] &= ~(one << np.uint64(v & 63))
+            bits[v, u >> 6, 0] &= ~(one << np.uint64(u & 63))
+        if T == _RINF:
+            F[u, v] = _RINF32
+            F[v, u] = _RINF32
             removed += 1
             continue
         if T > t:
-            F[u, v] = T
-            F[v, u] = T
+            F[u, v] = np.int32(T)
+            F[v, u] = np.int32(T)
             shifted += 1
-        kbits[u, v >> 6] |= one << np.uint64(v & 63)
-        kbits[v, u >> 6] |= one << np.uint64(u & 63)
+        bits[u, v >> 6, 1] |= one << np.uint64(v & 63)
+        bits[v, u >> 6, 1] |= one << np.uint64(u & 63)
     return removed, shifted
 
 
@@ -425,20 +566,69 @@ _WAY_OUT = ("pass a threshold (thresh=...), dtype=np.float32, fewer points (n_pe
 def working_bytes(dense: bool, n: int, m: int, nnz: int, itemsize: int) -> tuple[int, int]:
     """Peak bytes :func:`collapse_graph` allocates besides its input, for n vertices and m edges
     (nnz stored entries of a CSR input): ``(sorting, sweep)``. Sorting the edge list: the
-    indices and values, with the edge flags, then with the sort's buffers. The sweep: the edge indices, the
-    value matrix F (with the boolean mask that builds it) or the CSR values, the three pending
-    arrays and the adjacency bitsets (while the sweep runs). The collapsed graph's CSR arrays
-    are checked once their size is known."""
+    indices and values, with the edge flags, then with the sort's buffers. The sweep: the edge indices
+    and values; for a dense graph the int32 rank matrix, with the edges' two vertices and ranks, the three
+    pending arrays and the adjacency bitsets while the sweep runs, then with the value matrix F
+    it writes; for a CSR graph its values. The collapsed graph's CSR arrays are checked once
+    their size is known."""
     edges = m * (8 + itemsize)
     flags = (n * (n - 1) // 2 if dense else nnz) * 4
-    sorting = edges + max(flags, sort_temporary_bytes(m, itemsize))
+    sorting = edges + max(flags, 32 * m + itemsize * m)  # _sort_desc's keys and positions
     words = (n + 63) >> 6
-    pend = (m + 1) * (8 + itemsize)
+    pend = (m + 1) * 12
     if dense:
-        sweep = m * 8 + n * n * itemsize + max(n * n, pend + 2 * n * words * 8)
+        sweep = m * (8 + itemsize) + n * n * 4 + max(m * 12 + pend + 2 * n * words * 8, n * n * itemsize)
     else:
         sweep = m * 8 + nnz * itemsize
     return sorting, sweep
+
+
+@njit
+def _sort_desc(val, idx):
+    """Sort the edges (val[k], idx[k]), given in increasing index order, by value descending
+    and index ascending, in place: a stable least-significant-digit radix sort of the positions
+    on the values' bits (non-negative floats order as their bit patterns; -0.0 is keyed as
+    0.0, and the values are moved, not rebuilt from the keys), 16 bits a pass, passes where
+    every key has the same digit skipped. The order of ``topodim.rips._sorting.sort_columns``, in a
+    few linear passes."""
+    m = val.shape[0]
+    f = np.empty(m, dtype=np.float64)
+    for k in range(m):
+        f[k] = np.float64(val[k]) + 0.0
+    key = f.view(np.uint64)
+    for k in range(m):
+        key[k] = ~key[k]  # descending
+    key2 = np.empty(m, dtype=np.uint64)
+    pos = np.arange(m)
+    pos2 = np.empty(m, dtype=np.int64)
+    cnt = np.empty(65537, dtype=np.int64)
+    mask = np.uint64(0xFFFF)
+    for shift in range(0, 64, 16):
+        sh = np.uint64(shift)
+        cnt[:] = 0
+        for k in range(m):
+            cnt[np.int64((key[k] >> sh) & mask) + 1] += 1
+        if m == 0 or cnt[np.int64((key[0] >> sh) & mask) + 1] == m:
+            continue
+        for d in range(65536):
+            cnt[d + 1] += cnt[d]
+        for k in range(m):
+            d = np.int64((key[k] >> sh) & mask)
+            o = cnt[d]
+            cnt[d] = o + 1
+            key2[o] = key[k]
+            pos2[o] = pos[k]
+        key, key2 = key2, key
+        pos, pos2 = pos2, pos
+    for k in range(m):
+        pos2[k] = idx[pos[k]]
+    for k in range(m):
+        idx[k] = pos2[k]
+    v2 = np.empty(m, dtype=val.dtype)
+    for k in range(m):
+        v2[k] = val[pos[k]]
+    for k in range(m):
+        val[k] = v2[k]
 
 
 def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
@@ -456,7 +646,7 @@ def _sorted_edges(dense, D, indptr, indices, data, n, thresh):
     flags = _threshold_flags(dense, D, indptr, indices, data, n, thresh, flags_len)
     gather_edges(dense, D, indptr, indices, data, flags, n, np.int64(-1), offsets, idx, val)
     del flags  # before the sort allocates its buffers
-    sort_columns(val, idx)
+    _sort_desc(val, idx)
     return idx, val
 
 
@@ -480,6 +670,20 @@ def _threshold_flags(dense, D, indptr, indices, data, n, thresh, length):
     return flags
 
 
+def _collapse_dense(n, order_idx, val, D):
+    """The backward sweep on a dense graph given its edges in decreasing filtration order
+    (``order_idx``, values ``val``): ``(F, removed, shifted)`` with F the (n, n) matrix of the new
+    values (inf = no edge, 0 on the diagonal)."""
+    perm = _spatial_order(D)
+    inv = np.empty(n, dtype=np.int64)
+    inv[perm] = np.arange(n)
+    R = np.empty((n, n), dtype=np.int32)
+    vals, er, eu, ev = _rank_matrix(R, order_idx, val, inv)
+    removed, shifted = _sweep_ranks(R, eu, ev, er)
+    del eu, ev, er
+    return _value_matrix(R, vals, inv, D), removed, shifted
+
+
 def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float):
     """Collapse the flag filtration of a graph (dense matrix or CSR, edges <= thresh).
 
@@ -490,15 +694,14 @@ def collapse_graph(dense: bool, D, indptr, indices, data, n: int, thresh: float)
     """
     dt = D.dtype if dense else data.dtype
     thresh = kernel_threshold(thresh, dt)
-    order_idx = _sorted_edges(dense, D, indptr, indices, data, n, thresh)[0]
+    order_idx, val = _sorted_edges(dense, D, indptr, indices, data, n, thresh)
     m0 = order_idx.shape[0]
     nnz = 0 if dense else indices.shape[0]
     _sorting, sweep = working_bytes(dense, n, m0, nnz, dt.itemsize)
     check_memory(sweep - m0 * 8, f"the edge collapse of {m0:,} edges on {n} points", _WAY_OUT)
     if dense:
-        F = np.where(D <= thresh, D, np.inf).astype(D.dtype, copy=False)
-        np.fill_diagonal(F, 0)
-        removed, shifted = _collapse_dense(F, order_idx, thresh)
+        F, removed, shifted = _collapse_dense(n, order_idx, val, D)
+        del val
         deg = dense_degrees(F, thresh)
         ip = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(deg, out=ip[1:])
