@@ -12,6 +12,25 @@ from .._config import njit, njit_inner, njit_parallel
 from ..metrics import finish_distance, PANEL, panel_reduced_distances
 
 from ._coboundary import _next_common
+from ._state import kernel_graph
+
+
+@njit_inner
+def _fill_rows(X, Pn, metric, D, r0, r1, step):
+    """Rows r0, r0 + step, ... below r1 of :func:`fill_dense_from_points`, on one thread."""
+    n = X.shape[0]
+    nb = Pn.shape[0]
+    acc = np.empty(PANEL, dtype=D.dtype)
+    for i in range(r0, r1, step):
+        D[i, i] = 0
+        x = X[i]
+        for b in range((i + 1) // PANEL, nb):
+            lo = b * PANEL
+            w = min(PANEL, n - lo)
+            panel_reduced_distances(Pn, b, w, x, metric, acc)
+            t0 = i + 1 - lo if i + 1 > lo else 0
+            for t in range(t0, w):
+                D[i, lo + t] = finish_distance(acc[t], metric)
 
 
 @njit_parallel
@@ -21,23 +40,13 @@ def fill_dense_from_points(X, Pn, metric, D, r0, r1):
 
     ``Pn`` is ``topodim.metrics.to_panels(X)``: the distances from point i to a block of points
     come from :func:`topodim.metrics.panel_reduced_distances` (vectorised across the points,
-    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0."""
-    n = X.shape[0]
+    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0. Rows are interleaved
+    over the chunks; the parallel loop only calls the serial :func:`_fill_rows` per chunk, so
+    that the parallel compilation pass sees a small body."""
     nr = r1 - r0
     nch = min(nr, 256) if nr > 0 else 1
-    nb = Pn.shape[0]
     for c in prange(nch):
-        acc = np.empty(PANEL, dtype=D.dtype)
-        for i in range(r0 + c, r1, nch):
-            D[i, i] = 0
-            x = X[i]
-            for b in range((i + 1) // PANEL, nb):
-                lo = b * PANEL
-                w = min(PANEL, n - lo)
-                panel_reduced_distances(Pn, b, w, x, metric, acc)
-                t0 = i + 1 - lo if i + 1 > lo else 0
-                for t in range(t0, w):
-                    D[i, lo + t] = finish_distance(acc[t], metric)
+        _fill_rows(X, Pn, metric, D, r0 + c, r1, nch)
 
 
 @njit
@@ -77,8 +86,10 @@ ROWS_FLAGS = 3  # edges {i > j} whose flag is ``want`` (any non-zero flag when w
 
 
 @njit
-def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
-    """Per-row counts of one of the ROWS_* kinds (one compiled kernel for all of them)."""
+def row_counts(kind, graph, flags, thresh, want):
+    """Per-row counts of one of the ROWS_* kinds on ``graph`` (one compiled kernel for all of
+    them)."""
+    dense, D, indptr, indices, data, n = graph
     counts = np.zeros(n, dtype=np.int64)
     for i in range(n):
         c = 0
@@ -120,27 +131,35 @@ def empty_graph(dtype):
             np.zeros(0, dtype=dt))
 
 
+def dense_graph(D):
+    """The kernel :data:`~topodim.rips._state.Graph` of the dense matrix D (empty CSR arrays)."""
+    _d, ip, ix, dv = empty_graph(D.dtype)
+    return kernel_graph(True, D, ip, ix, dv, D.shape[0])
+
+
+def sparse_graph(indptr, indices, data):
+    """The kernel :data:`~topodim.rips._state.Graph` of CSR arrays without their matrix."""
+    Dd, _ip, _ix, _dv = empty_graph(data.dtype)
+    return kernel_graph(False, Dd, indptr, indices, data, indptr.shape[0] - 1)
+
+
 def count_lower(dense, D, indptr, indices, data, thresh):
     """Per row i: edges {i > j} with value <= thresh (Python wrapper of row_counts)."""
     if dense:
-        _d, ip, ix, dv = empty_graph(D.dtype)
-        return row_counts(ROWS_DENSE_LOWER, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
-                          D.shape[0])
-    Dd, _ip, _ix, _dv = empty_graph(data.dtype)
-    return row_counts(ROWS_SPARSE_LOWER, False, Dd, indptr, indices, data, _NOFLAGS, thresh,
-                      np.int64(-1), indptr.shape[0] - 1)
+        return row_counts(ROWS_DENSE_LOWER, dense_graph(D), _NOFLAGS, thresh, np.int64(-1))
+    return row_counts(ROWS_SPARSE_LOWER, sparse_graph(indptr, indices, data), _NOFLAGS, thresh,
+                      np.int64(-1))
 
 
 def dense_degrees(D, thresh):
-    _d, ip, ix, dv = empty_graph(D.dtype)
-    return row_counts(ROWS_DENSE_DEGREE, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
-                      D.shape[0])
+    return row_counts(ROWS_DENSE_DEGREE, dense_graph(D), _NOFLAGS, thresh, np.int64(-1))
 
 
-def count_flags(dense, D, indptr, indices, data, flags, n, want):
-    dt = D.dtype if dense else data.dtype
-    return row_counts(ROWS_FLAGS, dense, D, indptr, indices, data, flags, dt.type(0),
-                      np.int64(want), n)
+def count_flags(graph, flags, want):
+    """Per row i: edges {i > j} of the kernel ``graph`` whose code in ``flags`` has the flag
+    ``want`` (see :func:`row_counts`)."""
+    dt = graph.D.dtype if graph.dense else graph.data.dtype
+    return row_counts(ROWS_FLAGS, graph, flags, dt.type(0), np.int64(want))
 
 
 @njit
@@ -156,10 +175,17 @@ def dense_to_csr(D, thresh, indptr, indices, data):
                 q += 1
 
 
-@njit
 def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_idx, out_diam):
-    """Write the edges whose flag is ``want`` (any non-zero flag when want < 0) in index order;
-    row i starts at offsets[i] (prefix sums of ``row_counts(ROWS_FLAGS, ...)``)."""
+    """:func:`gather_graph_edges` on the graph of these arrays."""
+    gather_graph_edges(kernel_graph(dense, D, indptr, indices, data, n), flags, np.int64(want),
+                       offsets, out_idx, out_diam)
+
+
+@njit
+def gather_graph_edges(graph, flags, want, offsets, out_idx, out_diam):
+    """Write the edges of ``graph`` whose flag is ``want`` (any non-zero flag when want < 0) in
+    index order; row i starts at offsets[i] (prefix sums of ``row_counts(ROWS_FLAGS, ...)``)."""
+    dense, D, indptr, indices, data, n = graph
     for i in range(n):
         o = offsets[i]
         base = (i * (i - 1)) >> 1
@@ -225,40 +251,47 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
             return k if (b != d and a != d) else -1
 
 
+@njit_inner
+def _edge_rows(graph, thresh, flags, r0, r1, step):
+    """Rows r0, r0 + step, ... below r1 of :func:`edge_pass`, on one thread."""
+    dense, D, indptr, indices, data, n = graph
+    vs = np.empty(2, dtype=np.int64)
+    ptrs = np.empty(2, dtype=np.int64)
+    for i in range(r0, r1, step):
+        if dense:
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                d = D[i, j]
+                if d > thresh:
+                    flags[base + j] = -2
+                else:
+                    flags[base + j] = _edge_flag_dense(D, n, i, j, d)
+        else:
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                d = data[q]
+                if d > thresh:
+                    flags[q] = -2
+                else:
+                    flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
+                                                 ptrs)
+                q += 1
+
+
 @njit_parallel
-def edge_pass(dense, D, indptr, indices, data, thresh, flags, r0, r1):
-    """Code every edge {i > j} (int32): -2 above thresh, k >= 0 when it is in a zero-persistence
-    apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has it as
-    zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by the CSR
-    position of j in row i.
+def edge_pass(graph, thresh, flags, r0, r1):
+    """Code every edge {i > j} of ``graph`` (int32): -2 above thresh, k >= 0 when it is in a
+    zero-persistence apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has
+    it as zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by
+    the CSR position of j in row i.
 
     Rows r0..r1-1 only. Race-free: each edge writes its own slot; rows are interleaved over the
-    chunks."""
-    n = indptr.shape[0] - 1 if not dense else D.shape[0]
+    chunks. The parallel loop only calls the serial :func:`_edge_rows` per chunk, so that the
+    parallel compilation pass sees a small body."""
     nr = r1 - r0
     nch = min(nr, 512) if nr > 0 else 1
     for c in prange(nch):
-        vs = np.empty(2, dtype=np.int64)
-        ptrs = np.empty(2, dtype=np.int64)
-        for i in range(r0 + c, r1, nch):
-            if dense:
-                base = (i * (i - 1)) >> 1
-                for j in range(i):
-                    d = D[i, j]
-                    if d > thresh:
-                        flags[base + j] = -2
-                    else:
-                        flags[base + j] = _edge_flag_dense(D, n, i, j, d)
-            else:
-                q = indptr[i]
-                while q < indptr[i + 1] and indices[q] < i:
-                    d = data[q]
-                    if d > thresh:
-                        flags[q] = -2
-                    else:
-                        flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
-                                                     ptrs)
-                    q += 1
+        _edge_rows(graph, thresh, flags, r0 + c, r1, nch)
 
 
 @njit_inner
