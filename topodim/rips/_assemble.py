@@ -8,7 +8,7 @@ from __future__ import annotations
 from numba import prange
 import numpy as np
 
-from .._config import njit_inner, njit_parallel
+from .._config import njit, njit_inner, njit_parallel
 from .._kernels.bits import msb
 from .._kernels.hashmap import hash_find
 
@@ -20,6 +20,7 @@ from ._coboundary import (
     zero_pivot_cofacet,
 )
 from ._combinatorics import simplex_vertices
+from ._edges import one_thread
 from ._state import Scratch
 
 
@@ -219,7 +220,7 @@ def _edge_triangles(graph, ctx, i, j, sidx, sd, out, o, count_only, vs, ptrs):
     return cnt
 
 
-@njit_inner
+@njit
 def _triangles_range(graph, ctx, gens, q0, q1, out, count_only):
     """:func:`assemble_triangles` for the edges gens[q0:q1], on one thread."""
     vs = np.empty(5, dtype=np.int64)
@@ -236,7 +237,7 @@ def _triangles_range(graph, ctx, gens, q0, q1, out, count_only):
             out.counts[q] = cnt
 
 
-@njit_inner
+@njit
 def _cofacets_range(graph, ctx, gens, dim, q0, q1, out, count_only):
     """:func:`assemble` for the dim-simplices gens[q0:q1], on one thread."""
     B = ctx.B
@@ -278,19 +279,15 @@ def _cofacets_range(graph, ctx, gens, dim, q0, q1, out, count_only):
             out_f[e] = 1 if a >= 0 else 2
 
 
-@njit_parallel
 def assemble_triangles(graph, ctx, gens, q0, q1, out, count_only):
     """:func:`assemble` for dim = 1 with the edge codes of the flat pass (``ctx.eflags`` not
     empty): the triangles of the edges gens[q0:q1], classified with those codes."""
-    nq = q1 - q0
-    nch = min(nq, 1024) if nq > 0 else 1
-    size = (nq + nch - 1) // nch
-    for c in prange(nch):
-        _triangles_range(graph, ctx, gens, q0 + c * size, min(q1, q0 + (c + 1) * size), out,
-                         count_only)
+    if one_thread():
+        _triangles_range(graph, ctx, gens, q0, q1, out, count_only)
+    else:
+        _triangles_parallel(graph, ctx, gens, q0, q1, out, count_only)
 
 
-@njit_parallel
 def assemble(graph, ctx, gens, dim, q0, q1, out, count_only):
     """The (dim+1)-simplices generated (new top vertex, diameter <= ctx.thresh) by the
     dim-simplices gens[q0:q1] (a :data:`Columns`) of ``graph``; ``ctx`` is the :data:`Assembly`,
@@ -302,8 +299,30 @@ def assemble(graph, ctx, gens, dim, q0, q1, out, count_only):
     2 = a column to reduce. Race-free: each generating simplex writes its own range. Triangles
     with the edge codes of the flat pass take :func:`assemble_triangles` instead; ``ctx.A``
     (adjacency bitsets, may be empty) speeds that up for a sparse graph that comes with its
-    matrix D. The parallel loop only cuts the range into chunks: the work is in a serial kernel,
-    so that the parallel compilation pass sees a small body."""
+    matrix D. On one thread (:func:`~topodim.rips._edges.one_thread`) the serial kernel runs,
+    else its parallel shell."""
+    if one_thread():
+        _cofacets_range(graph, ctx, gens, dim, q0, q1, out, count_only)
+    else:
+        _cofacets_parallel(graph, ctx, gens, dim, q0, q1, out, count_only)
+
+
+@njit_parallel
+def _triangles_parallel(graph, ctx, gens, q0, q1, out, count_only):
+    """:func:`assemble_triangles` on all threads, each chunk of generating edges the serial
+    :func:`_triangles_range` (a small body for the parfor pass)."""
+    nq = q1 - q0
+    nch = min(nq, 1024) if nq > 0 else 1
+    size = (nq + nch - 1) // nch
+    for c in prange(nch):
+        _triangles_range(graph, ctx, gens, q0 + c * size, min(q1, q0 + (c + 1) * size), out,
+                         count_only)
+
+
+@njit_parallel
+def _cofacets_parallel(graph, ctx, gens, dim, q0, q1, out, count_only):
+    """:func:`assemble` on all threads, each chunk of generating simplices the serial
+    :func:`_cofacets_range` (a small body for the parfor pass)."""
     nq = q1 - q0
     nch = min(nq, 1024) if nq > 0 else 1
     size = (nq + nch - 1) // nch

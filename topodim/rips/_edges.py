@@ -5,6 +5,7 @@ Conventions (simplex indices, filtration order, graphs, coefficients): :mod:`top
 
 from __future__ import annotations
 
+import numba
 from numba import prange
 import numpy as np
 
@@ -15,7 +16,7 @@ from ._coboundary import _next_common
 from ._state import kernel_graph
 
 
-@njit_inner
+@njit
 def _fill_rows(X, Pn, metric, D, r0, r1, step):
     """Rows r0, r0 + step, ... below r1 of :func:`fill_dense_from_points`, on one thread."""
     n = X.shape[0]
@@ -33,16 +34,33 @@ def _fill_rows(X, Pn, metric, D, r0, r1, step):
                 D[i, lo + t] = finish_distance(acc[t], metric)
 
 
-@njit_parallel
 def fill_dense_from_points(X, Pn, metric, D, r0, r1):
     """Rows r0..r1-1 of the upper triangle: D[i, j] = distance of points i < j, one evaluation
     per pair, contiguous writes (the lower triangle is then filled by :func:`mirror_lower`).
 
     ``Pn`` is ``topodim.metrics.to_panels(X)``: the distances from point i to a block of points
     come from :func:`topodim.metrics.panel_reduced_distances` (vectorised across the points,
-    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0. Rows are interleaved
-    over the chunks; the parallel loop only calls the serial :func:`_fill_rows` per chunk, so
-    that the parallel compilation pass sees a small body."""
+    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0. On one thread (see
+    :func:`one_thread`) the serial kernel runs alone, else its parallel shell."""
+    if one_thread():
+        _fill_rows(X, Pn, metric, D, r0, r1, 1)
+    else:
+        _fill_dense_parallel(X, Pn, metric, D, r0, r1)
+
+
+def one_thread():
+    """Whether kernels run on one thread now (``numba.get_num_threads() == 1``, as
+    :func:`topodim._parallel.run_batches` sets it for small stages). Each parallel kernel of
+    the Rips engine is then replaced by its serial chunk kernel: the same writes, and a first
+    call on a small input does not compile the parallel shell (Numba's parfor pipeline costs
+    about a CPU-second per kernel, even for a shell that only calls one function)."""
+    return numba.get_num_threads() == 1
+
+
+@njit_parallel
+def _fill_dense_parallel(X, Pn, metric, D, r0, r1):
+    """:func:`fill_dense_from_points` on all threads: rows interleaved over the chunks, each
+    chunk the serial :func:`_fill_rows` (a small body for the parfor pass)."""
     nr = r1 - r0
     nch = min(nr, 256) if nr > 0 else 1
     for c in prange(nch):
@@ -82,29 +100,41 @@ def _flag_of(code):
 ROWS_DENSE_LOWER = 0  # entries j < i with D[i, j] <= thresh
 ROWS_DENSE_DEGREE = 1  # entries j != i with D[i, j] <= thresh
 ROWS_SPARSE_LOWER = 2  # CSR entries j < i with value <= thresh
-ROWS_FLAGS = 3  # edges {i > j} whose flag is ``want`` (any non-zero flag when want < 0)
 
 
 @njit
-def row_counts(kind, graph, flags, thresh, want):
+def row_counts(kind, graph, thresh):
     """Per-row counts of one of the ROWS_* kinds on ``graph`` (one compiled kernel for all of
     them)."""
-    dense, D, indptr, indices, data, n = graph
+    D, indptr, indices, data, n = graph.D, graph.indptr, graph.indices, graph.data, graph.n
     counts = np.zeros(n, dtype=np.int64)
     for i in range(n):
         c = 0
-        if kind == ROWS_DENSE_LOWER or kind == ROWS_DENSE_DEGREE:
-            top = i if kind == ROWS_DENSE_LOWER else n
-            for j in range(top):
-                if j != i and D[i, j] <= thresh:
-                    c += 1
-        elif kind == ROWS_SPARSE_LOWER:
+        if kind == ROWS_SPARSE_LOWER:
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
                 if data[q] <= thresh:
                     c += 1
                 q += 1
-        elif dense:
+        else:
+            top = i if kind == ROWS_DENSE_LOWER else n
+            for j in range(top):
+                if j != i and D[i, j] <= thresh:
+                    c += 1
+        counts[i] = c
+    return counts
+
+
+@njit
+def flag_counts(graph, flags, want):
+    """Per row i: edges {i > j} of ``graph`` whose flag (see :func:`_flag_of`) is ``want`` (any
+    non-zero flag when want < 0). A kernel of its own: a Rips call counts only flags, and does
+    not compile the threshold counts of :func:`row_counts`."""
+    dense, D, indptr, indices, data, n = graph
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        if dense:
             base = (i * (i - 1)) >> 1
             for j in range(i):
                 f = _flag_of(flags[base + j])
@@ -119,9 +149,6 @@ def row_counts(kind, graph, flags, thresh, want):
                 q += 1
         counts[i] = c
     return counts
-
-
-_NOFLAGS = np.zeros(0, dtype=np.int32)
 
 
 def empty_graph(dtype):
@@ -146,20 +173,18 @@ def sparse_graph(indptr, indices, data):
 def count_lower(dense, D, indptr, indices, data, thresh):
     """Per row i: edges {i > j} with value <= thresh (Python wrapper of row_counts)."""
     if dense:
-        return row_counts(ROWS_DENSE_LOWER, dense_graph(D), _NOFLAGS, thresh, np.int64(-1))
-    return row_counts(ROWS_SPARSE_LOWER, sparse_graph(indptr, indices, data), _NOFLAGS, thresh,
-                      np.int64(-1))
+        return row_counts(ROWS_DENSE_LOWER, dense_graph(D), thresh)
+    return row_counts(ROWS_SPARSE_LOWER, sparse_graph(indptr, indices, data), thresh)
 
 
 def dense_degrees(D, thresh):
-    return row_counts(ROWS_DENSE_DEGREE, dense_graph(D), _NOFLAGS, thresh, np.int64(-1))
+    return row_counts(ROWS_DENSE_DEGREE, dense_graph(D), thresh)
 
 
 def count_flags(graph, flags, want):
     """Per row i: edges {i > j} of the kernel ``graph`` whose code in ``flags`` has the flag
-    ``want`` (see :func:`row_counts`)."""
-    dt = graph.D.dtype if graph.dense else graph.data.dtype
-    return row_counts(ROWS_FLAGS, graph, flags, dt.type(0), np.int64(want))
+    ``want`` (see :func:`flag_counts`)."""
+    return flag_counts(graph, flags, np.int64(want))
 
 
 @njit
@@ -184,7 +209,7 @@ def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_i
 @njit
 def gather_graph_edges(graph, flags, want, offsets, out_idx, out_diam):
     """Write the edges of ``graph`` whose flag is ``want`` (any non-zero flag when want < 0) in
-    index order; row i starts at offsets[i] (prefix sums of ``row_counts(ROWS_FLAGS, ...)``)."""
+    index order; row i starts at offsets[i] (prefix sums of :func:`flag_counts`)."""
     dense, D, indptr, indices, data, n = graph
     for i in range(n):
         o = offsets[i]
@@ -251,7 +276,7 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
             return k if (b != d and a != d) else -1
 
 
-@njit_inner
+@njit
 def _edge_rows(graph, thresh, flags, r0, r1, step):
     """Rows r0, r0 + step, ... below r1 of :func:`edge_pass`, on one thread."""
     dense, D, indptr, indices, data, n = graph
@@ -278,16 +303,23 @@ def _edge_rows(graph, thresh, flags, r0, r1, step):
                 q += 1
 
 
-@njit_parallel
 def edge_pass(graph, thresh, flags, r0, r1):
     """Code every edge {i > j} of ``graph`` (int32): -2 above thresh, k >= 0 when it is in a
     zero-persistence apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has
     it as zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by
-    the CSR position of j in row i.
+    the CSR position of j in row i. Rows r0..r1-1 only; on one thread (:func:`one_thread`) the
+    serial kernel, else its parallel shell."""
+    if one_thread():
+        _edge_rows(graph, thresh, flags, r0, r1, 1)
+    else:
+        _edge_pass_parallel(graph, thresh, flags, r0, r1)
 
-    Rows r0..r1-1 only. Race-free: each edge writes its own slot; rows are interleaved over the
-    chunks. The parallel loop only calls the serial :func:`_edge_rows` per chunk, so that the
-    parallel compilation pass sees a small body."""
+
+@njit_parallel
+def _edge_pass_parallel(graph, thresh, flags, r0, r1):
+    """:func:`edge_pass` on all threads. Race-free: each edge writes its own slot; rows are
+    interleaved over the chunks, each chunk the serial :func:`_edge_rows` (a small body for the
+    parfor pass)."""
     nr = r1 - r0
     nch = min(nr, 512) if nr > 0 else 1
     for c in prange(nch):
