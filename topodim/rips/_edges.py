@@ -48,13 +48,28 @@ def fill_dense_from_points(X, Pn, metric, D, r0, r1):
         _fill_dense_parallel(X, Pn, metric, D, r0, r1)
 
 
+#: Set by :func:`parallel_shells`: the parallel shells run even on one thread.
+_ALWAYS_PARALLEL = [False]
+
+
 def one_thread():
     """Whether kernels run on one thread now (``numba.get_num_threads() == 1``, as
     :func:`topodim._parallel.run_batches` sets it for small stages). Each parallel kernel of
     the Rips engine is then replaced by its serial chunk kernel: the same writes, and a first
     call on a small input does not compile the parallel shell (Numba's parfor pipeline costs
     about a CPU-second per kernel, even for a shell that only calls one function)."""
-    return numba.get_num_threads() == 1
+    return numba.get_num_threads() == 1 and not _ALWAYS_PARALLEL[0]
+
+
+def parallel_shells(call):
+    """Run ``call()`` with the Rips engine's parallel shells taken on any thread count, so that
+    they are compiled too (``topodim warmup`` fills the on-disk cache with it)."""
+    previous = _ALWAYS_PARALLEL[0]
+    _ALWAYS_PARALLEL[0] = True
+    try:
+        return call()
+    finally:
+        _ALWAYS_PARALLEL[0] = previous
 
 
 @njit_parallel

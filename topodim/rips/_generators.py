@@ -11,7 +11,7 @@ from .._config import njit, njit_inner
 from .._kernels.unionfind import find
 
 from ._combinatorics import edge_value, simplex_vertices
-from ._state import Graph
+from ._state import kernel_graph
 
 
 @njit
@@ -60,11 +60,16 @@ def diameter_edge(graph, B, idx, dim, diam, vs):
     return vs[0], vs[dim]
 
 
-@njit
 def generators_higher(dense, D, indptr, indices, data, B, n, dim, bidx, didx, births, deaths):
+    """:func:`bar_edges` on the graph of these arrays."""
+    return bar_edges(kernel_graph(dense, D, indptr, indices, data, n), B, dim, bidx, didx, births,
+                     deaths)
+
+
+@njit
+def bar_edges(graph, B, dim, bidx, didx, births, deaths):
     """giotto-ph style generators: birth edge (2 vertices) and death edge (2 vertices, -1 when
-    essential) realising the diameters of the birth and death simplices."""
-    graph = Graph(dense, D, indptr, indices, data, n)
+    essential) realising the diameters of the birth and death simplices of ``graph``."""
     m = bidx.shape[0]
     out = np.full((m, 4), -1, dtype=np.int64)
     vs = np.empty(dim + 3, dtype=np.int64)
