@@ -39,7 +39,7 @@ from ._kernels._jit import njit_parallel
 from ._tuning import BATCHES, SERIAL_WORK
 
 __all__ = ["ADAPTIVE", "is_adaptive", "max_threads", "resolve_n_threads", "thread_limit", "start_thread_pool",
-           "ensure_thread_pool", "thread_stack_bytes", "address_space_headroom", "status_bytes",
+           "one_thread", "parallel_shells", "ensure_thread_pool", "thread_stack_bytes", "address_space_headroom", "status_bytes",
            "ParallelOrSerial", "FixedMode", "mode_chooser", "default_threads", "run_batches"]
 
 
@@ -338,3 +338,31 @@ def run_batches(weights, run, adaptive=None) -> None:
                 chooser.record(mode, float(cum[hi - 1] - cum[lo - 1]), time.perf_counter() - t0)
     finally:
         numba.set_num_threads(threads)
+
+
+# ------------------------------------------------------------------------------------------
+# serial twins: which of a kernel's two forms runs now
+# ------------------------------------------------------------------------------------------
+
+#: Set by :func:`parallel_shells`: the parallel shells run even on one thread.
+_ALWAYS_PARALLEL = [False]
+
+
+def one_thread():
+    """Whether kernels run on one thread now (``numba.get_num_threads() == 1``, as
+    :func:`run_batches` sets it for small stages). A parallel kernel with a serial twin (the
+    Rips engine's: a thin ``prange`` shell over a serial chunk kernel) then runs the chunk kernel
+    alone: the same writes, and a first call on a small input does not compile the shell
+    (Numba's parfor pipeline costs about a CPU-second per kernel, even for a one-call body)."""
+    return numba.get_num_threads() == 1 and not _ALWAYS_PARALLEL[0]
+
+
+def parallel_shells(call):
+    """Run ``call()`` with the parallel shells taken on any thread count (:func:`one_thread` is
+    False), so that they are compiled too (``topodim warmup`` fills the on-disk cache with it)."""
+    previous = _ALWAYS_PARALLEL[0]
+    _ALWAYS_PARALLEL[0] = True
+    try:
+        return call()
+    finally:
+        _ALWAYS_PARALLEL[0] = previous

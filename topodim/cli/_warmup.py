@@ -13,6 +13,7 @@ def _rips_calls(rng, dtype):
 
     from ..metrics import pairwise_distances  # noqa: PLC0415
     from ..rips import ripser  # noqa: PLC0415
+    from .._parallel import parallel_shells  # noqa: PLC0415
 
     X = rng.standard_normal((40, 3))
     D = pairwise_distances(X)
@@ -26,6 +27,7 @@ def _rips_calls(rng, dtype):
     yield "ripser sparse distance matrix", lambda: ripser(S, distance_matrix=True, maxdim=2, dtype=dtype)
     yield "ripser cocycles", lambda: ripser(X, maxdim=1, do_cocycles=True, dtype=dtype)
     yield "ripser n_perm", lambda: ripser(X, maxdim=1, n_perm=20, dtype=dtype)
+    yield "ripser parallel kernels", lambda: parallel_shells(lambda: ripser(X, maxdim=3, dtype=dtype))
     yield "ripser generators", lambda: ripser(X, maxdim=1, return_generators=True, dtype=dtype)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from numba import prange
 import numpy as np
 
-from .._config import njit_inner, njit_parallel
-from .._kernels.bits import DEBRUIJN, msb
+from .._config import njit, njit_inner, njit_parallel
+from .._kernels.bits import msb
 from .._kernels.hashmap import hash_find
+from .._parallel import one_thread
 
 from ._coboundary import (
     _edge_zero_cofacet,
@@ -20,14 +21,16 @@ from ._coboundary import (
     zero_pivot_cofacet,
 )
 from ._combinatorics import simplex_vertices
-from ._state import Graph, Scratch
+from ._state import Scratch
 
 
 @njit_inner
-def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, sdiam, ptrs,
-                  out_i, out_d, o, count_only):
-    """Cofacets sigma + {w} with w > vs[0] and diameter <= thresh, written at out_*[o:] unless
-    count_only; returns their number."""
+def _top_cofacets(graph, B, thresh, vs, dim, sidx, sdiam, ptrs, out, o, count_only):
+    """Cofacets sigma + {w} with w > vs[0] and diameter <= thresh, written at out.i / out.d[o:]
+    unless count_only; returns their number."""
+    dense, D, indptr, indices, data, n = graph
+    out_i = out.i
+    out_d = out.d
     cnt = 0
     top = vs[0]
     if dense:
@@ -64,22 +67,23 @@ def _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, sidx, 
 
 
 @njit_inner
-def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd, wi, wj, pkeys,
-                    eflags, vs, ptrs, table):
+def _triangle_class(graph, ctx, t, dt, w, i, j, sd, wi, wj, vs, ptrs):
     """Class (see :func:`assemble`) of the triangle t = {w > i > j} of diameter dt, whose edge
-    values are sd = d(i, j), wi = d(w, i), wj = d(w, j)."""
+    values are sd = d(i, j), wi = d(w, i), wj = d(w, j); ``ctx`` is the :data:`Assembly`."""
+    dense, D, indptr, indices, data, n = graph
+    A, B, _thresh, pkeys, eflags, table = ctx
     if hash_find(pkeys, t) >= 0:
         return 0
     # the cofacet of a zero apparent pair? its zero-pivot facet is the first with value dt of
     # {i, j} (without w), {w, j} (without i), {w, i} (without j); is t that edge's zero cofacet?
     if sd == dt:
-        code = _edge_zero_cofacet(dense, eflags, indptr, indices, i, j, t - B[3, w])
+        code = _edge_zero_cofacet(graph, eflags, i, j, t - B[3, w])
         r = w
     elif wj == dt:
-        code = _edge_zero_cofacet(dense, eflags, indptr, indices, w, j, B[2, w] + j)
+        code = _edge_zero_cofacet(graph, eflags, w, j, B[2, w] + j)
         r = i
     else:
-        code = _edge_zero_cofacet(dense, eflags, indptr, indices, w, i, B[2, w] + i)
+        code = _edge_zero_cofacet(graph, eflags, w, i, B[2, w] + i)
         r = j
     if code == r:
         return 0
@@ -91,8 +95,7 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
             vs[0], vs[1], f = w, j, B[2, w] + j
         else:
             vs[0], vs[1], f = w, i, B[2, w] + i
-        c, _k = zero_pivot_cofacet(Graph(dense, D, indptr, indices, data, n), B, vs, np.int64(1), f, dt,
-                                   ptrs)
+        c, _k = zero_pivot_cofacet(graph, B, vs, np.int64(1), f, dt, ptrs)
         if c == t:
             return 0
     # the facet of a zero apparent pair? x: the new vertex of its zero-pivot cofacet (largest
@@ -161,10 +164,15 @@ def _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt, w, i, j, sd
 
 
 @njit_inner
-def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, sidx, sd, pkeys,
-                        eflags, out_i, out_d, out_f, o, count_only, vs, ptrs, table):
-    """The triangles {w > i > j} (diameter <= thresh) of the edge {i, j}: counted, or written at
-    out_*[o:] and classified."""
+def _edge_triangles(graph, ctx, i, j, sidx, sd, out, o, count_only, vs, ptrs):
+    """The triangles {w > i > j} (diameter <= thresh) of the edge {i, j} (index sidx, value sd):
+    counted, or written at out.i / out.d / out.f[o:] and classified."""
+    dense, D, indptr, indices, data, n = graph
+    B = ctx.B
+    thresh = ctx.thresh
+    out_i = out.i
+    out_d = out.d
+    out_f = out.f
     cnt = 0
     if dense:
         for w in range(n - 1, i, -1):
@@ -180,9 +188,8 @@ def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, 
                     t = sidx + B[3, w]
                     out_i[o + cnt] = t
                     out_d[o + cnt] = dt
-                    out_f[o + cnt] = _triangle_class(dense, D, indptr, indices, data, A, B, n, t,
-                                                     dt, w, i, j, sd, wi, wj, pkeys, eflags, vs,
-                                                     ptrs, table)
+                    out_f[o + cnt] = _triangle_class(graph, ctx, t, dt, w, i, j, sd, wi, wj, vs,
+                                                     ptrs)
                 cnt += 1
         return cnt
     vs[0] = i
@@ -207,65 +214,118 @@ def _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, i, j, 
                 t = sidx + B[3, w]
                 out_i[o + cnt] = t
                 out_d[o + cnt] = dt
-                out_f[o + cnt] = _triangle_class(dense, D, indptr, indices, data, A, B, n, t, dt,
-                                                 w, i, j, sd, wi, wj, pkeys, eflags, vs[2:],
-                                                 ptrs[2:], table)
+                out_f[o + cnt] = _triangle_class(graph, ctx, t, dt, w, i, j, sd, wi, wj, vs[2:],
+                                                 ptrs[2:])
             cnt += 1
     return cnt
 
 
-@njit_parallel
-def assemble(dense, D, indptr, indices, data, A, B, n, thresh, s_idx, s_diam, dim, q0, q1,
-             counts, offsets, base, pkeys, eflags, out_i, out_d, out_f, count_only):
-    """The (dim+1)-simplices generated (new top vertex, diameter <= thresh) by s_idx[q0:q1].
+@njit
+def _triangles_range(graph, ctx, gens, q0, q1, out, count_only):
+    """:func:`assemble_triangles` for the edges gens[q0:q1], on one thread."""
+    vs = np.empty(5, dtype=np.int64)
+    ts = np.empty(5, dtype=np.int64)
+    ptrs = np.empty(5, dtype=np.int64)
+    s_idx = gens.idx
+    s_diam = gens.diam
+    for q in range(q0, q1):
+        simplex_vertices(ctx.B, s_idx[q], np.int64(1), graph.n, vs)
+        o = 0 if count_only else out.offsets[q] - out.base
+        cnt = _edge_triangles(graph, ctx, vs[0], vs[1], s_idx[q], s_diam[q], out, o, count_only,
+                              ts, ptrs)
+        if count_only:
+            out.counts[q] = cnt
 
-    ``count_only``: counts[q] = how many each generates. Otherwise write them at
-    offsets[q] - base and classify each in out_f: 0 = cleared (a pivot of dimension dim,
+
+@njit
+def _cofacets_range(graph, ctx, gens, dim, q0, q1, out, count_only):
+    """:func:`assemble` for the dim-simplices gens[q0:q1], on one thread."""
+    B = ctx.B
+    eflags = ctx.eflags
+    n = graph.n
+    d1 = dim + 1
+    vs = np.empty(dim + 4, dtype=np.int64)
+    ts = np.empty(dim + 4, dtype=np.int64)
+    us = np.empty(dim + 4, dtype=np.int64)
+    fv = np.empty(dim + 4, dtype=np.int64)
+    ptrs = np.empty(dim + 4, dtype=np.int64)
+    pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
+    scratch = Scratch(us, fv, pv, ptrs)
+    s_idx = gens.idx
+    s_diam = gens.diam
+    out_i = out.i
+    out_d = out.d
+    out_f = out.f
+    for q in range(q0, q1):
+        simplex_vertices(B, s_idx[q], dim, n, vs)
+        o = 0 if count_only else out.offsets[q] - out.base
+        cnt = _top_cofacets(graph, B, ctx.thresh, vs, dim, s_idx[q], s_diam[q], ptrs, out, o,
+                            count_only)
+        if count_only:
+            out.counts[q] = cnt
+            continue
+        for e in range(o, o + cnt):
+            t = out_i[e]
+            td = out_d[e]
+            if hash_find(ctx.pkeys, t) >= 0:
+                out_f[e] = 0
+                continue
+            f, r = zero_apparent_facet(graph, B, t, td, dim, scratch, eflags)
+            if f >= 0:
+                out_f[e] = 0
+                continue
+            simplex_vertices(B, t, d1, n, ts)
+            a = zero_apparent_cofacet(graph, B, t, td, d1, ts, us, pv, ptrs)
+            out_f[e] = 1 if a >= 0 else 2
+
+
+def assemble_triangles(graph, ctx, gens, q0, q1, out, count_only):
+    """:func:`assemble` for dim = 1 with the edge codes of the flat pass (``ctx.eflags`` not
+    empty): the triangles of the edges gens[q0:q1], classified with those codes."""
+    if one_thread():
+        _triangles_range(graph, ctx, gens, q0, q1, out, count_only)
+    else:
+        _triangles_parallel(graph, ctx, gens, q0, q1, out, count_only)
+
+
+def assemble(graph, ctx, gens, dim, q0, q1, out, count_only):
+    """The (dim+1)-simplices generated (new top vertex, diameter <= ctx.thresh) by the
+    dim-simplices gens[q0:q1] (a :data:`Columns`) of ``graph``; ``ctx`` is the :data:`Assembly`,
+    ``out`` the :data:`Generated`.
+
+    ``count_only``: out.counts[q] = how many each generates. Otherwise write them at
+    out.offsets[q] - out.base and classify each in out.f: 0 = cleared (a pivot of dimension dim,
     or the cofacet of a zero apparent pair), 1 = the facet of a zero apparent pair (skipped),
-    2 = a column to reduce. Race-free: each generating simplex writes its own range.
-    Triangles (dim == 1, with the edge codes of the flat pass) take a specialised path; ``A``
-    (adjacency bitsets, may be empty) speeds up a sparse graph that comes with its matrix D."""
+    2 = a column to reduce. Race-free: each generating simplex writes its own range. Triangles
+    with the edge codes of the flat pass take :func:`assemble_triangles` instead; ``ctx.A``
+    (adjacency bitsets, may be empty) speeds that up for a sparse graph that comes with its
+    matrix D. On one thread (:func:`~topodim._parallel.one_thread`) the serial kernel runs,
+    else its parallel shell."""
+    if one_thread():
+        _cofacets_range(graph, ctx, gens, dim, q0, q1, out, count_only)
+    else:
+        _cofacets_parallel(graph, ctx, gens, dim, q0, q1, out, count_only)
+
+
+@njit_parallel
+def _triangles_parallel(graph, ctx, gens, q0, q1, out, count_only):
+    """:func:`assemble_triangles` on all threads, each chunk of generating edges the serial
+    :func:`_triangles_range` (a small body for the parfor pass)."""
     nq = q1 - q0
     nch = min(nq, 1024) if nq > 0 else 1
     size = (nq + nch - 1) // nch
-    d1 = dim + 1
-    table = DEBRUIJN
     for c in prange(nch):
-        vs = np.empty(dim + 4, dtype=np.int64)
-        ts = np.empty(dim + 4, dtype=np.int64)
-        us = np.empty(dim + 4, dtype=np.int64)
-        fv = np.empty(dim + 4, dtype=np.int64)
-        ptrs = np.empty(dim + 4, dtype=np.int64)
-        pv = np.empty((dim + 4) * (dim + 4), dtype=np.float64)
-        scratch = Scratch(us, fv, pv, ptrs)
-        graph = Graph(dense, D, indptr, indices, data, n)
-        for q in range(q0 + c * size, min(q1, q0 + (c + 1) * size)):
-            simplex_vertices(B, s_idx[q], dim, n, vs)
-            o = 0 if count_only else offsets[q] - base
-            if dim == 1 and eflags.shape[0] > 0:
-                cnt = _assemble_triangles(dense, D, indptr, indices, data, A, B, n, thresh, vs[0],
-                                          vs[1], s_idx[q], s_diam[q], pkeys, eflags, out_i, out_d,
-                                          out_f, o, count_only, ts, ptrs, table)
-                if count_only:
-                    counts[q] = cnt
-                continue
-            cnt = _top_cofacets(dense, D, indptr, indices, data, B, n, thresh, vs, dim, s_idx[q],
-                                s_diam[q], ptrs, out_i, out_d, o, count_only)
-            if count_only:
-                counts[q] = cnt
-                continue
-            for e in range(o, o + cnt):
-                t = out_i[e]
-                td = out_d[e]
-                if hash_find(pkeys, t) >= 0:
-                    out_f[e] = 0
-                    continue
-                f, r = zero_apparent_facet(graph, B, t, td, dim, scratch, eflags)
-                if f >= 0:
-                    out_f[e] = 0
-                    continue
-                simplex_vertices(B, t, d1, n, ts)
-                a = zero_apparent_cofacet(graph, B, t, td, d1, ts, us, pv, ptrs)
-                out_f[e] = 1 if a >= 0 else 2
+        _triangles_range(graph, ctx, gens, q0 + c * size, min(q1, q0 + (c + 1) * size), out,
+                         count_only)
 
 
+@njit_parallel
+def _cofacets_parallel(graph, ctx, gens, dim, q0, q1, out, count_only):
+    """:func:`assemble` on all threads, each chunk of generating simplices the serial
+    :func:`_cofacets_range` (a small body for the parfor pass)."""
+    nq = q1 - q0
+    nch = min(nq, 1024) if nq > 0 else 1
+    size = (nq + nch - 1) // nch
+    for c in prange(nch):
+        _cofacets_range(graph, ctx, gens, dim, q0 + c * size, min(q1, q0 + (c + 1) * size), out,
+                        count_only)

@@ -14,14 +14,18 @@ from ._combinatorics import edge_value, INF, simplex_vertices
 
 
 @njit_inner
-def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
-               nl_i, nl_s, want_nl):
-    """Cofacets of sigma (dense graph) with lo < diam <= hi, in decreasing index order.
+def _cob_dense(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl):
+    """Cofacets of sigma (dense graph) with lo < diam <= hi, in decreasing index order, written
+    to ``out`` (a :data:`CobOut`).
 
     Returns (count, nxt, nl_count): nxt is the smallest cofacet diameter above hi (inf if
-    none); with ``want_nl`` the cofacets of diameter exactly nxt are written to nl_i / nl_s.
-    out_s / nl_s hold k & 1, the parity of the number of sigma's vertices below the new vertex.
+    none); with ``want_nl`` the cofacets of diameter exactly nxt are written to out.nl_i /
+    out.nl_s. out.s / out.nl_s hold k & 1, the parity of the number of sigma's vertices below
+    the new vertex.
     """
+    D = graph.D
+    n = graph.n
+    out_i, out_d, out_s, nl_i, nl_s = out
     cnt = 0
     nl = 0
     nxt = INF
@@ -63,11 +67,13 @@ def _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_
 
 
 @njit_inner
-def _cob_dense_edge(D, B, n, thresh, i, j, sidx, sdiam, lo, hi, out_i, out_d, out_s, nl_i, nl_s,
-                    want_nl):
+def _cob_dense_edge(graph, B, thresh, i, j, sidx, sdiam, lo, hi, out, want_nl):
     """:func:`_cob_dense` for an edge {i > j}: three branch-light loops over the new vertex w
     (w > i, j < w < i, w < j), whose cofacet indices are C(w,3) + C(i,2) + j,
     C(i,3) + C(w,2) + j and C(i,3) + C(j,2) + w, with coefficient parities 0, 1, 0."""
+    D = graph.D
+    n = graph.n
+    out_i, out_d, out_s, nl_i, nl_s = out
     cnt = 0
     nl = 0
     nxt = INF
@@ -150,9 +156,12 @@ def _next_common(indptr, indices, vs, dim, ptrs):
 
 
 @njit_inner
-def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d,
-                out_s, nl_i, nl_s, want_nl, ptrs):
+def _cob_sparse(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl, ptrs):
     """Sparse-graph version of :func:`_cob_dense` (intersection of sorted neighbour rows)."""
+    indptr = graph.indptr
+    indices = graph.indices
+    data = graph.data
+    out_i, out_d, out_s, nl_i, nl_s = out
     cnt = 0
     nl = 0
     nxt = INF
@@ -202,16 +211,12 @@ def _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, 
 def coboundary(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl, ptrs):
     """The cofacets of sigma (vertices vs, index sidx, diameter sdiam) on ``graph`` with
     lo < diam <= hi written to ``out`` (a CobOut), as :func:`_cob_dense` says."""
-    dense, D, indptr, indices, data, n = graph
-    out_i, out_d, out_s, nl_i, nl_s = out
-    if dense:
+    if graph.dense:
         if dim == 1:
-            return _cob_dense_edge(D, B, n, thresh, vs[0], vs[1], sidx, sdiam, lo, hi, out_i,
-                                   out_d, out_s, nl_i, nl_s, want_nl)
-        return _cob_dense(D, B, n, thresh, vs, dim, sidx, sdiam, lo, hi, out_i, out_d, out_s,
-                          nl_i, nl_s, want_nl)
-    return _cob_sparse(indptr, indices, data, B, thresh, vs, dim, sidx, sdiam, lo, hi, out_i,
-                       out_d, out_s, nl_i, nl_s, want_nl, ptrs)
+            return _cob_dense_edge(graph, B, thresh, vs[0], vs[1], sidx, sdiam, lo, hi, out,
+                                   want_nl)
+        return _cob_dense(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl)
+    return _cob_sparse(graph, B, thresh, vs, dim, sidx, sdiam, lo, hi, out, want_nl, ptrs)
 
 
 @njit_inner
@@ -281,8 +286,7 @@ def zero_pivot_facet(graph, B, us, dim, tdiam, pv):
     m = dim + 2
     for a in range(m):
         for b in range(a + 1, m):
-            x = edge_value(graph.dense, graph.D, graph.indptr, graph.indices, graph.data, us[a],
-                           us[b])
+            x = edge_value(graph, us[a], us[b])
             pv[a * m + b] = x
     for r in range(m):
         dm = -np.inf  # filtration values may be negative
@@ -309,14 +313,15 @@ def zero_pivot_facet(graph, B, us, dim, tdiam, pv):
 
 
 @njit_inner
-def _edge_zero_cofacet(dense, ecof, indptr, indices, a, b, idx):
-    """The flat pass's code of edge {a > b}: k >= 0 apparent with the triangle {a, b, k}, -1 not
-    apparent, -2 no edge, -4 apparent with the cofacet not recorded; -3 when no codes are given."""
+def _edge_zero_cofacet(graph, ecof, a, b, idx):
+    """The flat pass's code of edge {a > b} (index idx) of ``graph``: k >= 0 apparent with the
+    triangle {a, b, k}, -1 not apparent, -2 no edge, -4 apparent with the cofacet not recorded;
+    -3 when no codes are given."""
     if ecof.shape[0] == 0:
         return -3
-    if dense:
+    if graph.dense:
         return ecof[idx]
-    return ecof[csr_lower_bound(indptr, indices, a, b)]
+    return ecof[csr_lower_bound(graph.indptr, graph.indices, a, b)]
 
 
 @njit_inner
@@ -336,8 +341,7 @@ def zero_apparent_facet(graph, B, tidx, tdiam, dim, scratch, eflags):
             fv[q] = us[a]
             q += 1
     if dim == 1:
-        code = _edge_zero_cofacet(graph.dense, eflags, graph.indptr, graph.indices, fv[0], fv[1],
-                                  f)
+        code = _edge_zero_cofacet(graph, eflags, fv[0], fv[1], f)
         if code == -1 or code == -2:
             return np.int64(-1), np.int64(-1)
         if code >= 0:

@@ -54,11 +54,12 @@ def simplex_vertices(B, idx, dim, n, out):
 
 
 @njit_inner
-def edge_value(dense, D, indptr, indices, data, a, b):
-    """Value of edge {a, b}: from the matrix D whenever one is given (a sparse graph may come
-    with its matrix of values for O(1) lookups), else by binary search in the CSR row."""
-    if D.shape[0] > 0:
-        return D[a, b]
-    return csr_value(indptr, indices, data, a, b)
+def edge_value(graph, a, b):
+    """Value of edge {a, b} of ``graph`` (a :data:`~topodim.rips._state.Graph`): from the
+    matrix D whenever one is given (a sparse graph may come with its matrix of values for O(1)
+    lookups), else by binary search in the CSR row."""
+    if graph.D.shape[0] > 0:
+        return graph.D[a, b]
+    return csr_value(graph.indptr, graph.indices, graph.data, a, b)
 
 

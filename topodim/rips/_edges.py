@@ -5,39 +5,57 @@ Conventions (simplex indices, filtration order, graphs, coefficients): :mod:`top
 
 from __future__ import annotations
 
-from numba import prange
 import numpy as np
+from numba import prange
 
 from .._config import njit, njit_inner, njit_parallel
+from .._parallel import one_thread
 from ..metrics import finish_distance, PANEL, panel_reduced_distances
 
 from ._coboundary import _next_common
+from ._state import kernel_graph
 
 
-@njit_parallel
+@njit
+def _fill_rows(X, Pn, metric, D, r0, r1, step):
+    """Rows r0, r0 + step, ... below r1 of :func:`fill_dense_from_points`, on one thread."""
+    n = X.shape[0]
+    nb = Pn.shape[0]
+    acc = np.empty(PANEL, dtype=D.dtype)
+    for i in range(r0, r1, step):
+        D[i, i] = 0
+        x = X[i]
+        for b in range((i + 1) // PANEL, nb):
+            lo = b * PANEL
+            w = min(PANEL, n - lo)
+            panel_reduced_distances(Pn, b, w, x, metric, acc)
+            t0 = i + 1 - lo if i + 1 > lo else 0
+            for t in range(t0, w):
+                D[i, lo + t] = finish_distance(acc[t], metric)
+
+
 def fill_dense_from_points(X, Pn, metric, D, r0, r1):
     """Rows r0..r1-1 of the upper triangle: D[i, j] = distance of points i < j, one evaluation
     per pair, contiguous writes (the lower triangle is then filled by :func:`mirror_lower`).
 
     ``Pn`` is ``topodim.metrics.to_panels(X)``: the distances from point i to a block of points
     come from :func:`topodim.metrics.panel_reduced_distances` (vectorised across the points,
-    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0."""
-    n = X.shape[0]
+    bit-identical to :func:`topodim.metrics.point_distance`). D[i, i] = 0. On one thread (see
+    :func:`topodim._parallel.one_thread`) the serial kernel runs alone, else its parallel shell."""
+    if one_thread():
+        _fill_rows(X, Pn, metric, D, r0, r1, 1)
+    else:
+        _fill_dense_parallel(X, Pn, metric, D, r0, r1)
+
+
+@njit_parallel
+def _fill_dense_parallel(X, Pn, metric, D, r0, r1):
+    """:func:`fill_dense_from_points` on all threads: rows interleaved over the chunks, each
+    chunk the serial :func:`_fill_rows` (a small body for the parfor pass)."""
     nr = r1 - r0
     nch = min(nr, 256) if nr > 0 else 1
-    nb = Pn.shape[0]
     for c in prange(nch):
-        acc = np.empty(PANEL, dtype=D.dtype)
-        for i in range(r0 + c, r1, nch):
-            D[i, i] = 0
-            x = X[i]
-            for b in range((i + 1) // PANEL, nb):
-                lo = b * PANEL
-                w = min(PANEL, n - lo)
-                panel_reduced_distances(Pn, b, w, x, metric, acc)
-                t0 = i + 1 - lo if i + 1 > lo else 0
-                for t in range(t0, w):
-                    D[i, lo + t] = finish_distance(acc[t], metric)
+        _fill_rows(X, Pn, metric, D, r0 + c, r1, nch)
 
 
 @njit
@@ -73,27 +91,41 @@ def _flag_of(code):
 ROWS_DENSE_LOWER = 0  # entries j < i with D[i, j] <= thresh
 ROWS_DENSE_DEGREE = 1  # entries j != i with D[i, j] <= thresh
 ROWS_SPARSE_LOWER = 2  # CSR entries j < i with value <= thresh
-ROWS_FLAGS = 3  # edges {i > j} whose flag is ``want`` (any non-zero flag when want < 0)
 
 
 @njit
-def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
-    """Per-row counts of one of the ROWS_* kinds (one compiled kernel for all of them)."""
+def row_counts(kind, graph, thresh):
+    """Per-row counts of one of the ROWS_* kinds on ``graph`` (one compiled kernel for all of
+    them)."""
+    D, indptr, indices, data, n = graph.D, graph.indptr, graph.indices, graph.data, graph.n
     counts = np.zeros(n, dtype=np.int64)
     for i in range(n):
         c = 0
-        if kind == ROWS_DENSE_LOWER or kind == ROWS_DENSE_DEGREE:
-            top = i if kind == ROWS_DENSE_LOWER else n
-            for j in range(top):
-                if j != i and D[i, j] <= thresh:
-                    c += 1
-        elif kind == ROWS_SPARSE_LOWER:
+        if kind == ROWS_SPARSE_LOWER:
             q = indptr[i]
             while q < indptr[i + 1] and indices[q] < i:
                 if data[q] <= thresh:
                     c += 1
                 q += 1
-        elif dense:
+        else:
+            top = i if kind == ROWS_DENSE_LOWER else n
+            for j in range(top):
+                if j != i and D[i, j] <= thresh:
+                    c += 1
+        counts[i] = c
+    return counts
+
+
+@njit
+def flag_counts(graph, flags, want):
+    """Per row i: edges {i > j} of ``graph`` whose flag (see :func:`_flag_of`) is ``want`` (any
+    non-zero flag when want < 0). A kernel of its own: a Rips call counts only flags, and does
+    not compile the threshold counts of :func:`row_counts`."""
+    dense, D, indptr, indices, data, n = graph
+    counts = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        if dense:
             base = (i * (i - 1)) >> 1
             for j in range(i):
                 f = _flag_of(flags[base + j])
@@ -110,9 +142,6 @@ def row_counts(kind, dense, D, indptr, indices, data, flags, thresh, want, n):
     return counts
 
 
-_NOFLAGS = np.zeros(0, dtype=np.int32)
-
-
 def empty_graph(dtype):
     """(D, indptr, indices, data) placeholders of the right types for the unused representation."""
     dt = np.dtype(dtype)
@@ -120,27 +149,33 @@ def empty_graph(dtype):
             np.zeros(0, dtype=dt))
 
 
+def dense_graph(D):
+    """The kernel :data:`~topodim.rips._state.Graph` of the dense matrix D (empty CSR arrays)."""
+    _d, ip, ix, dv = empty_graph(D.dtype)
+    return kernel_graph(True, D, ip, ix, dv, D.shape[0])
+
+
+def sparse_graph(indptr, indices, data):
+    """The kernel :data:`~topodim.rips._state.Graph` of CSR arrays without their matrix."""
+    Dd, _ip, _ix, _dv = empty_graph(data.dtype)
+    return kernel_graph(False, Dd, indptr, indices, data, indptr.shape[0] - 1)
+
+
 def count_lower(dense, D, indptr, indices, data, thresh):
     """Per row i: edges {i > j} with value <= thresh (Python wrapper of row_counts)."""
     if dense:
-        _d, ip, ix, dv = empty_graph(D.dtype)
-        return row_counts(ROWS_DENSE_LOWER, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
-                          D.shape[0])
-    Dd, _ip, _ix, _dv = empty_graph(data.dtype)
-    return row_counts(ROWS_SPARSE_LOWER, False, Dd, indptr, indices, data, _NOFLAGS, thresh,
-                      np.int64(-1), indptr.shape[0] - 1)
+        return row_counts(ROWS_DENSE_LOWER, dense_graph(D), thresh)
+    return row_counts(ROWS_SPARSE_LOWER, sparse_graph(indptr, indices, data), thresh)
 
 
 def dense_degrees(D, thresh):
-    _d, ip, ix, dv = empty_graph(D.dtype)
-    return row_counts(ROWS_DENSE_DEGREE, True, D, ip, ix, dv, _NOFLAGS, thresh, np.int64(-1),
-                      D.shape[0])
+    return row_counts(ROWS_DENSE_DEGREE, dense_graph(D), thresh)
 
 
-def count_flags(dense, D, indptr, indices, data, flags, n, want):
-    dt = D.dtype if dense else data.dtype
-    return row_counts(ROWS_FLAGS, dense, D, indptr, indices, data, flags, dt.type(0),
-                      np.int64(want), n)
+def count_flags(graph, flags, want):
+    """Per row i: edges {i > j} of the kernel ``graph`` whose code in ``flags`` has the flag
+    ``want`` (see :func:`flag_counts`)."""
+    return flag_counts(graph, flags, np.int64(want))
 
 
 @njit
@@ -156,10 +191,17 @@ def dense_to_csr(D, thresh, indptr, indices, data):
                 q += 1
 
 
-@njit
 def gather_edges(dense, D, indptr, indices, data, flags, n, want, offsets, out_idx, out_diam):
-    """Write the edges whose flag is ``want`` (any non-zero flag when want < 0) in index order;
-    row i starts at offsets[i] (prefix sums of ``row_counts(ROWS_FLAGS, ...)``)."""
+    """:func:`gather_graph_edges` on the graph of these arrays."""
+    gather_graph_edges(kernel_graph(dense, D, indptr, indices, data, n), flags, np.int64(want),
+                       offsets, out_idx, out_diam)
+
+
+@njit
+def gather_graph_edges(graph, flags, want, offsets, out_idx, out_diam):
+    """Write the edges of ``graph`` whose flag is ``want`` (any non-zero flag when want < 0) in
+    index order; row i starts at offsets[i] (prefix sums of :func:`flag_counts`)."""
+    dense, D, indptr, indices, data, n = graph
     for i in range(n):
         o = offsets[i]
         base = (i * (i - 1)) >> 1
@@ -225,40 +267,54 @@ def _edge_flag_sparse(indptr, indices, data, i, j, d, vs, ptrs):
             return k if (b != d and a != d) else -1
 
 
-@njit_parallel
-def edge_pass(dense, D, indptr, indices, data, thresh, flags, r0, r1):
-    """Code every edge {i > j} (int32): -2 above thresh, k >= 0 when it is in a zero-persistence
-    apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has it as
-    zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by the CSR
-    position of j in row i.
+@njit
+def _edge_rows(graph, thresh, flags, r0, r1, step):
+    """Rows r0, r0 + step, ... below r1 of :func:`edge_pass`, on one thread."""
+    dense, D, indptr, indices, data, n = graph
+    vs = np.empty(2, dtype=np.int64)
+    ptrs = np.empty(2, dtype=np.int64)
+    for i in range(r0, r1, step):
+        if dense:
+            base = (i * (i - 1)) >> 1
+            for j in range(i):
+                d = D[i, j]
+                if d > thresh:
+                    flags[base + j] = -2
+                else:
+                    flags[base + j] = _edge_flag_dense(D, n, i, j, d)
+        else:
+            q = indptr[i]
+            while q < indptr[i + 1] and indices[q] < i:
+                d = data[q]
+                if d > thresh:
+                    flags[q] = -2
+                else:
+                    flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
+                                                 ptrs)
+                q += 1
 
-    Rows r0..r1-1 only. Race-free: each edge writes its own slot; rows are interleaved over the
-    chunks."""
-    n = indptr.shape[0] - 1 if not dense else D.shape[0]
+
+def edge_pass(graph, thresh, flags, r0, r1):
+    """Code every edge {i > j} of ``graph`` (int32): -2 above thresh, k >= 0 when it is in a
+    zero-persistence apparent pair with the triangle {i, j, k} (its zero-pivot cofacet, which has
+    it as zero-pivot facet), -1 otherwise. Dense: codes are indexed by C(i, 2) + j; sparse: by
+    the CSR position of j in row i. Rows r0..r1-1 only; on one thread (:func:`topodim._parallel.one_thread`) the
+    serial kernel, else its parallel shell."""
+    if one_thread():
+        _edge_rows(graph, thresh, flags, r0, r1, 1)
+    else:
+        _edge_pass_parallel(graph, thresh, flags, r0, r1)
+
+
+@njit_parallel
+def _edge_pass_parallel(graph, thresh, flags, r0, r1):
+    """:func:`edge_pass` on all threads. Race-free: each edge writes its own slot; rows are
+    interleaved over the chunks, each chunk the serial :func:`_edge_rows` (a small body for the
+    parfor pass)."""
     nr = r1 - r0
     nch = min(nr, 512) if nr > 0 else 1
     for c in prange(nch):
-        vs = np.empty(2, dtype=np.int64)
-        ptrs = np.empty(2, dtype=np.int64)
-        for i in range(r0 + c, r1, nch):
-            if dense:
-                base = (i * (i - 1)) >> 1
-                for j in range(i):
-                    d = D[i, j]
-                    if d > thresh:
-                        flags[base + j] = -2
-                    else:
-                        flags[base + j] = _edge_flag_dense(D, n, i, j, d)
-            else:
-                q = indptr[i]
-                while q < indptr[i + 1] and indices[q] < i:
-                    d = data[q]
-                    if d > thresh:
-                        flags[q] = -2
-                    else:
-                        flags[q] = _edge_flag_sparse(indptr, indices, data, i, indices[q], d, vs,
-                                                     ptrs)
-                    q += 1
+        _edge_rows(graph, thresh, flags, r0 + c, r1, nch)
 
 
 @njit_inner

@@ -11,6 +11,7 @@ from .._config import njit, njit_inner
 from .._kernels.unionfind import find
 
 from ._combinatorics import edge_value, simplex_vertices
+from ._state import kernel_graph
 
 
 @njit
@@ -45,34 +46,39 @@ def h0_generators(us, vs, births, n):
 
 
 @njit_inner
-def diameter_edge(dense, D, indptr, indices, data, B, n, idx, dim, diam, vs):
+def diameter_edge(graph, B, idx, dim, diam, vs):
     """The edge (i, j), i > j, of simplex idx with value diam and the smallest index C(i, 2) + j.
 
     The vertices come in decreasing order, so pairs are visited by increasing edge index: the
     larger vertex from the smallest up, then the smaller one. (giotto-ph's rule for the edge that
     names a simplex with several edges of its diameter.)"""
-    simplex_vertices(B, idx, dim, n, vs)
+    simplex_vertices(B, idx, dim, graph.n, vs)
     for a in range(dim - 1, -1, -1):
         for b in range(dim, a, -1):
-            if edge_value(dense, D, indptr, indices, data, vs[a], vs[b]) == diam:
+            if edge_value(graph, vs[a], vs[b]) == diam:
                 return vs[a], vs[b]
     return vs[0], vs[dim]
 
 
-@njit
 def generators_higher(dense, D, indptr, indices, data, B, n, dim, bidx, didx, births, deaths):
+    """:func:`bar_edges` on the graph of these arrays."""
+    return bar_edges(kernel_graph(dense, D, indptr, indices, data, n), B, dim, bidx, didx, births,
+                     deaths)
+
+
+@njit
+def bar_edges(graph, B, dim, bidx, didx, births, deaths):
     """giotto-ph style generators: birth edge (2 vertices) and death edge (2 vertices, -1 when
-    essential) realising the diameters of the birth and death simplices."""
+    essential) realising the diameters of the birth and death simplices of ``graph``."""
     m = bidx.shape[0]
     out = np.full((m, 4), -1, dtype=np.int64)
     vs = np.empty(dim + 3, dtype=np.int64)
     for k in range(m):
-        a, b = diameter_edge(dense, D, indptr, indices, data, B, n, bidx[k], dim, births[k], vs)
+        a, b = diameter_edge(graph, B, bidx[k], dim, births[k], vs)
         out[k, 0] = a
         out[k, 1] = b
         if didx[k] >= 0:
-            a, b = diameter_edge(dense, D, indptr, indices, data, B, n, didx[k], dim + 1,
-                                 deaths[k], vs)
+            a, b = diameter_edge(graph, B, didx[k], dim + 1, deaths[k], vs)
             out[k, 2] = a
             out[k, 3] = b
     return out

@@ -21,6 +21,7 @@ from ..metrics import metric_code, prepare_points, scaled_points_input, squarefo
 
 from ._combinatorics import kernel_threshold
 from ._edges import count_lower, dense_degrees, dense_to_csr, fill_dense_from_points, mirror_lower
+from ._state import kernel_graph
 
 __all__ = ["SPARSE_DENSITY", "RipsGraph", "graph_of", "dense_matrix", "count_edges", "graph_enclosing_radius"]
 
@@ -39,6 +40,10 @@ class RipsGraph:
     data: np.ndarray
     n: int
     full: np.ndarray | None = None  # the dense matrix, when one was built (for dperm2all)
+
+    def kernel(self):
+        """The graph as the kernels take it (a :data:`~topodim.rips._state.Graph`)."""
+        return kernel_graph(self.dense, self.D, self.indptr, self.indices, self.data, self.n)
 
     def bitsets(self) -> np.ndarray:
         """Adjacency bitsets of a sparse graph that comes with its value matrix (else empty)."""

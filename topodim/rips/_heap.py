@@ -5,6 +5,7 @@ Conventions (simplex indices, filtration order, graphs, coefficients): :mod:`top
 
 from __future__ import annotations
 
+import numpy as np
 
 from .._config import njit_inner
 
@@ -41,7 +42,7 @@ def _sift_up(hd, hi, hc, pos):
 
 @njit_inner
 def _sift_down(hd, hi, hc, size):
-    pos = 0
+    pos = np.int64(0)  # typed: a literal 0 would compile the helpers once more for it
     while True:
         l = 2 * pos + 1
         if l >= size:

@@ -15,14 +15,15 @@ import time
 
 import numpy as np
 
+from .._kernels.bits import DEBRUIJN
 from .._kernels.hashmap import hash_capacity, new_hash_map
 from .._mst.kruskal import kruskal
 from .._parallel import run_batches
 from .._validate import check_memory, format_bytes
 
-from ._assemble import assemble
+from ._assemble import assemble, assemble_triangles
 from ._combinatorics import kernel_threshold
-from ._edges import count_flags, edge_pass, gather_edges, split_edges
+from ._edges import count_flags, edge_pass, gather_graph_edges, split_edges
 from ._graph import RipsGraph
 from ._reduce import (
     COUNT_BARS,
@@ -34,7 +35,7 @@ from ._reduce import (
     reduce_columns,
 )
 from ._sorting import sort_columns
-from ._state import Columns, Field, Graph, Reduction, Store
+from ._state import Assembly, Columns, Field, Generated, Graph, Reduction, Store
 
 #: Largest simplex index (kept below 2**62 so that index arithmetic never overflows int64).
 MAX_SIMPLEX_INDEX = 2**62
@@ -269,17 +270,16 @@ def edge_stage(g: RipsGraph, thresh, progress):
                      "pass a threshold (thresh=...), dtype=np.float32, or n_perm=... to subsample")
         flags = np.full(nnz, -2, dtype=np.int32)
         weights = np.diff(g.indptr).astype(np.float64) ** 2
-    run_batches(weights, lambda lo, hi: edge_pass(g.dense, g.D, g.indptr, g.indices, g.data, t,
-                                                     flags, lo, hi))
+    graph = g.kernel()
+    run_batches(weights, lambda lo, hi: edge_pass(graph, t, flags, lo, hi))
     progress("apparent pairs", 1, 1)
-    counts = count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 2)
+    counts = count_flags(graph, flags, 2)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])
     cidx = np.empty(m, dtype=np.int64)
     cdiam = np.empty(m, dtype=dt)
-    gather_edges(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, np.int64(2), offsets,
-                   cidx, cdiam)
+    gather_graph_edges(graph, flags, np.int64(2), offsets, cidx, cdiam)
     sort_columns(cdiam, cidx)
     # H0 deaths: union-find over the non-apparent edges in filtration order (apparent edges
     # are never H0 deaths); they are the pivots of dimension 0, so their columns are cleared
@@ -291,20 +291,20 @@ def edge_stage(g: RipsGraph, thresh, progress):
     cols = ~keep[::-1]
     col_idx = np.ascontiguousarray(cidx[cols])
     col_diam = np.ascontiguousarray(cdiam[cols])
-    n_apparent = int(count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, 1).sum())
+    n_apparent = int(count_flags(graph, flags, 1).sum())
     return flags, col_idx, col_diam, (tree_u, tree_v, tree_w), n_apparent, m
 
 
 def all_edges(g: RipsGraph, flags, dt):
     n = g.n
-    counts = count_flags(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, -1)
+    graph = g.kernel()
+    counts = count_flags(graph, flags, -1)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     m = int(offsets[-1])
     idx = np.empty(m, dtype=np.int64)
     diam = np.empty(m, dtype=dt)
-    gather_edges(g.dense, g.D, g.indptr, g.indices, g.data, flags, n, np.int64(-1), offsets, idx,
-                   diam)
+    gather_graph_edges(graph, flags, np.int64(-1), offsets, idx, diam)
     return idx, diam
 
 
@@ -317,10 +317,20 @@ def assemble_columns(dim, s_idx, s_diam, g: RipsGraph, thresh, B, pkeys, eflags,
     noi = np.zeros(0, dtype=np.int64)
     nod = np.zeros(0, dtype=dt)
     nof = np.zeros(0, dtype=np.uint8)
-    A = g.bitsets()
-    run_batches(np.ones(m), lambda lo, hi: assemble(
-        g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1, lo, hi,
-        counts, counts, 0, pkeys, eflags, noi, nod, nof, True))
+    graph = g.kernel()
+    ctx = Assembly(g.bitsets(), B, t, pkeys, eflags, DEBRUIJN)
+    gens = Columns(s_idx, s_diam)
+
+    def run(lo, hi, out, count_only):
+        # triangles with the edge codes of the flat pass have their own kernel (only the one
+        # used is compiled)
+        if dim == 2 and eflags.shape[0] > 0:
+            assemble_triangles(graph, ctx, gens, lo, hi, out, count_only)
+        else:
+            assemble(graph, ctx, gens, dim - 1, lo, hi, out, count_only)
+
+    run_batches(np.ones(m), lambda lo, hi: run(lo, hi, Generated(counts, counts, 0, noi, nod, nof),
+                                               True))
     offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
@@ -343,9 +353,9 @@ def assemble_columns(dim, s_idx, s_diam, g: RipsGraph, thresh, B, pkeys, eflags,
         od = np.empty(size, dtype=dt)
         of = np.empty(size, dtype=np.uint8)
         base = int(offsets[q0])
-        run_batches(counts[q0:q1].astype(np.float64), lambda lo, hi: assemble(
-            g.dense, g.D, g.indptr, g.indices, g.data, A, B, g.n, t, s_idx, s_diam, dim - 1,
-            q0 + lo, q0 + hi, counts, offsets, base, pkeys, eflags, oi, od, of, False))
+        out = Generated(counts, offsets, base, oi, od, of)
+        run_batches(counts[q0:q1].astype(np.float64),
+                    lambda lo, hi: run(q0 + lo, q0 + hi, out, False))
         sel = of == 2
         cols_i.append(oi[sel])
         cols_d.append(od[sel])

@@ -15,8 +15,8 @@ Conventions shared by every Rips kernel
 * A graph is given either densely (``dense=True``: an (n, n) matrix ``D`` with zero diagonal,
   entries above ``thresh`` are not edges) or sparsely (``dense=False``: symmetric CSR arrays
   ``indptr, indices, data`` with column indices sorted ascending, no diagonal, absent = no edge).
-  Both are passed to every kernel (the unused one empty) so that each kernel compiles once per
-  dtype, not once per representation; the reduction's kernels take them as one :data:`Graph`.
+  Kernels take both as one :data:`Graph` (the unused one empty) so that each kernel compiles
+  once per dtype, not once per representation.
 * Coefficients are in Z/p, stored as int64 in 1..p-1 (p = 2 works through the same code).
   The coefficient of a cofacet tau = sigma + {w} in the coboundary of sigma is (-1)^k where k is
   the number of vertices of sigma below w.
@@ -28,12 +28,20 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+import numpy as np
+
 
 #: A graph as the kernels take it (see the conventions above): ``dense`` (bool), the value
 #: matrix ``D`` ((0, 0) when absent), the symmetric CSR arrays ``indptr, indices, data`` and the
 #: number of vertices ``n``. Numba types a namedtuple of fixed field types as one type, so the
 #: kernels taking it still compile once per dtype.
 Graph = namedtuple("Graph", ["dense", "D", "indptr", "indices", "data", "n"])
+
+def kernel_graph(dense, D, indptr, indices, data, n):
+    """The :data:`Graph` of these arrays, with the field types every kernel is compiled for
+    (``dense`` a bool, ``n`` an int64)."""
+    return Graph(bool(dense), D, indptr, indices, data, np.int64(n))
+
 
 #: The columns to reduce, in reduction order: simplex indices and diameters.
 Columns = namedtuple("Columns", ["idx", "diam"])
@@ -68,3 +76,14 @@ Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
 CobOut = namedtuple("CobOut", ["i", "d", "s", "nl_i", "nl_s"])
 
 
+
+#: The fixed inputs of one call of :func:`topodim.rips._assemble.assemble`: the adjacency
+#: bitsets ``A`` ((0, 0) when absent), the binomial table ``B``, the threshold ``thresh``, the
+#: pivot keys ``pkeys`` of the dimension below (a hash map), the edge codes ``eflags`` of the
+#: flat pass (may be empty) and the De Bruijn ``table`` of :func:`topodim._kernels.bits.msb`.
+Assembly = namedtuple("Assembly", ["A", "B", "thresh", "pkeys", "eflags", "table"])
+
+#: Where :func:`topodim.rips._assemble.assemble` writes: per generating simplex ``counts`` (in the
+#: counting pass) and ``offsets`` (``offsets[q] - base``: where its simplices go), then the
+#: generated simplices' indices ``i``, diameters ``d`` and classes ``f``.
+Generated = namedtuple("Generated", ["counts", "offsets", "base", "i", "d", "f"])
