@@ -335,10 +335,12 @@ def test_filtration_persistence_maxdim_above_the_complex():
 _PEAK = """
     import sys
     import numpy as np, topodim
-    from topodim._parallel import status_bytes
+    from topodim._parallel import parallel_shells, status_bytes
     n, maxdim = int(sys.argv[1]), int(sys.argv[2])
     rng = np.random.default_rng(0)
-    topodim.ripser(rng.random((60, 3)), maxdim=maxdim)  # kernels loaded, threads started
+    # kernels loaded (the parallel shells too, which a small call skips), threads started
+    topodim.ripser(rng.random((60, 3)), maxdim=maxdim)
+    parallel_shells(lambda: topodim.ripser(rng.random((60, 3)), maxdim=maxdim))
     X = rng.random((n, 3))
     est = topodim.estimate_memory(X, maxdim=maxdim)
     try:
