@@ -160,6 +160,17 @@ def test_shift_to_a_zero_edge_and_nonzero_diagonal_pinned():
     assert a["num_edges"] == b["num_edges"] == 3
 
 
+def test_collapse_orders_mixed_sign_values_pinned():
+    # values of both signs: the collapse's radix key must order negative floats below positive
+    # ones (raw IEEE-754 bits put them above, and the collapse then kept the wrong edges)
+    D = np.array([[0.0, 0.25, 0.25], [0.25, -0.125, 0.125], [0.25, 0.125, -0.125]]) - 0.25
+    for maxdim in (1, 2):
+        a = topodim.ripser(D, distance_matrix=True, maxdim=maxdim, collapse_edges=True)
+        b = topodim.ripser(D, distance_matrix=True, maxdim=maxdim, collapse_edges=False)
+        assert_same_dgms(a["dgms"], b["dgms"])
+        assert a["dgms"][0].tolist() == [[-0.375, -0.125], [-0.25, 0.0], [-0.375, np.inf]]
+
+
 def test_all_negative_matrix_keeps_every_bar_pinned():
     # every value negative: a simplex's diameter is a maximum over negative edge values (the
     # apparent-pair test once started that maximum at 0 and lost this H1 bar)

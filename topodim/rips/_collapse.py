@@ -587,8 +587,9 @@ def working_bytes(dense: bool, n: int, m: int, nnz: int, itemsize: int) -> tuple
 def _sort_desc(val, idx):
     """Sort the edges (val[k], idx[k]), given in increasing index order, by value descending
     and index ascending, in place: a stable least-significant-digit radix sort of the positions
-    on the values' bits (non-negative floats order as their bit patterns; -0.0 is keyed as
-    0.0, and the values are moved, not rebuilt from the keys), 16 bits a pass, passes where
+    on the values' bits made monotone (a negative float has all its bits flipped, a
+    non-negative one its sign bit set; -0.0 is keyed as 0.0, and the values are moved, not
+    rebuilt from the keys), 16 bits a pass, passes where
     every key has the same digit skipped. The order of ``topodim.rips._sorting.sort_columns``, in a
     few linear passes."""
     m = val.shape[0]
@@ -596,8 +597,12 @@ def _sort_desc(val, idx):
     for k in range(m):
         f[k] = np.float64(val[k]) + 0.0
     key = f.view(np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
     for k in range(m):
-        key[k] = ~key[k]  # descending
+        # IEEE-754 bits made monotone (negatives flipped whole, non-negatives get the sign
+        # bit), then complemented so that the ascending radix order is descending in value.
+        b = key[k]
+        key[k] = b if b & sign else ~(b | sign)
     key2 = np.empty(m, dtype=np.uint64)
     pos = np.arange(m)
     pos2 = np.empty(m, dtype=np.int64)
