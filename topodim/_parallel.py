@@ -39,7 +39,7 @@ from ._kernels._jit import njit_parallel
 from ._tuning import BATCHES, SERIAL_WORK
 
 __all__ = ["ADAPTIVE", "is_adaptive", "max_threads", "resolve_n_threads", "thread_limit", "start_thread_pool",
-           "one_thread", "parallel_shells", "ensure_thread_pool", "thread_stack_bytes", "address_space_headroom", "status_bytes",
+           "one_thread", "shells_forced", "parallel_shells", "ensure_thread_pool", "thread_stack_bytes", "address_space_headroom", "status_bytes",
            "ParallelOrSerial", "FixedMode", "mode_chooser", "default_threads", "run_batches"]
 
 
@@ -355,6 +355,12 @@ def one_thread():
     alone: the same writes, and a first call on a small input does not compile the shell
     (Numba's parfor pipeline costs about a CPU-second per kernel, even for a one-call body)."""
     return numba.get_num_threads() == 1 and not _ALWAYS_PARALLEL[0]
+
+
+def shells_forced():
+    """Whether :func:`parallel_shells` is in effect (the parallel forms are taken even where a
+    work threshold would pick the serial one)."""
+    return _ALWAYS_PARALLEL[0]
 
 
 def parallel_shells(call):

@@ -8,7 +8,9 @@ result, only which engine or how many threads compute it.
 from __future__ import annotations
 
 __all__ = ["PRIM_PARALLEL_WORK", "PRIM_BATCHES", "BORUVKA_MAX_DIM", "BORUVKA_MIN_POINTS",
-           "BORUVKA_LEAF_SIZE", "SERIAL_WORK", "BATCHES"]
+           "BORUVKA_LEAF_SIZE", "SERIAL_WORK", "BATCHES",
+           "REDUCTION_PARALLEL_COLUMNS", "REDUCTION_PARALLEL_PUSHES",
+           "REDUCTION_SLOTS_PER_THREAD"]
 
 #: Work of one Prim step (active points x features) from which the step's scan runs on several
 #: threads; below it the parallel region's barrier costs more than the threads save.
@@ -38,3 +40,21 @@ SERIAL_WORK = 1 << 18
 #: Batches of equal weight a batched parallel stage is cut into (:func:`topodim._parallel.run_batches`).
 #: Provenance: bench_rips.RipsThreads and RipsStructured (n_threads 1 and 2).
 BATCHES = 16
+
+#: Columns of one dimension from which the Rips reduction runs batch-parallel on several threads
+#: (:mod:`topodim.rips._reduce_batched`); below it, serially.
+#: Provenance: bench_rips.RipsStructured and RipsThreads (n_threads 1 and 2).
+REDUCTION_PARALLEL_COLUMNS = 1 << 12
+
+#: Mean heap pushes per column, over the columns of a dimension reduced so far (serially), from
+#: which the rest of its columns are reduced batch-parallel. Columns of ~10 pushes (the H2 of
+#: 2,000 uniform points in the cube, collapsed) cost ~13 us each and lose in batches; columns of
+#: 35-70 (torus and 10-d Gaussian H2) gain 1.1-1.4x on 2 threads.
+#: Provenance: bench/reduction_threads.py.
+REDUCTION_PARALLEL_PUSHES = 24
+
+#: Working columns per thread in a batch of the batch-parallel Rips reduction: more keep the
+#: threads busy when columns differ in length, fewer leave fewer pivots for a column to meet
+#: unsettled (each such meeting sends the rest of its work to the serial phase).
+#: Provenance: bench/reduction_threads.py.
+REDUCTION_SLOTS_PER_THREAD = 8

@@ -146,10 +146,14 @@ class RipsCoefficients:
 
 
 def _warm_structured(X, maxdim, n_threads=None):
-    """Compile every path: the plain reduction, the budget's restart and the forced collapse."""
+    """Compile every path: the plain reduction, the budget's restart, the forced collapse and
+    the batch-parallel reduction (taken on large inputs only)."""
+    from topodim._parallel import parallel_shells
+
     small = X[: min(len(X), 200)]
     topodim.ripser(small, maxdim=maxdim, n_threads=n_threads)
     topodim.ripser(small, maxdim=maxdim, collapse_edges=True, n_threads=n_threads)
+    parallel_shells(lambda: topodim.ripser(small, maxdim=maxdim, n_threads=n_threads))
 
 
 class RipsStructured:
@@ -178,6 +182,22 @@ class RipsStructured:
         return c["heap_pushes"] / max(c["columns"], 1)
 
     track_heap_pushes_per_column_h1.unit = "pushes"
+
+
+class RipsReductionThreads:
+    """The reduction of many dear columns (H2 of Gaussian points in R^10, of a noisy torus) on
+    one thread (serial) and two (batch-parallel; the same output)."""
+
+    params = (["gauss1000_r10_h2", "torus1000_h2"], [1, 2])
+    param_names = ["case", "n_threads"]
+    timeout = 600
+
+    def setup(self, case, n_threads):
+        self.X = {"gauss1000_r10_h2": cloud(_n(1000), 10), "torus1000_h2": _torus(1000)}[case]
+        _warm_structured(self.X, 2, n_threads)
+
+    def time_ripser(self, case, n_threads):
+        topodim.ripser(self.X, maxdim=2, n_threads=n_threads)
 
 
 class RipsStructuredScaling:

@@ -15,7 +15,7 @@ from ._coboundary import coboundary, zero_apparent_facet
 from ._combinatorics import INF, simplex_vertices
 from ._heap import _sift_down, _sift_up
 from ._sorting import _sort_by_index
-from ._state import CobOut, Scratch, Store, WorkColumn
+from ._state import CobOut, ColumnBuffers, ColumnTemp, Scratch, Store, WorkColumn
 
 
 # ==========================================================================================
@@ -157,28 +157,35 @@ def _record_column(c, sidx, sdiam, essential, pd, pi, pc, work, wl, red, store):
     return Store(vst_i, vst_d, cc_st)
 
 
+# The kind of reducer :func:`_reducer_of` found for a pivot
+REDUCER_NONE = 0  # none: the pivot is new
+REDUCER_STORED = 1  # a stored reduction column
+REDUCER_APPARENT = 2  # the coboundary of the pivot's apparent facet
+
+
 @njit_inner
-def _reducer_of(pi, pd, pc, dim, cols, graph, B, field, eflags, red, scratch):
+def _reducer_of(pi, pd, pc, inp, red, scratch, apparent):
     """What cancels the pivot tau = (pi, pd, coefficient pc) of a working column: the stored
-    reduction column whose pivot is tau, else the apparent facet of tau. Returns (first,
-    first_d, lo, hi, factor): the simplex whose coboundary is added (-1 when none: tau is a new
-    pivot), its diameter, the range of stored entries added with it and the factor.
-    ``scratch``: a Scratch of buffers for the apparent-facet search."""
-    p = field.p
-    stats = red.stats
+    reduction column whose pivot is tau, else (when ``apparent``) the apparent facet of tau.
+    Returns (first, first_d, lo, hi, factor, kind): the simplex whose coboundary is added (-1
+    when none: tau is a new pivot), its diameter, the range of stored entries added with it, the
+    factor and the REDUCER_* kind. ``scratch``: a Scratch of buffers for the apparent-facet
+    search."""
+    p = inp.field.p
     slot = hash_find(red.pivots, pi)
     if slot >= 0:
         j = red.pivots[slot, 1]
-        factor = (p - (pc * field.inv[red.colinfo[j, 2]]) % p) % p
+        factor = (p - (pc * inp.field.inv[red.colinfo[j, 2]]) % p) % p
         lo_e = red.colinfo[j, 0]
-        stats[STAT_ADDITIONS] += 1
-        return cols.idx[j], cols.diam[j], lo_e, lo_e + red.colinfo[j, 1], factor
-    f, r = zero_apparent_facet(graph, B, pi, pd, dim, scratch, eflags)
-    if f >= 0:
-        sgn = 1 if ((dim + 1 - r) & 1) == 0 else p - 1
-        stats[STAT_APPARENT_SHORTCUTS] += 1
-        return f, pd, np.int64(0), np.int64(0), ((p - pc) * sgn) % p
-    return np.int64(-1), pd, np.int64(0), np.int64(0), np.int64(0)
+        return (inp.cols.idx[j], inp.cols.diam[j], lo_e, lo_e + red.colinfo[j, 1], factor,
+                REDUCER_STORED)
+    if apparent:
+        dim = inp.dim
+        f, r = zero_apparent_facet(inp.graph, inp.B, pi, pd, dim, scratch, inp.eflags)
+        if f >= 0:
+            sgn = 1 if ((dim + 1 - r) & 1) == 0 else p - 1
+            return f, pd, np.int64(0), np.int64(0), ((p - pc) * sgn) % p, REDUCER_APPARENT
+    return np.int64(-1), pd, np.int64(0), np.int64(0), np.int64(0), REDUCER_NONE
 
 
 #: When the heap of a working column empties below its diameter cap L, the cap is raised to
@@ -188,99 +195,140 @@ def _reducer_of(pi, pd, pc, dim, cols, graph, B, field, eflags, red, scratch):
 #: slices (re-enumerations of the working column's coboundaries, cheap by comparison).
 CAP_GROWTH = 0.1
 
+# What :func:`advance_column` returns
+COLUMN_DONE = 0  # reduced: a pair, or essential (the column's state says which)
+COLUMN_BLOCKED = 1  # stopped at a pivot that the frozen pivot map does not hold
+COLUMN_PAUSED = 2  # stopped because a buffer that may not grow is full
+COLUMN_OVER_BUDGET = 3  # stopped because the heap pushes exceeded the budget
 
-@njit
-def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, store):
-    """Reduce the coboundary columns c0..c1-1 of ``cols`` (a Columns) of dimension ``dim`` (see
-    the conventions in :mod:`topodim.rips._state`) on ``graph`` (a Graph) up to ``thresh``, over
-    ``field`` (a Field); ``eflags``: the edge codes of the flat pass (may be empty).
+# Positions in a column's integer state (see advance_column)
+I_WORK_LEN = 0  # entries of V_work
+I_HEAP_LEN = 1  # entries in the heap
+I_PEND_FROM = 2  # the pending enumeration: entries [I_PEND_FROM, I_PEND_TO) of V_work ...
+I_PEND_TO = 3
+I_MODE = 4  # ... pushed as PUSH_* says
+I_SKIP = 5  # the index the pending enumeration skips (-1: none)
+I_NEXT_LEVEL = 6  # cofacets of the next diameter collected by the first pass (in nl_i, nl_s)
+I_ADDED = 7  # reducers added so far
+I_LAST_CONS = 8  # V_work's length after its last consolidation
+I_WANT_CONS = 9  # 1: consolidate V_work before going on
+I_NXT_KNOWN = 10  # 1: F_NXT is the smallest cofacet diameter above the cap
+I_AT_PIVOT = 11  # 0: none; 1: resume at the pivot popped; 2: same, its apparent facet known absent
+I_DONE = 12  # 1: reduced
+I_ESSENTIAL = 13  # 1: reduced to an essential class
+I_PIV_I = 14  # the pivot: index and coefficient (F_PIV_D: diameter)
+I_PIV_C = 15
+N_INTS = 16
+# Positions in a column's float state
+F_DIAM_LO = 0  # the pending enumeration pushes cofacets with F_DIAM_LO < diam <= F_DIAM_HI
+F_DIAM_HI = 1
+F_CAP = 2  # L, the diameter cap
+F_NXT = 3  # the smallest cofacet diameter above the cap, when I_NXT_KNOWN
+F_PIV_D = 4
+N_FLOATS = 5
 
-    State carried between calls in ``red`` (a Reduction) and ``store`` (a Store), so that Python
-    can report progress between chunks:
 
-    * ``pivots`` (cap, 2): the pivot map, an open-addressing table pivot simplex -> column
-      position;
-    * ``colinfo`` (ncols, 3): per column position, the start and length of its reduction column
-      in ``vst_*`` (the column's own simplex left implicit) and the coefficient of its pivot;
-    * ``vst_i`` (2 per entry: index, coefficient) and ``vst_d`` (diameter): the reduction matrix V;
-    * ``bars_d`` (ncols, 2): birth, death (inf when essential); ``bars_i`` (ncols, 2): birth and
-      death simplices (-1 when essential), in the order found;
-    * ``cc_ptr`` (per bar) into ``cc_st`` (2 per entry: index, coefficient): the cocycles;
-    * ``counters`` (COUNT_*): entries of V, bars, cocycle entries, 1 when stopped by the budget;
-    * ``stats`` (STAT_*): the statistics of the reduction.
+@njit_inner
+def start_column(c, ints, flts, buf, cols, stats):
+    """Set the state (``ints``, ``flts``: int64 and float64 arrays of N_INTS and N_FLOATS; ``buf``
+    a ColumnBuffers) of the working column of the column at position c: V_work = sigma."""
+    stats[STAT_COLUMNS] += 1
+    sdiam = cols.diam[c]
+    buf.wi[0] = cols.idx[c]
+    buf.wd[0] = sdiam
+    buf.wc[0] = 1
+    ints[:] = 0
+    ints[I_WORK_LEN] = 1
+    ints[I_PEND_TO] = 1
+    ints[I_MODE] = PUSH_FIRST
+    ints[I_SKIP] = -1
+    ints[I_LAST_CONS] = 1
+    ints[I_NXT_KNOWN] = 1
+    ints[I_PIV_I] = -1
+    flts[F_DIAM_LO] = -INF
+    flts[F_DIAM_HI] = sdiam
+    flts[F_CAP] = sdiam
+    flts[F_NXT] = INF
+    flts[F_PIV_D] = sdiam
 
-    ``budget`` >= 0 stops the reduction (COUNT_OVER_BUDGET set, the state left incomplete) as
-    soon as the heap pushes (STAT_PUSHES) exceed it; -1 means no budget.
 
-    Working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter at
-    most a cap L are in the heap. The heap top, once nothing below it cancels, is the true pivot:
-    every entry of W of diameter <= L is in the heap and equal indices have equal diameters.
-    When the heap empties, L is raised and the next slice of every coboundary in V_work is
-    pushed. The first pass over sigma's own coboundary also collects its cofacets of the next
-    diameter, so that a column without additions needs one enumeration only. When a column is
-    added to cancel the pivot tau, tau is not pushed back and the added entries equal to tau are
-    skipped (their coefficients sum to minus tau's).
+@njit_inner
+def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, frozen, can_grow):
+    """Go on reducing the working column of the column at position c of ``inp.cols`` (state
+    ``ints``, ``flts``, ``buf`` as set by :func:`start_column`; ``tmp``: a ColumnTemp) against the
+    pivots of ``red`` and the stored reduction columns of ``store`` (read only here). Statistics go
+    to ``stats``; ``budget`` >= 0 stops it when stats[STAT_PUSHES] exceeds it.
 
-    Returns the Store (its arrays possibly reallocated).
+    ``frozen``: stop (COLUMN_BLOCKED) at the first pivot that neither the pivot map nor an
+    apparent facet cancels, instead of taking it as the column's pivot, because a column
+    reduced later may still claim it; ``can_grow`` False: stop (COLUMN_PAUSED) instead of growing
+    a buffer. The state then holds everything needed to go on, and a later call (on the same
+    state, with the pivot map completed) takes exactly the steps an uninterrupted reduction
+    would have taken: the reduction of a column is the same sequence of heap operations however
+    often it stops.
+
+    Returns (COLUMN_*, the ColumnBuffers, possibly reallocated). Records nothing: see
+    :func:`finish_column`.
+
+    The working column: W = coboundary of V_work = sum c_s * delta(s). Only cofacets of diameter
+    at most a cap L are in the heap. The heap top, once nothing below it cancels, is the true
+    pivot: every entry of W of diameter <= L is in the heap and equal indices have equal
+    diameters. When the heap empties, L is raised and the next slice of every coboundary in
+    V_work is pushed. The first pass over sigma's own coboundary also collects its cofacets of
+    the next diameter, so that a column without additions needs one enumeration only. When a
+    reducer is added to cancel the pivot tau, tau is not pushed back and the added entries equal
+    to tau are skipped (their coefficients sum to minus tau's).
     """
-    col_idx = cols.idx
-    col_diam = cols.diam
-    p = field.p
+    dim = inp.dim
+    graph = inp.graph
+    B = inp.B
+    thresh = inp.thresh
+    p = inp.field.p
     n = graph.n
-    stats = red.stats
-    counters = red.counters
-    budget = red.budget
-    vst_i, vst_d, cc_st = store
-    ftype = col_diam.dtype
-    out_i = np.empty(n + 1, dtype=np.int64)
-    out_d = np.empty(n + 1, dtype=ftype)
-    out_s = np.empty(n + 1, dtype=np.int64)
-    nl_i = np.empty(n + 1, dtype=np.int64)
-    nl_s = np.empty(n + 1, dtype=np.int64)
-    cob_out = CobOut(out_i, out_d, out_s, nl_i, nl_s)
-    hd = np.empty(1024, dtype=ftype)
-    hi = np.empty(1024, dtype=np.int64)
-    hc = np.empty(1024, dtype=np.int64)
-    wi = np.empty(64, dtype=np.int64)
-    wd = np.empty(64, dtype=ftype)
-    wc = np.empty(64, dtype=np.int64)
-    es = np.empty(dim + 3, dtype=np.int64)
-    us = np.empty(dim + 3, dtype=np.int64)
-    fv = np.empty(dim + 3, dtype=np.int64)
-    ptrs = np.empty(dim + 3, dtype=np.int64)
-    pv = np.empty((dim + 3) * (dim + 3), dtype=np.float64)
-    scratch = Scratch(us, fv, pv, ptrs)
     pm1 = p - 1
-    for c in range(c0, c1):
-        stats[STAT_COLUMNS] += 1
-        sidx = col_idx[c]
-        sdiam = col_diam[c]
-        work_len = 1
-        wi[0] = sidx
-        wd[0] = sdiam
-        wc[0] = 1
-        heap_len = 0
-        # the pending enumeration: entries [pending_from, pending_to) of V_work, their cofacets
-        # with diam_lo < diam <= diam_hi, pushed as ``mode`` (PUSH_*) says; L: the diameter cap
-        pending_from = 0
-        pending_to = 1
-        diam_lo = -INF
-        diam_hi = sdiam
-        mode = PUSH_FIRST
-        skip = np.int64(-1)
-        L = sdiam
-        nxt = INF
-        nxt_known = True
-        nl = 0
-        nadd = 0
-        last_cons = 1
-        want_cons = False
-        done = False
-        essential = False
-        piv_d = sdiam
-        piv_i = np.int64(-1)
-        piv_c = np.int64(0)
-        while True:
+    vst_i = store.vst_i
+    vst_d = store.vst_d
+    hd, hi, hc, wi, wd, wc, nl_i, nl_s = buf
+    out_i = tmp.out_i
+    out_d = tmp.out_d
+    out_s = tmp.out_s
+    es = tmp.es
+    ptrs = tmp.ptrs
+    scratch = tmp.scratch
+    cob_out = CobOut(out_i, out_d, out_s, nl_i, nl_s)
+    sdiam = inp.cols.diam[c]
+    work_len = ints[I_WORK_LEN]
+    heap_len = ints[I_HEAP_LEN]
+    pending_from = ints[I_PEND_FROM]
+    pending_to = ints[I_PEND_TO]
+    mode = ints[I_MODE]
+    skip = ints[I_SKIP]
+    nl = ints[I_NEXT_LEVEL]
+    nadd = ints[I_ADDED]
+    last_cons = ints[I_LAST_CONS]
+    want_cons = ints[I_WANT_CONS] != 0
+    nxt_known = ints[I_NXT_KNOWN] != 0
+    at_pivot = ints[I_AT_PIVOT]
+    done = ints[I_DONE] != 0
+    essential = ints[I_ESSENTIAL] != 0
+    piv_i = ints[I_PIV_I]
+    piv_c = ints[I_PIV_C]
+    diam_lo = flts[F_DIAM_LO]
+    diam_hi = flts[F_DIAM_HI]
+    L = flts[F_CAP]
+    nxt = flts[F_NXT]
+    piv_d = flts[F_PIV_D]
+    # statistics counted in locals, added to ``stats`` on return (threads keep their hot
+    # counters off shared cache lines)
+    pushed = stats[STAT_PUSHES]
+    n_enum = 0
+    n_push = 0
+    n_raise = 0
+    n_stored = 0
+    n_apparent = 0
+    status = COLUMN_DONE
+    while True:
+        if at_pivot == 0:
             if want_cons:
                 work_len = _consolidate(wi, wd, wc, work_len, p)
                 last_cons = work_len
@@ -289,15 +337,13 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                 pending_to = work_len
             if done:
                 break
-            if mode == PUSH_RAISE:
-                nxt = INF
-                nxt_known = True
+            stopped = False
             for e in range(pending_from, pending_to):
                 if mode == PUSH_NEXT_LEVEL:
                     cnt = nl
                     ce = np.int64(1)
                 else:
-                    stats[STAT_ENUMERATIONS] += 1
+                    n_enum += 1
                     simplex_vertices(B, wi[e], dim, n, es)
                     cnt, nm, nlg = coboundary(graph, B, thresh, es, dim, wi[e], wd[e], diam_lo,
                                               diam_hi, cob_out, mode == PUSH_FIRST, ptrs)
@@ -307,6 +353,14 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                         nxt = nm
                     ce = wc[e]
                 if heap_len + cnt > hd.shape[0]:
+                    if not can_grow:
+                        # this entry is enumerated again when the column goes on
+                        if mode != PUSH_NEXT_LEVEL:
+                            n_enum -= 1
+                        pending_from = e
+                        status = COLUMN_PAUSED
+                        stopped = True
+                        break
                     hd = grow(hd, heap_len + cnt)
                     hi = grow(hi, heap_len + cnt)
                     hc = grow(hc, heap_len + cnt)
@@ -322,10 +376,13 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                         qs = out_s[q]
                     if qi != skip:
                         heap_len = _push(hd, hi, hc, heap_len, qd, qi, cneg if qs else ce)
-                stats[STAT_PUSHES] += cnt
-                if budget >= 0 and stats[STAT_PUSHES] > budget:
-                    counters[COUNT_OVER_BUDGET] = 1
-                    return Store(vst_i, vst_d, cc_st)
+                n_push += cnt
+                if budget >= 0 and pushed + n_push > budget:
+                    status = COLUMN_OVER_BUDGET
+                    stopped = True
+                    break
+            if stopped:
+                break
             pending_from = pending_to
             if mode == PUSH_NEXT_LEVEL:
                 L = nxt
@@ -349,7 +406,7 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                     want_cons = work_len > 1
                     continue
                 # raise the cap: the next slice of every coboundary in V_work
-                stats[STAT_CAP_RAISES] += 1
+                n_raise += 1
                 Lnew = L + CAP_GROWTH * (L - sdiam)
                 if nxt_known and nxt > Lnew:
                     Lnew = nxt
@@ -362,47 +419,162 @@ def reduce_columns(dim, cols, c0, c1, graph, thresh, B, field, eflags, red, stor
                 mode = PUSH_RAISE
                 skip = -1
                 L = Lnew
+                nxt = INF  # the smallest diameter above the new cap, found by the enumeration
+                nxt_known = True
                 want_cons = work_len > 1
                 continue
-            first, first_d, lo_e, hi_e, factor = _reducer_of(piv_i, piv_d, piv_c, dim, cols,
-                                                              graph, B, field, eflags, red,
-                                                              scratch)
-            if first < 0:
-                # a new pivot: the pair (sigma, tau)
-                done = True
-                want_cons = work_len > 1
-                continue
-            # W += factor * delta(first + stored entries), skipping tau (it cancels)
-            nadd += 1
-            need = work_len + 1 + hi_e - lo_e
-            if need > wi.shape[0]:
-                wi = grow(wi, need)
-                wd = grow(wd, need)
-                wc = grow(wc, need)
-            pending_from = work_len
-            wi[work_len] = first
-            wd[work_len] = first_d
-            wc[work_len] = factor
+        # the pivot (piv_i, piv_d, piv_c): what cancels it?
+        first, first_d, lo_e, hi_e, factor, kind = _reducer_of(piv_i, piv_d, piv_c, inp, red,
+                                                                scratch, at_pivot != 2)
+        if first < 0:
+            if frozen:
+                at_pivot = 2  # its apparent facet does not depend on the pivot map
+                status = COLUMN_BLOCKED
+                break
+            # a new pivot: the pair (sigma, tau)
+            at_pivot = 0
+            done = True
+            want_cons = work_len > 1
+            continue
+        need = work_len + 1 + hi_e - lo_e
+        if need > wi.shape[0]:
+            if not can_grow:
+                at_pivot = 1
+                status = COLUMN_PAUSED
+                break
+            wi = grow(wi, need)
+            wd = grow(wd, need)
+            wc = grow(wc, need)
+        at_pivot = 0
+        if kind == REDUCER_STORED:
+            n_stored += 1
+        else:
+            n_apparent += 1
+        # W += factor * delta(first + stored entries), skipping tau (it cancels)
+        nadd += 1
+        pending_from = work_len
+        wi[work_len] = first
+        wd[work_len] = first_d
+        wc[work_len] = factor
+        work_len += 1
+        for e in range(lo_e, hi_e):
+            wi[work_len] = vst_i[2 * e]
+            wd[work_len] = vst_d[e]
+            wc[work_len] = (factor * vst_i[2 * e + 1]) % p
             work_len += 1
-            for e in range(lo_e, hi_e):
-                wi[work_len] = vst_i[2 * e]
-                wd[work_len] = vst_d[e]
-                wc[work_len] = (factor * vst_i[2 * e + 1]) % p
-                work_len += 1
-            pending_to = work_len
-            diam_lo = -INF
-            diam_hi = L
-            mode = PUSH_ADDED
-            skip = piv_i
-        if not essential and not (piv_d > sdiam):
-            stats[STAT_ZERO_PAIRS] += 1
-            if nadd == 0:
-                stats[STAT_EMERGENT] += 1
-        if essential:
-            stats[STAT_ESSENTIAL] += 1
-        vst_i, vst_d, cc_st = _record_column(c, sidx, sdiam, essential, piv_d, piv_i, piv_c,
-                                             WorkColumn(wi, wd, wc), work_len, red,
-                                             Store(vst_i, vst_d, cc_st))
-    return Store(vst_i, vst_d, cc_st)
+        pending_to = work_len
+        diam_lo = -INF
+        diam_hi = L
+        mode = PUSH_ADDED
+        skip = piv_i
+    stats[STAT_ENUMERATIONS] += n_enum
+    stats[STAT_PUSHES] += n_push
+    stats[STAT_CAP_RAISES] += n_raise
+    stats[STAT_ADDITIONS] += n_stored
+    stats[STAT_APPARENT_SHORTCUTS] += n_apparent
+    ints[I_WORK_LEN] = work_len
+    ints[I_HEAP_LEN] = heap_len
+    ints[I_PEND_FROM] = pending_from
+    ints[I_PEND_TO] = pending_to
+    ints[I_MODE] = mode
+    ints[I_SKIP] = skip
+    ints[I_NEXT_LEVEL] = nl
+    ints[I_ADDED] = nadd
+    ints[I_LAST_CONS] = last_cons
+    ints[I_WANT_CONS] = 1 if want_cons else 0
+    ints[I_NXT_KNOWN] = 1 if nxt_known else 0
+    ints[I_AT_PIVOT] = at_pivot
+    ints[I_DONE] = 1 if done else 0
+    ints[I_ESSENTIAL] = 1 if essential else 0
+    ints[I_PIV_I] = piv_i
+    ints[I_PIV_C] = piv_c
+    flts[F_DIAM_LO] = diam_lo
+    flts[F_DIAM_HI] = diam_hi
+    flts[F_CAP] = L
+    flts[F_NXT] = nxt
+    flts[F_PIV_D] = piv_d
+    return status, ColumnBuffers(hd, hi, hc, wi, wd, wc, nl_i, nl_s)
 
 
+@njit_inner
+def finish_column(c, ints, flts, buf, red, store, cols):
+    """Count and record (:func:`_record_column`) the reduced column at position c (state
+    ``ints``, ``flts``, ``buf`` after :func:`advance_column` returned COLUMN_DONE). Returns the
+    Store."""
+    stats = red.stats
+    essential = ints[I_ESSENTIAL] != 0
+    piv_d = flts[F_PIV_D]
+    sdiam = cols.diam[c]
+    if not essential and not (piv_d > sdiam):
+        stats[STAT_ZERO_PAIRS] += 1
+        if ints[I_ADDED] == 0:
+            stats[STAT_EMERGENT] += 1
+    if essential:
+        stats[STAT_ESSENTIAL] += 1
+    return _record_column(c, cols.idx[c], sdiam, essential, piv_d, ints[I_PIV_I], ints[I_PIV_C],
+                          WorkColumn(buf.wi, buf.wd, buf.wc), ints[I_WORK_LEN], red, store)
+
+
+@njit_inner
+def column_temp_on(out_i, out_d, out_s, dim):
+    """Per-thread temporaries (a ColumnTemp) for columns of dimension ``dim``, the coboundary
+    output going to ``out_i, out_d, out_s`` (n + 1 entries each)."""
+    us = np.empty(dim + 3, dtype=np.int64)
+    fv = np.empty(dim + 3, dtype=np.int64)
+    ptrs = np.empty(dim + 3, dtype=np.int64)
+    pv = np.empty((dim + 3) * (dim + 3), dtype=np.float64)
+    return ColumnTemp(out_i, out_d, out_s, np.empty(dim + 3, dtype=np.int64),
+                      np.empty(dim + 3, dtype=np.int64), Scratch(us, fv, pv, ptrs))
+
+
+@njit_inner
+def column_temp(n, dim, like):
+    """Fresh per-thread temporaries (a ColumnTemp) for columns of dimension ``dim`` on n
+    vertices, diameters of the dtype of the array ``like``."""
+    return column_temp_on(np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=like.dtype),
+                          np.empty(n + 1, dtype=np.int64), dim)
+
+
+@njit
+def reduce_columns(inp, c0, c1, red, store):
+    """Reduce the coboundary columns c0..c1-1 of ``inp.cols`` (``inp`` a ReductionInput; see the
+    conventions in :mod:`topodim.rips._state`), one after the other.
+
+    State carried between calls in ``red`` (a Reduction) and ``store`` (a Store), so that Python
+    can report progress between chunks:
+
+    * ``pivots`` (cap, 2): the pivot map, an open-addressing table pivot simplex -> column
+      position;
+    * ``colinfo`` (ncols, 3): per column position, the start and length of its reduction column
+      in ``vst_*`` (the column's own simplex left implicit) and the coefficient of its pivot;
+    * ``vst_i`` (2 per entry: index, coefficient) and ``vst_d`` (diameter): the reduction matrix V;
+    * ``bars_d`` (ncols, 2): birth, death (inf when essential); ``bars_i`` (ncols, 2): birth and
+      death simplices (-1 when essential), in the order found;
+    * ``cc_ptr`` (per bar) into ``cc_st`` (2 per entry: index, coefficient): the cocycles;
+    * ``counters`` (COUNT_*): entries of V, bars, cocycle entries, 1 when stopped by the budget;
+    * ``stats`` (STAT_*): the statistics of the reduction.
+
+    ``red.budget`` >= 0 stops the reduction (COUNT_OVER_BUDGET set, the state left incomplete)
+    as soon as the heap pushes (STAT_PUSHES) exceed it; -1 means no budget. One column's steps:
+    :func:`advance_column`.
+
+    Returns the Store (its arrays possibly reallocated).
+    """
+    ftype = inp.cols.diam.dtype
+    n = inp.graph.n
+    ints = np.zeros(N_INTS, dtype=np.int64)
+    flts = np.zeros(N_FLOATS, dtype=np.float64)
+    buf = ColumnBuffers(np.empty(1024, dtype=ftype), np.empty(1024, dtype=np.int64),
+                        np.empty(1024, dtype=np.int64), np.empty(64, dtype=np.int64),
+                        np.empty(64, dtype=ftype), np.empty(64, dtype=np.int64),
+                        np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=np.int64))
+    tmp = column_temp(n, inp.dim, inp.cols.diam)
+    for c in range(c0, c1):
+        start_column(c, ints, flts, buf, inp.cols, red.stats)
+        status, buf = advance_column(c, ints, flts, buf, tmp, inp, red, store, red.stats,
+                                     red.budget, False, True)
+        if status == COLUMN_OVER_BUDGET:
+            red.counters[COUNT_OVER_BUDGET] = 1
+            return store
+        store = finish_column(c, ints, flts, buf, red, store, inp.cols)
+    return store

@@ -13,12 +13,15 @@ import numbers
 import sys
 import time
 
+import numba
 import numpy as np
 
 from .._kernels.bits import DEBRUIJN
 from .._kernels.hashmap import hash_capacity, new_hash_map
 from .._mst.kruskal import kruskal
-from .._parallel import run_batches
+from .._parallel import one_thread, run_batches, shells_forced
+from .._tuning import (REDUCTION_PARALLEL_COLUMNS, REDUCTION_PARALLEL_PUSHES,
+                       REDUCTION_SLOTS_PER_THREAD)
 from .._validate import check_memory, format_bytes
 
 from ._assemble import assemble, assemble_triangles
@@ -32,10 +35,12 @@ from ._reduce import (
     COUNT_V_ENTRIES,
     N_COUNTERS,
     N_STATS,
+    STAT_PUSHES,
     reduce_columns,
 )
+from ._reduce_batched import SLOT_HEAP, SLOT_WORK, new_slots, reduce_columns_batched, slot_bytes
 from ._sorting import sort_columns
-from ._state import Assembly, Columns, Field, Generated, Graph, Reduction, Store
+from ._state import Assembly, Columns, Field, Generated, Graph, Reduction, ReductionInput, Store
 
 #: Largest simplex index (kept below 2**62 so that index arithmetic never overflows int64).
 MAX_SIMPLEX_INDEX = 2**62
@@ -186,6 +191,25 @@ def collapse_budget(n_edges: int) -> int:
     return int(COLLAPSE_PUSHES_PER_EDGE * max(n_edges, 1))
 
 
+def reduction_slots(ncols: int, n: int, dt, reduced: int = 0, pushes: int = 0):
+    """The slots of the batch-parallel reduction (:mod:`topodim.rips._reduce_batched`) of ncols
+    columns on n vertices, or None for the serial one, after ``reduced`` columns made ``pushes``
+    heap pushes. Both give the same results; the batched one pays on several threads when there
+    are REDUCTION_PARALLEL_COLUMNS columns or more, and the columns reduced so far pushed
+    REDUCTION_PARALLEL_PUSHES entries each on average (cheaper columns cost less than a batch's
+    rounds). The choice rests on counts, never on timings."""
+    if one_thread():
+        return None
+    if not shells_forced() and (ncols < REDUCTION_PARALLEL_COLUMNS or reduced == 0
+                                or pushes < REDUCTION_PARALLEL_PUSHES * reduced):
+        return None
+    k = REDUCTION_SLOTS_PER_THREAD * numba.get_num_threads()
+    check_memory(k * slot_bytes(n, SLOT_HEAP, SLOT_WORK, np.dtype(dt).itemsize),
+                 f"the working columns of the parallel reduction ({k} on {n:,} vertices)",
+                 "pass n_threads=1 (the serial reduction needs one of them)")
+    return new_slots(k, n, SLOT_HEAP, SLOT_WORK, np.empty(0, dtype=dt))
+
+
 def reduce_dimension(dim, cols_idx, cols_diam, g: RipsGraph, thresh, B, p, inv, eflags, do_cc,
                       progress: Progress, budget: int = -1):
     """Reduce the columns of one dimension; None when ``budget`` (heap pushes, -1: none) ran out."""
@@ -212,6 +236,8 @@ def reduce_dimension(dim, cols_idx, cols_diam, g: RipsGraph, thresh, B, p, inv, 
     step = max(REDUCTION_MIN_STEP, ncols // (100 if progress.on else REDUCTION_CHUNKS))
     stage = f"reducing H{dim}"
     t = kernel_threshold(thresh, dt)
+    inp = ReductionInput(np.int64(dim), cols, graph, t, B, field, eflags)
+    slots = None
     c0 = 0
     progress(stage, 0, ncols)
     while c0 < ncols:
@@ -223,8 +249,14 @@ def reduce_dimension(dim, cols_idx, cols_diam, g: RipsGraph, thresh, B, p, inv, 
                          f"the reduction matrix of dimension {dim} (now {describe_bytes(grown)}, "
                          f"{c0:,} of {ncols:,} columns reduced)", _REDUCTION_WAY_OUT)
         try:
-            vst_i, vst_d, cc_st = reduce_columns(dim, cols, c0, c1, graph, t, B, field, eflags,
-                                                   red, Store(vst_i, vst_d, cc_st))
+            if slots is None:
+                slots = reduction_slots(ncols, g.n, dt, c0, int(stats[STAT_PUSHES]))
+            if slots is None:
+                vst_i, vst_d, cc_st = reduce_columns(inp, c0, c1, red, Store(vst_i, vst_d, cc_st))
+            else:
+                (vst_i, vst_d, cc_st), slots = reduce_columns_batched(
+                    inp, c0, c1, red, Store(vst_i, vst_d, cc_st), slots,
+                    np.int64(numba.get_num_threads()))
         except MemoryError as exc:
             raise MemoryError(f"reducing dimension {dim} ran out of memory after {c0:,} of "
                               f"{ncols:,} columns ({exc}); {_REDUCTION_WAY_OUT}") from None

@@ -66,6 +66,22 @@ Store = namedtuple("Store", ["vst_i", "vst_d", "cc_st"])
 #: coefficients.
 WorkColumn = namedtuple("WorkColumn", ["i", "d", "c"])
 
+#: What every column of one dimension's reduction is reduced on: the dimension ``dim``, the
+#: ``cols`` (a :data:`Columns`), the ``graph`` (a :data:`Graph`), the threshold ``thresh``, the
+#: binomial table ``B``, the ``field`` (a :data:`Field`) and the edge codes ``eflags`` of the flat
+#: pass (may be empty).
+ReductionInput = namedtuple("ReductionInput", ["dim", "cols", "graph", "thresh", "B", "field",
+                                               "eflags"])
+
+#: The buffers of one working column, kept while its reduction is paused: the heap (diameters
+#: ``hd``, indices ``hi``, coefficients ``hc``), the working reduction column V_work (``wi, wd,
+#: wc``) and the cofacets of the next diameter collected by its first pass (``nl_i, nl_s``).
+ColumnBuffers = namedtuple("ColumnBuffers", ["hd", "hi", "hc", "wi", "wd", "wc", "nl_i", "nl_s"])
+
+#: Per-thread temporaries of a column step: the coboundary output (``out_i, out_d, out_s``), the
+#: vertices of a simplex (``es``), row pointers (``ptrs``) and a :data:`Scratch`.
+ColumnTemp = namedtuple("ColumnTemp", ["out_i", "out_d", "out_s", "es", "ptrs", "scratch"])
+
 #: Scratch buffers of the apparent-facet search: vertices of tau (``us``) and of its facet
 #: (``fv``), pairwise values (``pv``) and row pointers (``ptrs``).
 Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
