@@ -1,4 +1,4 @@
-"""The dense edge-collapse sweep alone (``topodim.rips._collapse._collapse_dense``), CPU seconds.
+"""The dense edge-collapse sweep alone (``topodim.rips._collapse_dense._collapse_dense``), CPU seconds.
 
 Prepares the sweep's inputs as :func:`topodim.ripser` does (distances, the enclosing radius as
 threshold, the edges in decreasing filtration order) for the structured cases, caches them under
@@ -11,7 +11,7 @@ its output matrix is checked equal to the current kernel's::
 
     python bench/collapse_sweep.py                       # all cases
     python bench/collapse_sweep.py torus2000 --repeats 5
-    git show <commit>:topodim/rips/_collapse.py > topodim/rips/_collapse_other.py
+    git show <commit>:topodim/rips/_collapse_dense.py > topodim/rips/_collapse_other.py  # _collapse.py before the split
     python bench/collapse_sweep.py --against topodim/rips/_collapse_other.py
 """
 

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent / "topodim"
 
 #: The Rips package's kernels and graph type: below the GPU session, which reuses them; the
 #: driver (the rest of :mod:`topodim.rips`) sits above it.
-RIPS_KERNEL_MODULES = ("_combinatorics", "_state", "_sorting", "_heap", "_coboundary", "_reduce", "_edges",
-                       "_assemble", "_generators", "_graph")
+RIPS_KERNEL_MODULES = ("_combinatorics", "_state", "_sorting", "_heap", "_coboundary", "_reduce",
+                       "_reduce_batched", "_edges", "_assemble", "_generators", "_graph")
 
 #: Bottom to top. A module belongs to the first entry that equals its name or is a package prefix
 #: of it. Modules of one layer may import each other; nothing imports upward.
@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("topodim.cuda._device", "topodim.cuda._arith", "topodim.cuda.distances", "topodim.cuda.mst",
      "topodim.cuda.rips", "topodim.cuda.phdim"),
     ("topodim.cuda",),
-    ("topodim.mst", "topodim.collapse", "topodim.rips._collapse"),
+    ("topodim.mst", "topodim.collapse", "topodim.rips._collapse", "topodim.rips._collapse_dense"),
     ("topodim.rips",),
     ("topodim.filtrations", "topodim.complexes", "topodim.dimension"),
     ("topodim.compat", "topodim.demo"),

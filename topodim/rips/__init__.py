@@ -17,6 +17,7 @@ The public face of the Rips package: :func:`ripser`, :func:`estimate_memory` and
 ``_reduce_batched``  the same reduction, batches of columns on several threads
 ``_generators``      generators and cocycles of the bars
 ``_collapse``        the edge collapse (public as :mod:`topodim.collapse`)
+``_collapse_dense``  its sweep on a dense value matrix
 ``_combinatorics``   the combinatorial number system (simplex indices)
 ``_sorting``         sorting columns in reduction order
 ``_state``           the kernels' conventions and state types (Numba namedtuples)
