@@ -201,6 +201,11 @@ COLUMN_BLOCKED = 1  # stopped at a pivot that the frozen pivot map does not hold
 COLUMN_PAUSED = 2  # stopped because a buffer that may not grow is full
 COLUMN_OVER_BUDGET = 3  # stopped because the heap pushes exceeded the budget
 
+#: The two values of advance_column's ``in_round``. NumPy booleans, not ``True``/``False``:
+#: Numba types a literal argument by its value and would compile the big step once per value.
+IN_ROUND = np.bool_(True)
+ON_ITS_OWN = np.bool_(False)
+
 # Positions in a column's integer state (see advance_column)
 I_WORK_LEN = 0  # entries of V_work
 I_HEAP_LEN = 1  # entries in the heap
@@ -253,19 +258,19 @@ def start_column(c, ints, flts, buf, cols, stats):
 
 
 @njit_inner
-def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, frozen, can_grow):
+def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, in_round):
     """Go on reducing the working column of the column at position c of ``inp.cols`` (state
     ``ints``, ``flts``, ``buf`` as set by :func:`start_column`; ``tmp``: a ColumnTemp) against the
     pivots of ``red`` and the stored reduction columns of ``store`` (read only here). Statistics go
     to ``stats``; ``budget`` >= 0 stops it when stats[STAT_PUSHES] exceeds it.
 
-    ``frozen``: stop (COLUMN_BLOCKED) at the first pivot that neither the pivot map nor an
-    apparent facet cancels, instead of taking it as the column's pivot, because a column
-    reduced later may still claim it; ``can_grow`` False: stop (COLUMN_PAUSED) instead of growing
-    a buffer. The state then holds everything needed to go on, and a later call (on the same
-    state, with the pivot map completed) takes exactly the steps an uninterrupted reduction
-    would have taken: the reduction of a column is the same sequence of heap operations however
-    often it stops.
+    ``in_round`` (a parallel round of the batched reduction; pass :data:`IN_ROUND` or
+    :data:`ON_ITS_OWN`): stop (COLUMN_BLOCKED) at the first pivot that neither the pivot map nor
+    an apparent facet cancels, instead of taking it as the column's pivot, because a column
+    reduced later may still claim it; and stop (COLUMN_PAUSED) instead of growing a buffer. The
+    state then holds everything needed to go on, and a later call (on the same state, with the
+    pivot map completed) takes exactly the steps an uninterrupted reduction would have taken: the
+    reduction of a column is the same sequence of heap operations however often it stops.
 
     Returns (COLUMN_*, the ColumnBuffers, possibly reallocated). Records nothing: see
     :func:`finish_column`.
@@ -353,7 +358,7 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, froz
                         nxt = nm
                     ce = wc[e]
                 if heap_len + cnt > hd.shape[0]:
-                    if not can_grow:
+                    if in_round:
                         # this entry is enumerated again when the column goes on
                         if mode != PUSH_NEXT_LEVEL:
                             n_enum -= 1
@@ -427,7 +432,7 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, froz
         first, first_d, lo_e, hi_e, factor, kind = _reducer_of(piv_i, piv_d, piv_c, inp, red,
                                                                 scratch, at_pivot != 2)
         if first < 0:
-            if frozen:
+            if in_round:
                 at_pivot = 2  # its apparent facet does not depend on the pivot map
                 status = COLUMN_BLOCKED
                 break
@@ -438,7 +443,7 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, froz
             continue
         need = work_len + 1 + hi_e - lo_e
         if need > wi.shape[0]:
-            if not can_grow:
+            if in_round:
                 at_pivot = 1
                 status = COLUMN_PAUSED
                 break
@@ -572,7 +577,7 @@ def reduce_columns(inp, c0, c1, red, store):
     for c in range(c0, c1):
         start_column(c, ints, flts, buf, inp.cols, red.stats)
         status, buf = advance_column(c, ints, flts, buf, tmp, inp, red, store, red.stats,
-                                     red.budget, False, True)
+                                     red.budget, ON_ITS_OWN)
         if status == COLUMN_OVER_BUDGET:
             red.counters[COUNT_OVER_BUDGET] = 1
             return store

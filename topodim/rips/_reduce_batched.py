@@ -45,9 +45,11 @@ from ._reduce import (
     COLUMN_PAUSED,
     COUNT_OVER_BUDGET,
     I_PIV_I,
+    IN_ROUND,
     N_FLOATS,
     N_INTS,
     N_STATS,
+    ON_ITS_OWN,
     STAT_PUSHES,
     advance_column,
     column_temp,
@@ -55,7 +57,7 @@ from ._reduce import (
     finish_column,
     start_column,
 )
-from ._state import ColumnBuffers, Columns, Field, ReductionInput
+from ._state import ColumnBuffers, Columns, Field, Graph, ReductionInput, Store
 
 #: The working columns of one batch, one row per slot: the integer and float state
 #: (``ints``, ``flts``, see :func:`topodim.rips._reduce.advance_column`), the buffers of a
@@ -112,105 +114,108 @@ SLOT_FRESH = -1
 
 
 @njit
-def _advance_slot(k, batch, slots, graph, flat, red, store):
-    """Advance the column at position batch[0] + k in slot k against the pivot map as it stands
-    (frozen during the round), on the slot's own buffers (never grown) and statistics, until it
-    stops (``batch``: first column, columns, columns settled, heap-push budget left or -1,
-    threads). Settled columns, columns reduced and columns paused on a full buffer are left
-    alone."""
-    status = slots.status[k]
-    if status != SLOT_FRESH and status != COLUMN_BLOCKED:
-        return
-    inp = ReductionInput(flat.dim, Columns(flat.col_idx, flat.col_diam), graph, flat.thresh,
-                         flat.B, Field(flat.p, flat.inv), flat.eflags)
-    tmp = column_temp_on(slots.out_i[k], slots.out_d[k], slots.out_s[k], inp.dim)
-    status, buf = advance_column(batch[0] + k, slots.ints[k], slots.flts[k],
-                                 _slot_buffers(slots, k), tmp, inp, red, store, slots.stats[k],
-                                 batch[3], True, False)
-    slots.status[k] = status
+def _start_batch(b, kb, slots, cols):
+    """Start the working columns of columns b..b+kb-1 in slots 0..kb-1."""
+    for k in range(kb):
+        slots.stats[k, :] = 0
+        start_column(b + k, slots.ints[k], slots.flts[k], _slot_buffers(slots, k), cols,
+                     slots.stats[k])
+        slots.status[k] = SLOT_FRESH
+
+
+@njit
+def _batch_spent(kb, slots):
+    """Heap pushes made by the columns of a batch so far."""
+    spent = 0
+    for q in range(kb):
+        spent += slots.stats[q, STAT_PUSHES]
+    return spent
+
+
+@njit
+def _add_batch_stats(kb, slots, stats):
+    for k in range(kb):
+        for s in range(N_STATS):
+            stats[s] += slots.stats[k, s]
 
 
 @njit_parallel
-def _parallel_round(batch, slots, graph, flat, red, store):
-    """The parallel round of a batch: a shell over :func:`_advance_slot` for the columns not
-    settled yet."""
-    # slot k to thread k mod T: neighbouring columns cost alike, so each thread gets a share of
-    # the cheap and the dear ones (prange's contiguous blocks would give one thread the dear)
-    lanes = batch[4]
-    for t in numba.prange(lanes):
-        for k in range(batch[2] + t, batch[1], lanes):
-            _advance_slot(k, batch, slots, graph, flat, red, store)
-
-
-@njit
-def _settle(b, kb, settled, slots, inp, red, store, budget):
-    """The serial step of a round: from the first column not settled on, in column order, record
-    each column whose outcome is known now (reduced; stopped at a pivot that no column before it
-    has, so its own; paused on a full buffer, then finished here on growable buffers), and stop
-    at the first one that can go on in parallel (stopped at a pivot that a column settled since
-    holds). ``budget``: heap pushes the batch may spend (-1: none), counted on the slots.
-    Returns (columns settled, Store, whether the budget ran out)."""
-    k = settled
-    tmp = column_temp(inp.graph.n, inp.dim, inp.cols.diam)
-    while k < kb:
-        status = slots.status[k]
-        if status == COLUMN_OVER_BUDGET:
-            return k, store, True
-        if status == COLUMN_BLOCKED and hash_find(red.pivots, slots.ints[k, I_PIV_I]) >= 0:
-            break
-        buf = _slot_buffers(slots, k)
-        if status != COLUMN_DONE:
-            status, buf = advance_column(b + k, slots.ints[k], slots.flts[k], buf, tmp, inp, red,
-                                         store, slots.stats[k], budget, False, True)
-            if status == COLUMN_OVER_BUDGET:
-                return k, store, True
-            slots.status[k] = status
-        store = finish_column(b + k, slots.ints[k], slots.flts[k], buf, red, store, inp.cols)
-        k += 1
-    if budget >= 0:
-        # every push counted is one the serial reduction makes too
-        spent = 0
-        for q in range(kb):
-            spent += slots.stats[q, STAT_PUSHES]
-        if spent > budget:
-            return k, store, True
-    return k, store, False
-
-
-@njit
 def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
     """:func:`topodim.rips._reduce.reduce_columns` (same arguments, same results and state
     changes) in batches of ``slots.status.shape[0]`` columns on ``threads`` threads (see the
-    module docstring). Returns (Store, Slots): both possibly reallocated."""
+    module docstring). Returns (Store, Slots): both possibly reallocated.
+
+    One function holds the batches, the parallel rounds and the serial steps: Numba optimises
+    the code of :func:`advance_column` (and all it calls) again in every compiled function that
+    calls it, so each extra function around it costs seconds of compilation."""
     nslots = slots.status.shape[0]
     n = inp.graph.n
     flat = FlatInput(inp.dim, inp.cols.idx, inp.cols.diam, inp.thresh, inp.B, inp.field.p,
                      inp.field.inv, inp.eflags)
-    batch = np.zeros(5, dtype=np.int64)
-    batch[4] = max(threads, 1)
+    lanes = max(threads, 1)
+    tmp = column_temp(n, inp.dim, inp.cols.diam)
     for b in range(c0, c1, nslots):
         kb = min(nslots, c1 - b)
         left = red.budget - red.stats[STAT_PUSHES] if red.budget >= 0 else np.int64(-1)
+        _start_batch(b, kb, slots, inp.cols)
         paused = False
-        for k in range(kb):
-            slots.stats[k, :] = 0
-            start_column(b + k, slots.ints[k], slots.flts[k], _slot_buffers(slots, k), inp.cols,
-                         slots.stats[k])
-            slots.status[k] = SLOT_FRESH
-        settled = 0
         over = False
+        settled = np.int64(0)
         while settled < kb and not over:
-            batch[0] = b
-            batch[1] = kb
-            batch[2] = settled
-            batch[3] = left
-            _parallel_round(batch, slots, inp.graph, flat, red, store)
-            for k in range(settled, kb):
-                paused = paused or slots.status[k] == COLUMN_PAUSED
-            settled, store, over = _settle(b, kb, settled, slots, inp, red, store, left)
-        for k in range(kb):
-            for s in range(N_STATS):
-                red.stats[s] += slots.stats[k, s]
+            # 1. the parallel round: slot k to lane k mod lanes, as neighbouring columns cost
+            # alike and each lane should get a share of the cheap and the dear ones (prange's
+            # contiguous blocks would give one lane the dear)
+            # (the parfor pass finds the type of a namedtuple it hands to the threads only at a
+            # call that builds it, not where a loop reassigns it)
+            rslots = Slots(*slots)
+            rstore = Store(*store)
+            rgraph = Graph(*inp.graph)
+            for t in numba.prange(lanes):
+                for k in range(settled + t, kb, lanes):
+                    status = rslots.status[k]
+                    if status == SLOT_FRESH or status == COLUMN_BLOCKED:
+                        rinp = ReductionInput(flat.dim, Columns(flat.col_idx, flat.col_diam),
+                                              rgraph, flat.thresh, flat.B,
+                                              Field(flat.p, flat.inv), flat.eflags)
+                        status, _ = advance_column(
+                            b + k, rslots.ints[k], rslots.flts[k], _slot_buffers(rslots, k),
+                            column_temp_on(rslots.out_i[k], rslots.out_d[k], rslots.out_s[k],
+                                           flat.dim),
+                            rinp, red, rstore, rslots.stats[k], left, IN_ROUND)
+                        rslots.status[k] = status
+            # 2. the serial step: from the first column not settled on, in column order, record
+            # each column whose outcome is known now (reduced; stopped at a pivot that no column
+            # before it has, so its own; paused on a full buffer, then finished here on
+            # growable buffers), up to the first one that can go on in parallel (stopped at a
+            # pivot that a column settled since holds)
+            k = settled
+            while k < kb:
+                status = slots.status[k]
+                if status == COLUMN_PAUSED:
+                    paused = True
+                if status == COLUMN_OVER_BUDGET:
+                    over = True
+                    break
+                if status == COLUMN_BLOCKED and hash_find(red.pivots,
+                                                          slots.ints[k, I_PIV_I]) >= 0:
+                    break
+                buf = _slot_buffers(slots, k)
+                if status != COLUMN_DONE:
+                    status, buf = advance_column(b + k, slots.ints[k], slots.flts[k], buf, tmp,
+                                                 inp, red, store, slots.stats[k], left,
+                                                 ON_ITS_OWN)
+                    if status == COLUMN_OVER_BUDGET:
+                        over = True
+                        break
+                    slots.status[k] = status
+                store = finish_column(b + k, slots.ints[k], slots.flts[k], buf, red, store,
+                                      inp.cols)
+                k += 1
+            settled = k
+            # every push counted is one the serial reduction makes too
+            if left >= 0 and _batch_spent(kb, slots) > left:
+                over = True
+        _add_batch_stats(kb, slots, red.stats)
         if over:
             red.counters[COUNT_OVER_BUDGET] = 1
             break
