@@ -8,7 +8,9 @@ threads of the process) and the wall time of each step:
 * **cached**: each step again in a fresh process, with a cache that one earlier process filled by
   running every step, so kernels are loaded from disk.
 
-Steps: ``import topodim``; the first ``ripser`` with maxdim 1 and with maxdim 2; the first ``ph0``;
+Steps: ``import topodim``; the first ``ripser`` with maxdim 1 and with maxdim 2; the first
+``ripser`` maxdim 2 with the parallel kernels taken (the prange shells and the batch-parallel
+reduction, which a first call on a large input compiles instead of their serial twins); the first ``ph0``;
 the first ``ph_dimension`` (small Gaussian clouds, see ``STEPS``). A step's time is that of its call
 alone (which includes loading the submodules it needs: ``import topodim`` loads them lazily); the
 last column adds the ``import topodim`` of the same process. Then one more cold process runs
@@ -44,6 +46,8 @@ STEPS = {
     "import": None,
     "ripser1": "topodim.ripser(X(100, 3), maxdim=1)",
     "ripser2": "topodim.ripser(X(60, 3), maxdim=2)",
+    "ripser2_parallel": ("__import__('topodim._parallel', fromlist=['_']).parallel_shells("
+                         "lambda: topodim.ripser(X(60, 3), maxdim=2))"),
     "ph0": "topodim.ph0(X(500, 3))",
     "ph_dimension": "topodim.ph_dimension(X(1000, 3), random_state=0)",
 }
@@ -51,6 +55,7 @@ LABELS = {
     "import": "`import topodim`",
     "ripser1": "first `ripser` maxdim 1 (100 points in R^3)",
     "ripser2": "first `ripser` maxdim 2 (60 points in R^3)",
+    "ripser2_parallel": "first `ripser` maxdim 2 on the parallel kernels (as a large input takes them)",
     "ph0": "first `ph0` (500 points in R^3)",
     "ph_dimension": "first `ph_dimension` (1000 points in R^3)",
 }
