@@ -134,6 +134,7 @@ def _batch_spent(kb, slots):
 
 @njit
 def _add_batch_stats(kb, slots, stats):
+    """Add the statistics of the first kb slots to ``stats`` (a Reduction's)."""
     for k in range(kb):
         for s in range(N_STATS):
             stats[s] += slots.stats[k, s]
