@@ -155,7 +155,7 @@ def betti_curve(dgm, grid) -> np.ndarray:
 # bottleneck distance
 # ==========================================================================================
 
-from ._config import njit  # noqa: E402
+from ._config import njit, njit_inner  # noqa: E402
 
 
 @njit
@@ -252,7 +252,7 @@ def _hk_feasible(A, B, t):
     return matched == N
 
 
-@njit
+@njit_inner
 def _hk_neighbour(A, B, n, m, u, k, t):
     """The k-th candidate neighbour of left vertex u, or -1 when that edge costs more than t."""
     if u < n:

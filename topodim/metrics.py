@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._config import njit, njit_parallel
+from ._config import njit, njit_inner, njit_parallel
 from ._parallel import thread_limit
 from ._kernels.condensed import condensed_index, condensed_row_offset
 from ._validate import (
@@ -214,7 +214,7 @@ def reduced_distance(X, i, Y, j, metric):
         return c if c > 0 else X.dtype.type(0)
 
 
-@njit
+@njit_inner
 def finish_distance(r, metric):
     """Turn a reduced distance into the distance."""
     if metric == EUCLIDEAN:
@@ -253,7 +253,7 @@ def to_panels(X):
     return P
 
 
-@njit
+@njit_inner
 def panel_point(P, p, out):
     """Copy the coordinates of panel position p into the 1-D array out."""
     b = p // PANEL
@@ -262,7 +262,7 @@ def panel_point(P, p, out):
         out[k] = P[b, k, t]
 
 
-@njit
+@njit_inner
 def panel_swap(P, a, c):
     """Exchange the points at panel positions a and c."""
     ba = a // PANEL

@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._config import njit
+from ._config import njit, njit_inner
 from ._kernels.growable import grow
 from ._kernels.modp import mod_inverses
 from ._kernels.unionfind import find
@@ -98,7 +98,7 @@ class PersistencePairs(NamedTuple):
 # ==========================================================================================
 
 
-@njit
+@njit_inner
 def _axpy(a_r, a_v, la, b_r, b_v, b0, b1, f, p, o_r, o_v):
     """o = a + f * b[b0:b1] mod p, for sparse columns sorted by row; returns the length of o."""
     i = 0
@@ -138,7 +138,7 @@ def _axpy(a_r, a_v, la, b_r, b_v, b0, b1, f, p, o_r, o_v):
     return o
 
 
-@njit
+@njit_inner
 def _axpy_signed(a_r, a_v, la, rows, signs, b0, b1, f, p, o_r, o_v):
     """o = a + f * (column b0:b1 of the raw matrix, signs +1 / -1) mod p; returns len(o)."""
     i = 0

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, njit_inner
 
 __all__ = ["csr_position", "csr_value"]
 
 
-@njit
+@njit_inner
 def csr_lower_bound(indptr, indices, i, j):
     """The first position in row ``i`` whose column is ``>= j`` (``indptr[i + 1]`` if none)."""
     lo = indptr[i]

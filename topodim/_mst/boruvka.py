@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from .._kernels._jit import njit, njit_parallel
+from .._kernels._jit import njit, njit_inner, njit_parallel
 from .._kernels.unionfind import find
 from .kdtree import build_kdtree, node_components, query_other_component
 
@@ -51,7 +51,7 @@ def _boruvka_queries(Xp, tree, points, comp, node_comp, metric, nn_pos, nn_dist,
                 lower[p] = bound
 
 
-@njit
+@njit_inner
 def _points_to_query(comp, nn_pos, nn_dist, comp_bound, needs):
     """Bound each component by its points' still-valid candidates (``comp_bound``); list in
     ``needs`` the points whose candidate joined their own component (or that have none yet) and
@@ -71,7 +71,7 @@ def _points_to_query(comp, nn_pos, nn_dist, comp_bound, needs):
     return n_needs
 
 
-@njit
+@njit_inner
 def _seeds(comp, needs, lower, comp_bound, seed):
     """One point per component without a bound: among its points in ``needs``, the one with the
     smallest lower bound (first on ties). Returns them in component order."""
@@ -96,7 +96,7 @@ def _seeds(comp, needs, lower, comp_bound, seed):
     return seeds
 
 
-@njit
+@njit_inner
 def _lightest_edges(comp, nn_pos, nn_dist, best_val, best_a, best_b):
     """The lightest edge leaving each component, by (length, smaller end, larger end)."""
     best_val[:] = np.inf

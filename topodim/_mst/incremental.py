@@ -30,7 +30,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .._config import njit, njit_parallel
+from .._config import njit, njit_inner, njit_parallel
 from ..metrics import (
     EUCLIDEAN,
     PANEL,
@@ -77,7 +77,7 @@ def _chain_state(n, dtype_like):
     return Tree(parent, wt, order, M, flags, work)
 
 
-@njit
+@njit_inner
 def _insert_vertex(v, tree):
     """Insert vertex v (star weights in wt[n:n+v], M[u] = n + u) into the MST of vertices 0..v-1.
 
@@ -187,7 +187,7 @@ def _insert_vertex(v, tree):
         order[k] = work[k]
 
 
-@njit
+@njit_inner
 def bar_power(r, metric, alpha):
     """(finished length) ** alpha in float64; 0 for infinite lengths (essential bars)."""
     w = np.float64(finish_distance(r, metric))
@@ -198,7 +198,7 @@ def bar_power(r, metric, alpha):
     return w ** alpha
 
 
-@njit
+@njit_inner
 def _tree_energy(wt, v, metric, alpha):
     """E_alpha of the tree on vertices 0..v (edges of vertices 1..v)."""
     s = 0.0
@@ -207,7 +207,7 @@ def _tree_energy(wt, v, metric, alpha):
     return s
 
 
-@njit
+@njit_inner
 def _finite_count(wt, v):
     k = 0
     for x in range(1, v + 1):
@@ -219,7 +219,7 @@ def _finite_count(wt, v):
 # --- distance blocks in the panel layout ----------------------------------------------------
 
 
-@njit
+@njit_inner
 def panel4_sq(P, b, w, X, i0, acc):
     """acc[r, t] = squared distance from X[i0 + r] (r < 4) to panel point b * PANEL + t, t < w.
 
@@ -252,7 +252,7 @@ def panel4_sq(P, b, w, X, i0, acc):
             a3[t] += q * q
 
 
-@njit
+@njit_inner
 def _block_rows(X, P, b, s, e, metric, tile, acc):
     """tile[i - s, j] = reduced distance (i, j) for rows s <= i < e and the j < i of panel b."""
     lo = b * PANEL
@@ -278,7 +278,7 @@ def _tile_rows(X, P, s, e, metric, tile, acc):
         _block_rows(X, P, b, s, e, metric, tile, acc)
 
 
-@njit
+@njit_inner
 def gather(Xp, ids):
     W = np.empty((ids.shape[0], Xp.shape[1]), dtype=Xp.dtype)
     for i in range(ids.shape[0]):
@@ -287,7 +287,7 @@ def gather(Xp, ids):
     return W
 
 
-@njit
+@njit_inner
 def _insert_block(s, e, tile, tree, metric, alpha, rep):
     """Insert vertices s..e-1 (distances in tile rows); record E at the report sizes."""
     wt, M = tree.wt, tree.M
@@ -301,7 +301,7 @@ def _insert_block(s, e, tile, tree, metric, alpha, rep):
         _record(v, tree, metric, alpha, rep)
 
 
-@njit
+@njit_inner
 def _record(v, tree, metric, alpha, rep):
     """E_alpha and the finite-edge count of the tree on vertices 0..v if v + 1 is the next report size."""
     r = rep.next[0]
@@ -331,7 +331,7 @@ def chain_points(Xp, ids, metric, reports, alpha, out, counts, chunk):
         s = e
 
 
-@njit
+@njit_inner
 def chain_matrix(D, C, N, dense, ids, reports, alpha, out, counts):
     """As :func:`chain_points` for a dense (D) or condensed (C) distance matrix of N points."""
     n = ids.shape[0]

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._kernels._jit import njit
+from .._kernels._jit import njit_inner
 from ..metrics import CHEBYSHEV, MANHATTAN, reduced_distance
 
 __all__ = ["KDTree", "build_kdtree", "box_bound", "node_components", "query_other_component"]
@@ -41,7 +41,7 @@ class KDTree(NamedTuple):
     hi_box: np.ndarray
 
 
-@njit
+@njit_inner
 def _select(perm, X, lo, hi, kth, dim):
     """Reorder perm[lo:hi] so that perm[kth] has the kth key along ``dim`` (quickselect)."""
     while hi - lo > 1:
@@ -75,7 +75,7 @@ def _select(perm, X, lo, hi, kth, dim):
             return
 
 
-@njit
+@njit_inner
 def build_kdtree(X, leaf_size):
     """A balanced KD-tree in implicit layout: node k has children 2k+1 and 2k+2.
 
@@ -127,7 +127,7 @@ def build_kdtree(X, leaf_size):
     return KDTree(perm, start, end, lo_box, hi_box)
 
 
-@njit
+@njit_inner
 def box_bound(x, p, lo_box, hi_box, node, metric):
     """Lower bound of the reduced distance from point x[p] to any point in the node's box.
 
@@ -148,7 +148,7 @@ def box_bound(x, p, lo_box, hi_box, node, metric):
     return s
 
 
-@njit
+@njit_inner
 def node_components(comp, tree):
     """node_comp[k] = the component shared by all points of node k, or -1 (``comp`` is indexed
     by tree position)."""
@@ -171,7 +171,7 @@ def node_components(comp, tree):
     return node_comp
 
 
-@njit
+@njit_inner
 def query_other_component(Xp, p, comp, node_comp, start, end, lo_box, hi_box, metric, bound, stack):
     """Nearest point (by reduced distance, ties by position) to Xp[p] outside p's component.
 

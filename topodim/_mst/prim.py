@@ -19,7 +19,7 @@ import time
 import numpy as np
 from numba import prange
 
-from .._kernels._jit import njit, njit_parallel
+from .._kernels._jit import njit, njit_inner, njit_parallel
 from .._kernels.condensed import condensed_index
 from .._parallel import ParallelOrSerial, is_adaptive
 from .._tuning import PRIM_BATCHES, PRIM_PARALLEL_WORK
@@ -35,7 +35,7 @@ _INT_MAX = np.iinfo(np.int64).max
 # ==========================================================================================
 
 
-@njit
+@njit_inner
 def _scan_blocks(P, b_lo, b_hi, m, x, metric, best, parent, ids, cur_id, acc):
     """Update best/parent of the active positions in panel blocks [b_lo, b_hi) (positions < m)
     from the point x; return the range's (min, id, position) by (value, id) order."""
@@ -62,7 +62,7 @@ def _scan_blocks(P, b_lo, b_hi, m, x, metric, best, parent, ids, cur_id, acc):
     return bval, bid, bpos
 
 
-@njit
+@njit_inner
 def _retire(P, ids, best, parent, pos, last):
     """Move position ``pos`` to ``last`` (the end of the active range) in every per-point array."""
     if pos != last:
@@ -86,7 +86,7 @@ def _prim_init(X):
     return P, ids, best, parent
 
 
-@njit
+@njit_inner
 def _take(P, ids, best, parent, out_u, out_v, out_w, m, bid, bval, bpos):
     """Record the edge to the chosen active vertex (position ``bpos``) and move it into the tree;
     returns the new number of active vertices."""

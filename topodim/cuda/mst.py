@@ -38,7 +38,7 @@ import math
 import numpy as np
 from numba import cuda
 
-from .._config import njit
+from .._config import njit, njit_inner
 from .._kernels.unionfind import find
 from ._device import DeviceScope, check_device_memory, simulator_enabled
 from ..metrics import CHEBYSHEV, EUCLIDEAN, MANHATTAN, SQEUCLIDEAN
@@ -296,7 +296,7 @@ def _build_items(needs, seg_of, offs, chunk_len, bq):
     return items, part_off
 
 
-@njit
+@njit_inner
 def _decode_filtration_key(key, M):
     idx = (M * (M - 1)) // 2 - key
     b = np.int64((1.0 + math.sqrt(1.0 + 8.0 * idx)) / 2.0)

@@ -34,7 +34,7 @@ import numba
 import numpy as np
 from numba import prange
 
-from .._config import njit, njit_parallel
+from .._config import njit_inner, njit_parallel
 from .._mst.incremental import (
     bar_power,
     chain_matrix_batch,
@@ -137,7 +137,7 @@ def _prim_subsamples(Xp, ids, offs, metric, alpha, out, counts):
         counts[s] = k
 
 
-@njit
+@njit_inner
 def _prim_lookup(D, C, N, dense, ids, alpha):
     """E_alpha and the finite-edge count of the MST of the subsample ``ids`` of a dense (D) or
     condensed (C) matrix of N points: dense Prim with lookups, remaining vertices kept contiguous.

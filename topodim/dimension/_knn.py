@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from .._config import njit, njit_parallel
+from .._config import njit_inner, njit_parallel
 from .._parallel import thread_limit
 from .._mst.incremental import panel4_sq
 from .._validate import as_distance_input, check_nonnegative_int
@@ -33,7 +33,7 @@ from ..metrics import (
 __all__ = ["KNN_BATCH_WORK", "knn_distances"]
 
 
-@njit
+@njit_inner
 def _push_knn(dist, idx, k, r, j):
     """Insert (r, j) into the ascending lists dist/idx of length k if it is among the k smallest."""
     if r >= dist[k - 1]:
@@ -82,7 +82,7 @@ def _knn_points(X, P, k, metric, out_d, out_i, g0, g1):
                 out_d[i0 + r, q] = finish_distance(out_d[i0 + r, q], metric)
 
 
-@njit
+@njit_inner
 def _knn_matrix_row(D, C, N, dense, k, i, dist, idx):
     for q in range(k):
         dist[q] = np.inf

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._config import njit
+from .._config import njit, njit_inner
 
 
-@njit
+@njit_inner
 def hash_row(rows, i, skip):
     """FNV-1a over the 64-bit entries of rows[i] (leaving out column ``skip``), then mixed."""
     h = np.uint64(14695981039346656037)
@@ -28,7 +28,7 @@ def hash_row(rows, i, skip):
     return h
 
 
-@njit
+@njit_inner
 def rows_equal(a, i, skip, b, j):
     """Whether rows a[i] without column ``skip`` and b[j] hold the same vertices."""
     c2 = 0
@@ -68,7 +68,7 @@ def build_table(rows):
     return table, dup, dup_of
 
 
-@njit
+@njit_inner
 def lookup(table, table_rows, rows, i, skip):
     """Position in ``table_rows`` of rows[i] without column ``skip``, or -1."""
     size = table.shape[0]

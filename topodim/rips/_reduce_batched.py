@@ -35,7 +35,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from .._config import njit, njit_parallel
+from .._config import njit, njit_inner, njit_parallel
 from .._kernels.hashmap import hash_find
 
 from ._reduce import (
@@ -97,7 +97,7 @@ def new_slots(k, n, heap, work, like):
                  np.zeros(k, dtype=np.int64))
 
 
-@njit
+@njit_inner
 def _slot_buffers(slots, k):
     return ColumnBuffers(slots.hd[k], slots.hi[k], slots.hc[k], slots.wi[k], slots.wd[k],
                          slots.wc[k], slots.nl_i[k], slots.nl_s[k])
@@ -113,7 +113,7 @@ FlatInput = namedtuple("FlatInput", ["dim", "col_idx", "col_diam", "thresh", "B"
 SLOT_FRESH = -1
 
 
-@njit
+@njit_inner
 def _start_batch(b, kb, slots, cols):
     """Start the working columns of columns b..b+kb-1 in slots 0..kb-1."""
     for k in range(kb):
@@ -123,7 +123,7 @@ def _start_batch(b, kb, slots, cols):
         slots.status[k] = SLOT_FRESH
 
 
-@njit
+@njit_inner
 def _batch_spent(kb, slots):
     """Heap pushes made by the columns of a batch so far."""
     spent = 0
@@ -132,7 +132,7 @@ def _batch_spent(kb, slots):
     return spent
 
 
-@njit
+@njit_inner
 def _add_batch_stats(kb, slots, stats):
     """Add the statistics of the first kb slots to ``stats`` (a Reduction's)."""
     for k in range(kb):
