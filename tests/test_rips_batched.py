@@ -111,6 +111,40 @@ def test_batched_reduction_takes_the_same_collapse_decision(heap):
     assert_same_results(want, got)
 
 
+@settings(max_examples=20, deadline=None)
+@given(X=point_clouds(min_points=8, max_points=40, max_dim=3),
+       per_vertex=st.sampled_from([1, 2, 4]),
+       heap=st.sampled_from([2, 8, 32]),
+       slots_per_thread=st.sampled_from([1, 4]))
+def test_batched_reduction_counts_a_columns_pushes_across_its_rounds(X, per_vertex, heap,
+                                                                      slots_per_thread):
+    """A column advanced in several calls (paused on a small heap, blocked at a pivot) is held to
+    the per-column budget by all its pushes: the serial and the batched reduction stop at the
+    same column, or both finish."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stages, "COLLAPSE_PUSHES_PER_EDGE", 10**6)
+        mp.setattr(stages, "COLLAPSE_COLUMN_PUSHES_PER_VERTEX", per_vertex)
+        want, got, calls = run_both(X, slots_per_thread, heap, 4, maxdim=1)
+    assert_same_results(want, got)
+
+
+@pytest.mark.parametrize("case, per_vertex, heap", [("cube", 2, 8), ("cube", 2, 512),
+                                                     ("circle", 16, 8), ("circle", 16, 512)])
+def test_batched_reduction_takes_the_same_column_budget_decision(case, per_vertex, heap):
+    # only the per-column budget can stop the reduction. In these cases a column crosses it only
+    # when the pushes of its parallel rounds (paused on a full heap, or blocked at a pivot of
+    # its batch) are added to those of its serial end: counting each call on its own lets the
+    # batched reduction finish where the serial one collapses (found by a search over seeds)
+    X = np.random.default_rng(1).random((40, 3)) if case == "cube" else circle(60, seed=8)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stages, "COLLAPSE_PUSHES_PER_EDGE", 10**6)
+        mp.setattr(stages, "COLLAPSE_COLUMN_PUSHES_PER_VERTEX", per_vertex)
+        want, got, calls = run_both(X, slots_per_thread=4, heap=heap, work=4, maxdim=1)
+    assert want["collapse"]["column_budget_pushes"] == per_vertex * X.shape[0]
+    assert calls
+    assert_same_results(want, got)
+
+
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 Numba threads")
 def test_batched_reduction_on_two_threads():
     X = torus(300, seed=1)

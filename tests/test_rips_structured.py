@@ -114,6 +114,37 @@ def test_auto_collapse_triggers_on_a_circle_not_on_a_cube():
         assert np.array_equal(a, b)
 
 
+def test_one_long_column_triggers_the_collapse():
+    """With the whole-reduction budget out of reach, the per-column budget alone sends a circle
+    to the collapse (its long columns push thousands of entries per vertex), never a cube (its
+    longest pushes a few per vertex)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "COLLAPSE_PUSHES_PER_EDGE", 10**6)
+        circ = topodim.ripser(circle(200), maxdim=1)
+        cube = topodim.ripser(np.random.default_rng(0).random((200, 3)), maxdim=1)
+    assert circ["collapse"]["trigger"] == "reduction budget"
+    assert circ["collapse"]["column_budget_pushes"] == R.collapse_column_budget(200)
+    assert "collapse" not in cube
+    want = topodim.ripser(circle(200), maxdim=1, collapse_edges=False)
+    assert_same_dgms(circ["dgms"], want["dgms"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(X=point_clouds(min_points=3, max_points=35, max_dim=3), coeff=st.sampled_from([2, 3]))
+def test_column_budget_exhausted_anywhere_gives_the_same_diagrams(X, coeff):
+    """With a zero budget per column (and none for the whole reduction) the first column that
+    pushes anything aborts the reduction, at any point of it; the collapsed filtration then
+    gives the same diagrams."""
+    want = topodim.ripser(X, maxdim=1, coeff=coeff, collapse_edges=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(R, "COLLAPSE_PUSHES_PER_EDGE", 10**6)
+        mp.setattr(R, "COLLAPSE_COLUMN_PUSHES_PER_VERTEX", 0)
+        got = topodim.ripser(X, maxdim=1, coeff=coeff)
+    assert_same_dgms(got["dgms"], want["dgms"])
+    pushed = want["counts"][1].get("heap_pushes", 0) > 0
+    assert ("collapse" in got) == pushed
+
+
 def test_no_collapse_with_cocycles_or_when_forced_off():
     X = circle(150)
     assert "collapse" not in topodim.ripser(X, do_cocycles=True)

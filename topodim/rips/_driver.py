@@ -23,8 +23,8 @@ Algorithm (Bauer, "Ripser", JACT 2021), as implemented here:
 * the default threshold is the enclosing radius (above it the complex is a cone);
 * for ``maxdim >= 2`` the filtration is first reduced by an edge collapse (Boissonnat–Pritam),
   which keeps every diagram and removes most edges; for ``maxdim == 1`` too when the reduction
-  of the full filtration outgrows a budget of heap pushes per edge (samples of manifolds with
-  large cycles), see :func:`collapse_budget`.
+  of the full filtration outgrows a budget of heap pushes per edge, or one of its columns a
+  budget per vertex (samples of manifolds with large cycles), see :func:`collapse_budget`.
 
 Conventions: filtration values are diameters (edge lengths, not radii); a simplex enters at the
 largest distance between its vertices (and no earlier than its vertices' births: the diagonal of
@@ -73,6 +73,7 @@ from ._stages import (
     check_index_range,
     check_n_perm,
     collapse_budget,
+    collapse_column_budget,
     edge_stage,
     Progress,
     reduce_dimension,
@@ -142,8 +143,9 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
     collapse_edges : "auto", True or False
         Reduce the filtration by an edge collapse before computing (diagrams unchanged). "auto"
         (no cocycles asked for): always when maxdim >= 2; for maxdim 1 when the reduction of the
-        full filtration exceeds a budget of COLLAPSE_PUSHES_PER_EDGE heap pushes per edge (as on
-        noisy circles and tori), which is then restarted on the collapsed filtration.
+        full filtration exceeds a budget of COLLAPSE_PUSHES_PER_EDGE heap pushes per edge, or one
+        of its columns COLLAPSE_COLUMN_PUSHES_PER_VERTEX pushes per vertex (as on noisy circles
+        and tori); it is then restarted on the collapsed filtration.
     keep_distances : bool, default True
         Return the distance matrix as ``dperm2all`` (ripser.py does). With False and maxdim=0,
         point clouds never need an n x n matrix.
@@ -389,7 +391,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
         B = binomial_table(n, maxdim_eff + 2, maxdim_eff)
         gr = g
         res1 = None
-        spent = -1  # heap pushes spent before a budget-triggered collapse
+        spent = (-1, -1)  # the budgets (whole reduction, one column) before a budget-triggered collapse
         for attempt in range(2):
             if collapse:
                 from ._collapse import collapse_graph  # noqa: PLC0415
@@ -401,7 +403,7 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
                 cstats["trigger"] = ("collapse_edges=True" if collapse_opt is True else
                                      "maxdim >= 2" if maxdim_eff >= 2 else "reduction budget")
                 if attempt:
-                    cstats["budget_pushes"] = spent
+                    cstats["budget_pushes"], cstats["column_budget_pushes"] = spent
                 result_extra["collapse"] = cstats
                 # the sparse graph of the surviving edges; with the value matrix for O(1) lookups
                 gr = RipsGraph(False, F if F is not None else np.zeros((0, 0), dtype=dt), ip, ix, dv,
@@ -410,13 +412,14 @@ def _ripser(inp, X, maxdim, t_user, p, do_cc, n_perm, prog, collapse_opt, keep_d
             flags, col_idx, col_diam, tree_arrays, n_app1, n_cand = (
                 on_gpu if on_gpu is not None else edge_stage(gr, thresh_used, prog))
             eflags = flags  # int32 edge codes from either stage
-            budget = collapse_budget(n_app1 + n_cand) if probe and not collapse else -1
+            budgets = ((collapse_budget(n_app1 + n_cand), collapse_column_budget(n))
+                       if probe and not collapse else (-1, -1))
             res1 = reduce_dimension(1, col_idx, col_diam, gr, thresh_used, B, p, inv, eflags,
-                                     do_cc, prog, budget)
+                                     do_cc, prog, *budgets)
             if res1 is not None:
                 break
             collapse = True  # the budget ran out: collapse and start again
-            spent = budget
+            spent = budgets
         # the H0 deaths of the (collapsed) filtration: the same diagram as the MST's
         tu, tv, tw = tree_arrays
         tree = MSTResult(np.stack([tu, tv], axis=1), tw)

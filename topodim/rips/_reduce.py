@@ -199,7 +199,7 @@ CAP_GROWTH = 0.1
 COLUMN_DONE = 0  # reduced: a pair, or essential (the column's state says which)
 COLUMN_BLOCKED = 1  # stopped at a pivot that the frozen pivot map does not hold
 COLUMN_PAUSED = 2  # stopped because a buffer that may not grow is full
-COLUMN_OVER_BUDGET = 3  # stopped because the heap pushes exceeded the budget
+COLUMN_OVER_BUDGET = 3  # stopped because the heap pushes exceeded a budget
 
 #: The two values of advance_column's ``in_round``. NumPy booleans, not ``True``/``False``:
 #: Numba types a literal argument by its value and would compile the big step once per value.
@@ -223,7 +223,8 @@ I_DONE = 12  # 1: reduced
 I_ESSENTIAL = 13  # 1: reduced to an essential class
 I_PIV_I = 14  # the pivot: index and coefficient (F_PIV_D: diameter)
 I_PIV_C = 15
-N_INTS = 16
+I_PUSHES = 16  # heap pushes made for this column so far
+N_INTS = 17
 # Positions in a column's float state
 F_DIAM_LO = 0  # the pending enumeration pushes cofacets with F_DIAM_LO < diam <= F_DIAM_HI
 F_DIAM_HI = 1
@@ -262,7 +263,8 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, in_r
     """Go on reducing the working column of the column at position c of ``inp.cols`` (state
     ``ints``, ``flts``, ``buf`` as set by :func:`start_column`; ``tmp``: a ColumnTemp) against the
     pivots of ``red`` and the stored reduction columns of ``store`` (read only here). Statistics go
-    to ``stats``; ``budget`` >= 0 stops it when stats[STAT_PUSHES] exceeds it.
+    to ``stats``; ``budget`` >= 0 stops it when stats[STAT_PUSHES] exceeds it, and
+    ``red.column_budget`` >= 0 when the column's own pushes (over all calls) exceed that.
 
     ``in_round`` (a parallel round of the batched reduction; pass :data:`IN_ROUND` or
     :data:`ON_ITS_OWN`): stop (COLUMN_BLOCKED) at the first pivot that neither the pivot map nor
@@ -326,6 +328,8 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, in_r
     # statistics counted in locals, added to ``stats`` on return (threads keep their hot
     # counters off shared cache lines)
     pushed = stats[STAT_PUSHES]
+    column_pushed = ints[I_PUSHES]
+    column_budget = red.column_budget
     n_enum = 0
     n_push = 0
     n_raise = 0
@@ -382,7 +386,8 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, in_r
                     if qi != skip:
                         heap_len = _push(hd, hi, hc, heap_len, qd, qi, cneg if qs else ce)
                 n_push += cnt
-                if budget >= 0 and pushed + n_push > budget:
+                if ((budget >= 0 and pushed + n_push > budget)
+                        or (column_budget >= 0 and column_pushed + n_push > column_budget)):
                     status = COLUMN_OVER_BUDGET
                     stopped = True
                     break
@@ -493,6 +498,7 @@ def advance_column(c, ints, flts, buf, tmp, inp, red, store, stats, budget, in_r
     ints[I_ESSENTIAL] = 1 if essential else 0
     ints[I_PIV_I] = piv_i
     ints[I_PIV_C] = piv_c
+    ints[I_PUSHES] = column_pushed + n_push
     flts[F_DIAM_LO] = diam_lo
     flts[F_DIAM_HI] = diam_hi
     flts[F_CAP] = L
@@ -560,7 +566,8 @@ def reduce_columns(inp, c0, c1, red, store):
     * ``stats`` (STAT_*): the statistics of the reduction.
 
     ``red.budget`` >= 0 stops the reduction (COUNT_OVER_BUDGET set, the state left incomplete)
-    as soon as the heap pushes (STAT_PUSHES) exceed it; -1 means no budget. One column's steps:
+    as soon as the heap pushes (STAT_PUSHES) exceed it, ``red.column_budget`` >= 0 as soon as
+    one column's pushes exceed it; -1 means no budget. One column's steps:
     :func:`advance_column`.
 
     Returns the Store (its arrays possibly reallocated).

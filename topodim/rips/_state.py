@@ -52,10 +52,10 @@ Field = namedtuple("Field", ["p", "inv"])
 #: The fixed-size state of one dimension's reduction, carried between calls of
 #: :func:`reduce_columns` (see its docstring): the pivot map ``pivots``, ``colinfo``, the bars
 #: ``bars_d`` / ``bars_i``, the cocycle pointers ``cc_ptr``, the ``counters`` (COUNT_*), the
-#: statistics ``stats`` (STAT_*), whether to keep cocycles (``do_cc``) and the heap-push
-#: ``budget`` (-1: none).
+#: statistics ``stats`` (STAT_*), whether to keep cocycles (``do_cc``), the heap-push
+#: ``budget`` of the whole reduction and the ``column_budget`` of any one column (-1: none).
 Reduction = namedtuple("Reduction", ["pivots", "colinfo", "bars_d", "bars_i", "cc_ptr",
-                                     "counters", "stats", "do_cc", "budget"])
+                                     "counters", "stats", "do_cc", "budget", "column_budget"])
 
 #: The growable arrays of a reduction, returned (maybe reallocated) by :func:`reduce_columns`:
 #: the reduction matrix V (``vst_i``: index, coefficient per entry; ``vst_d``: diameters) and the
