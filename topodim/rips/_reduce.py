@@ -527,23 +527,17 @@ def finish_column(c, ints, flts, buf, red, store, cols):
 
 
 @njit_inner
-def column_temp_on(out_i, out_d, out_s, dim):
-    """Per-thread temporaries (a ColumnTemp) for columns of dimension ``dim``, the coboundary
-    output going to ``out_i, out_d, out_s`` (n + 1 entries each)."""
-    us = np.empty(dim + 3, dtype=np.int64)
-    fv = np.empty(dim + 3, dtype=np.int64)
-    ptrs = np.empty(dim + 3, dtype=np.int64)
-    pv = np.empty((dim + 3) * (dim + 3), dtype=np.float64)
-    return ColumnTemp(out_i, out_d, out_s, np.empty(dim + 3, dtype=np.int64),
-                      np.empty(dim + 3, dtype=np.int64), Scratch(us, fv, pv, ptrs))
-
-
-@njit_inner
 def column_temp(n, dim, like):
-    """Fresh per-thread temporaries (a ColumnTemp) for columns of dimension ``dim`` on n
-    vertices, diameters of the dtype of the array ``like``."""
-    return column_temp_on(np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=like.dtype),
-                          np.empty(n + 1, dtype=np.int64), dim)
+    """Fresh temporaries (a ColumnTemp) for columns of dimension ``dim`` on n vertices,
+    diameters of the dtype of the array ``like``: the coboundary output (n + 1 entries each)
+    and the small buffers of a simplex's vertices and of the apparent-facet search. Nothing in
+    them outlives a call of :func:`advance_column`."""
+    d3 = dim + 3
+    return ColumnTemp(np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=like.dtype),
+                      np.empty(n + 1, dtype=np.int64), np.empty(d3, dtype=np.int64),
+                      np.empty(d3, dtype=np.int64),
+                      Scratch(np.empty(d3, dtype=np.int64), np.empty(d3, dtype=np.int64),
+                              np.empty(d3 * d3, dtype=np.float64), np.empty(d3, dtype=np.int64)))
 
 
 @njit

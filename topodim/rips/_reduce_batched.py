@@ -53,19 +53,26 @@ from ._reduce import (
     STAT_PUSHES,
     advance_column,
     column_temp,
-    column_temp_on,
     finish_column,
     start_column,
 )
-from ._state import ColumnBuffers, Columns, Field, Graph, ReductionInput, Store
+from ._state import ColumnBuffers, Columns, ColumnTemp, Field, Graph, ReductionInput, Scratch, Store
 
 #: The working columns of one batch, one row per slot: the integer and float state
 #: (``ints``, ``flts``, see :func:`topodim.rips._reduce.advance_column`), the buffers of a
 #: :data:`~topodim.rips._state.ColumnBuffers` (``hd``, ``hi``, ``hc``: heap; ``wi``, ``wd``,
-#: ``wc``: V_work; ``nl_i``, ``nl_s``: the next level), the coboundary output (``out_i``,
-#: ``out_d``, ``out_s``), per-slot statistics ``stats`` and the COLUMN_* ``status``.
+#: ``wc``: V_work; ``nl_i``, ``nl_s``: the next level), per-slot statistics ``stats`` and the
+#: COLUMN_* ``status``.
 Slots = namedtuple("Slots", ["ints", "flts", "hd", "hi", "hc", "wi", "wd", "wc", "nl_i", "nl_s",
-                             "out_i", "out_d", "out_s", "stats", "status"])
+                             "stats", "status"])
+
+#: The temporaries of a :data:`~topodim.rips._state.ColumnTemp` for each thread of a parallel
+#: round, one row per lane (nothing in them outlives a call of advance_column, so the columns a
+#: lane advances share them, and no thread allocates in the round): the coboundary output
+#: (``out_i``, ``out_d``, ``out_s``, n + 1 entries), ``es``, ``ptrs`` and the Scratch's ``us``,
+#: ``fv``, ``pv``, ``sptrs``.
+LaneTemps = namedtuple("LaneTemps", ["out_i", "out_d", "out_s", "es", "ptrs", "us", "fv", "pv",
+                                     "sptrs"])
 
 #: Initial heap and V_work capacities of a slot (entries). A column that fills one in the
 #: parallel phase goes on serially; the capacities then double for the next batch, up to the
@@ -78,8 +85,7 @@ SLOT_WORK_MAX = 1 << 13
 
 def slot_bytes(n: int, heap: int, work: int, itemsize: int) -> int:
     """Bytes of one slot on n vertices with these heap and V_work capacities."""
-    return (heap + work) * (itemsize + 16) + (n + 1) * (32 + itemsize) + (N_INTS + N_FLOATS
-                                                                            + N_STATS) * 8
+    return (heap + work) * (itemsize + 16) + (n + 1) * 16 + (N_INTS + N_FLOATS + N_STATS) * 8
 
 
 @njit
@@ -92,9 +98,27 @@ def new_slots(k, n, heap, work, like):
                  np.empty((k, heap), dtype=np.int64), np.empty((k, work), dtype=np.int64),
                  np.empty((k, work), dtype=ft), np.empty((k, work), dtype=np.int64),
                  np.empty((k, n + 1), dtype=np.int64), np.empty((k, n + 1), dtype=np.int64),
-                 np.empty((k, n + 1), dtype=np.int64), np.empty((k, n + 1), dtype=ft),
-                 np.empty((k, n + 1), dtype=np.int64), np.zeros((k, N_STATS), dtype=np.int64),
-                 np.zeros(k, dtype=np.int64))
+                 np.zeros((k, N_STATS), dtype=np.int64), np.zeros(k, dtype=np.int64))
+
+
+#: Entries of padding after each lane's row of LaneTemps: 128 bytes, so that no two threads
+#: write the same cache line (the small buffers are rewritten at every enumeration).
+LANE_PAD = 16
+
+
+@njit_inner
+def _lane_temps(lanes, n, dim, like):
+    """LaneTemps for ``lanes`` threads, columns of dimension ``dim`` on n vertices, diameters of
+    the dtype of the array ``like`` (the sizes of :func:`topodim.rips._reduce.column_temp`, each
+    row followed by LANE_PAD entries)."""
+    d3 = dim + 3 + LANE_PAD
+    m = n + 1 + LANE_PAD
+    pv = (dim + 3) * (dim + 3) + LANE_PAD
+    return LaneTemps(np.empty((lanes, m), dtype=np.int64), np.empty((lanes, m), dtype=like.dtype),
+                     np.empty((lanes, m), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
+                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
+                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, pv), dtype=np.float64),
+                     np.empty((lanes, d3), dtype=np.int64))
 
 
 @njit_inner
@@ -155,6 +179,7 @@ def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
                      inp.field.inv, inp.eflags)
     lanes = max(threads, 1)
     tmp = column_temp(n, inp.dim, inp.cols.diam)
+    lane_tmp = _lane_temps(lanes, n, inp.dim, inp.cols.diam)
     for b in range(c0, c1, nslots):
         kb = min(nslots, c1 - b)
         left = red.budget - red.stats[STAT_PUSHES] if red.budget >= 0 else np.int64(-1)
@@ -171,7 +196,11 @@ def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
             rslots = Slots(*slots)
             rstore = Store(*store)
             rgraph = Graph(*inp.graph)
+            rtmp = LaneTemps(*lane_tmp)
             for t in numba.prange(lanes):
+                ltmp = ColumnTemp(rtmp.out_i[t], rtmp.out_d[t], rtmp.out_s[t], rtmp.es[t],
+                                  rtmp.ptrs[t], Scratch(rtmp.us[t], rtmp.fv[t], rtmp.pv[t],
+                                                        rtmp.sptrs[t]))
                 for k in range(settled + t, kb, lanes):
                     status = rslots.status[k]
                     if status == SLOT_FRESH or status == COLUMN_BLOCKED:
@@ -179,9 +208,7 @@ def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
                                               rgraph, flat.thresh, flat.B,
                                               Field(flat.p, flat.inv), flat.eflags)
                         status, _ = advance_column(
-                            b + k, rslots.ints[k], rslots.flts[k], _slot_buffers(rslots, k),
-                            column_temp_on(rslots.out_i[k], rslots.out_d[k], rslots.out_s[k],
-                                           flat.dim),
+                            b + k, rslots.ints[k], rslots.flts[k], _slot_buffers(rslots, k), ltmp,
                             rinp, red, rstore, rslots.stats[k], left, IN_ROUND)
                         rslots.status[k] = status
             # 2. the serial step: from the first column not settled on, in column order, record
