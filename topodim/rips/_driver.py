@@ -203,7 +203,10 @@ def ripser(X, maxdim=1, thresh=np.inf, coeff=2, distance_matrix=False, do_cocycl
         or ``return_generators=False`` (see ``return_generators``).
         ``counts``: per dimension, a dict of counts (columns reduced, apparent and emergent
         pairs, cleared columns, column additions ...).
-        ``collapse``: the edge counts of the collapse, when one ran.
+        ``collapse``: when the collapse ran, the edge counts before and after (``removed``,
+        ``shifted``: edges dropped, edges whose value rose), its ``trigger`` and, when the heap-push
+        budget of the uncollapsed reduction triggered it, the budgets of the whole reduction and
+        of one column (``budget_pushes``, ``column_budget_pushes``).
 
     Raises
     ------
