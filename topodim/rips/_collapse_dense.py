@@ -11,6 +11,7 @@ from .._config import njit
 from .._kernels.bits import ctz as _ctz, DEBRUIJN as _DEBRUIJN
 
 from ._edges import edge_vertices
+from ._sorting import sort_columns_serial
 
 
 #: "no edge" in the rank matrix of :func:`_sweep_ranks`
@@ -26,6 +27,7 @@ def _spatial_order(D):
     n = D.shape[0]
     perm = np.arange(n)
     key = np.empty(n, dtype=np.float64)
+    pos = np.empty(n, dtype=np.int64)
     tmp = np.empty(n, dtype=np.int64)
     stack = np.empty((2 * n + 2, 2), dtype=np.int64)
     top = 0
@@ -47,12 +49,15 @@ def _spatial_order(D):
         for k in range(lo, hi):
             if D[b, perm[k]] > D[b, c]:
                 c = perm[k]
+        # a stable ascending sort of the keys, as the column sort (descending, then position)
+        # of their negatives: np.argsort would compile a sort of its own (seconds)
         for k in range(lo, hi):
             x = perm[k]
-            key[k - lo] = D[b, x] - D[c, x]
-        o = np.argsort(key[:hi - lo], kind="mergesort")
+            key[k - lo] = D[c, x] - D[b, x]
+            pos[k - lo] = k - lo
+        sort_columns_serial(key[:hi - lo], pos[:hi - lo])
         for k in range(hi - lo):
-            tmp[k] = perm[lo + o[k]]
+            tmp[k] = perm[lo + pos[k]]
         for k in range(hi - lo):
             perm[lo + k] = tmp[k]
         mid = (lo + hi) >> 1

@@ -59,7 +59,7 @@ def _merge(sd, si, lo, mid, hi, td, ti):
 
 
 @njit
-def _sort_columns_serial(d, ix):
+def sort_columns_serial(d, ix):
     """:func:`sort_columns` on one thread (small arrays: no parallel region to wait on)."""
     n = d.shape[0]
     run = 32
@@ -99,7 +99,7 @@ def sort_columns(d, ix):
     (chunk size 0): per-iteration chunks would cost about 80 bytes and half a microsecond per
     element on the OpenMP layer, and the runs and merges of one round have equal sizes anyway."""
     if d.shape[0] < PARALLEL_SORT_MIN:
-        _sort_columns_serial(d, ix)
+        sort_columns_serial(d, ix)
     else:
         td = np.empty_like(d)
         ti = np.empty_like(ix)
