@@ -15,7 +15,7 @@ from ._coboundary import coboundary, zero_apparent_facet
 from ._combinatorics import INF, simplex_vertices
 from ._heap import _sift_down, _sift_up
 from ._sorting import _sort_by_index
-from ._state import CobOut, ColumnBuffers, ColumnTemp, Scratch, Store, WorkColumn
+from ._state import CobOut, ColumnBuffers, ColumnTemp, LaneTemps, Scratch, Store, WorkColumn
 
 
 # ==========================================================================================
@@ -526,18 +526,39 @@ def finish_column(c, ints, flts, buf, red, store, cols):
                           WorkColumn(buf.wi, buf.wd, buf.wc), ints[I_WORK_LEN], red, store)
 
 
+#: Entries of padding after each row of a LaneTemps: 128 bytes, so that no two threads write
+#: the same cache line (the small buffers are rewritten at every enumeration).
+LANE_PAD = 16
+
+
+@njit_inner
+def lane_temps(lanes, n, dim, like):
+    """The temporaries of a column step (a LaneTemps) for ``lanes`` threads, columns of
+    dimension ``dim`` on n vertices, diameters of the dtype of the array ``like``: per row the
+    coboundary output (n + 1 entries each) and the small buffers of a simplex's vertices and of
+    the apparent-facet search, each followed by LANE_PAD entries. Nothing in them outlives a
+    call of :func:`advance_column`, so the columns a thread advances share its row."""
+    d3 = dim + 3 + LANE_PAD
+    m = n + 1 + LANE_PAD
+    pv = (dim + 3) * (dim + 3) + LANE_PAD
+    return LaneTemps(np.empty((lanes, m), dtype=np.int64), np.empty((lanes, m), dtype=like.dtype),
+                     np.empty((lanes, m), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
+                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
+                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, pv), dtype=np.float64),
+                     np.empty((lanes, d3), dtype=np.int64))
+
+
+@njit_inner
+def lane_temp(temps, t):
+    """The ColumnTemp of thread t: views of row t of the LaneTemps ``temps``."""
+    return ColumnTemp(temps.out_i[t], temps.out_d[t], temps.out_s[t], temps.es[t], temps.ptrs[t],
+                      Scratch(temps.us[t], temps.fv[t], temps.pv[t], temps.sptrs[t]))
+
+
 @njit_inner
 def column_temp(n, dim, like):
-    """Fresh temporaries (a ColumnTemp) for columns of dimension ``dim`` on n vertices,
-    diameters of the dtype of the array ``like``: the coboundary output (n + 1 entries each)
-    and the small buffers of a simplex's vertices and of the apparent-facet search. Nothing in
-    them outlives a call of :func:`advance_column`."""
-    d3 = dim + 3
-    return ColumnTemp(np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=like.dtype),
-                      np.empty(n + 1, dtype=np.int64), np.empty(d3, dtype=np.int64),
-                      np.empty(d3, dtype=np.int64),
-                      Scratch(np.empty(d3, dtype=np.int64), np.empty(d3, dtype=np.int64),
-                              np.empty(d3 * d3, dtype=np.float64), np.empty(d3, dtype=np.int64)))
+    """Fresh temporaries (a ColumnTemp) for one thread (see :func:`lane_temps`)."""
+    return lane_temp(lane_temps(1, n, dim, like), 0)
 
 
 @njit

@@ -52,11 +52,12 @@ from ._reduce import (
     ON_ITS_OWN,
     STAT_PUSHES,
     advance_column,
-    column_temp,
     finish_column,
+    lane_temp,
+    lane_temps,
     start_column,
 )
-from ._state import ColumnBuffers, Columns, ColumnTemp, Field, Graph, ReductionInput, Scratch, Store
+from ._state import ColumnBuffers, Columns, Field, Graph, LaneTemps, ReductionInput, Store
 
 #: The working columns of one batch, one row per slot: the integer and float state
 #: (``ints``, ``flts``, see :func:`topodim.rips._reduce.advance_column`), the buffers of a
@@ -65,14 +66,6 @@ from ._state import ColumnBuffers, Columns, ColumnTemp, Field, Graph, ReductionI
 #: COLUMN_* ``status``.
 Slots = namedtuple("Slots", ["ints", "flts", "hd", "hi", "hc", "wi", "wd", "wc", "nl_i", "nl_s",
                              "stats", "status"])
-
-#: The temporaries of a :data:`~topodim.rips._state.ColumnTemp` for each thread of a parallel
-#: round, one row per lane (nothing in them outlives a call of advance_column, so the columns a
-#: lane advances share them, and no thread allocates in the round): the coboundary output
-#: (``out_i``, ``out_d``, ``out_s``, n + 1 entries), ``es``, ``ptrs`` and the Scratch's ``us``,
-#: ``fv``, ``pv``, ``sptrs``.
-LaneTemps = namedtuple("LaneTemps", ["out_i", "out_d", "out_s", "es", "ptrs", "us", "fv", "pv",
-                                     "sptrs"])
 
 #: Initial heap and V_work capacities of a slot (entries). A column that fills one in the
 #: parallel phase goes on serially; the capacities then double for the next batch, up to the
@@ -99,26 +92,6 @@ def new_slots(k, n, heap, work, like):
                  np.empty((k, work), dtype=ft), np.empty((k, work), dtype=np.int64),
                  np.empty((k, n + 1), dtype=np.int64), np.empty((k, n + 1), dtype=np.int64),
                  np.zeros((k, N_STATS), dtype=np.int64), np.zeros(k, dtype=np.int64))
-
-
-#: Entries of padding after each lane's row of LaneTemps: 128 bytes, so that no two threads
-#: write the same cache line (the small buffers are rewritten at every enumeration).
-LANE_PAD = 16
-
-
-@njit_inner
-def _lane_temps(lanes, n, dim, like):
-    """LaneTemps for ``lanes`` threads, columns of dimension ``dim`` on n vertices, diameters of
-    the dtype of the array ``like`` (the sizes of :func:`topodim.rips._reduce.column_temp`, each
-    row followed by LANE_PAD entries)."""
-    d3 = dim + 3 + LANE_PAD
-    m = n + 1 + LANE_PAD
-    pv = (dim + 3) * (dim + 3) + LANE_PAD
-    return LaneTemps(np.empty((lanes, m), dtype=np.int64), np.empty((lanes, m), dtype=like.dtype),
-                     np.empty((lanes, m), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
-                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, d3), dtype=np.int64),
-                     np.empty((lanes, d3), dtype=np.int64), np.empty((lanes, pv), dtype=np.float64),
-                     np.empty((lanes, d3), dtype=np.int64))
 
 
 @njit_inner
@@ -178,8 +151,8 @@ def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
     flat = FlatInput(inp.dim, inp.cols.idx, inp.cols.diam, inp.thresh, inp.B, inp.field.p,
                      inp.field.inv, inp.eflags)
     lanes = max(threads, 1)
-    tmp = column_temp(n, inp.dim, inp.cols.diam)
-    lane_tmp = _lane_temps(lanes, n, inp.dim, inp.cols.diam)
+    lane_tmp = lane_temps(lanes, n, inp.dim, inp.cols.diam)
+    tmp = lane_temp(lane_tmp, 0)  # for the serial step, when no round runs
     for b in range(c0, c1, nslots):
         kb = min(nslots, c1 - b)
         left = red.budget - red.stats[STAT_PUSHES] if red.budget >= 0 else np.int64(-1)
@@ -198,9 +171,7 @@ def reduce_columns_batched(inp, c0, c1, red, store, slots, threads):
             rgraph = Graph(*inp.graph)
             rtmp = LaneTemps(*lane_tmp)
             for t in numba.prange(lanes):
-                ltmp = ColumnTemp(rtmp.out_i[t], rtmp.out_d[t], rtmp.out_s[t], rtmp.es[t],
-                                  rtmp.ptrs[t], Scratch(rtmp.us[t], rtmp.fv[t], rtmp.pv[t],
-                                                        rtmp.sptrs[t]))
+                ltmp = lane_temp(rtmp, t)
                 for k in range(settled + t, kb, lanes):
                     status = rslots.status[k]
                     if status == SLOT_FRESH or status == COLUMN_BLOCKED:

@@ -82,6 +82,12 @@ ColumnBuffers = namedtuple("ColumnBuffers", ["hd", "hi", "hc", "wi", "wd", "wc",
 #: vertices of a simplex (``es``), row pointers (``ptrs``) and a :data:`Scratch`.
 ColumnTemp = namedtuple("ColumnTemp", ["out_i", "out_d", "out_s", "es", "ptrs", "scratch"])
 
+#: The temporaries of :data:`ColumnTemp` for several threads, one padded row per thread (its
+#: ColumnTemp is row t, see :func:`topodim.rips._reduce.lane_temp`): ``out_i, out_d, out_s``,
+#: ``es``, ``ptrs`` and the Scratch's ``us, fv, pv, sptrs``.
+LaneTemps = namedtuple("LaneTemps", ["out_i", "out_d", "out_s", "es", "ptrs", "us", "fv", "pv",
+                                     "sptrs"])
+
 #: Scratch buffers of the apparent-facet search: vertices of tau (``us``) and of its facet
 #: (``fv``), pairwise values (``pv``) and row pointers (``ptrs``).
 Scratch = namedtuple("Scratch", ["us", "fv", "pv", "ptrs"])
