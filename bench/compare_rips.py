@@ -6,7 +6,7 @@
     python bench/compare_rips.py --collapse     # the edge collapse alone, topodim and GUDHI
     python bench/compare_rips.py --compile      # Numba compile time, cold and with the cache
 
-Every tool computes the diagrams H0..Hk of the same seeded input (the cases of issues 4 and 13).
+Every tool computes the diagrams H0..Hk of the same seeded input (the cases listed in ``BASIC``, ``STRUCTURED``, ``SCALING`` and ``COLLAPSE`` below).
 One fresh process per measurement, tools alternating, after a warm-up call on a small input of
 the same kind (see harness.py); the compile time of topodim is measured separately by --compile.
 Run from the repository root with ``PYTHONPATH=.``. The tool "topodim baseline" runs the topodim

@@ -178,7 +178,7 @@ def main(argv=None):
         if s.get("profile_note"):
             print(s["profile_note"], file=sys.stderr)
         if s["n_models"] < 3:
-            raise ExperimentError("--n-models must be at least 3 (correlations need 3 points; the issue asks for >= 8)")
+            raise ExperimentError("--n-models must be at least 3 (a correlation needs 3 models; 8 or more give usable confidence intervals)")
         if s["size"] not in ("tiny", "small", "medium"):
             raise ExperimentError(f"unknown size '{s['size']}'; available: tiny, small, medium")
         if args.workers is not None and args.workers < 1:

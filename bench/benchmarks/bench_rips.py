@@ -49,7 +49,7 @@ class RipsCube:
 
     def setup(self, n, maxdim):
         if maxdim == 2 and n > 1000:
-            raise NotImplementedError  # not an issue case
+            raise NotImplementedError  # maxdim 2 on the cube is benchmarked up to n = 1,000 only
         self.X = _cube(n)
         _warm(self.X, maxdim=maxdim)
 
